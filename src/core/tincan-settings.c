@@ -1,0 +1,511 @@
+/* tincan-settings.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Mirrors the io.github.tincan.TinCan GSettings schema into properties, so
+ * the window and the peer dialog bind to one object and the tests need no
+ * widgets.
+ *
+ * A peer or local port given on the command line is an override: it is
+ * what the properties report for this run, and it is never written to
+ * GSettings.  Saving the peer dialog is the person choosing again, so it
+ * stores the new values and drops the overrides.
+ */
+
+#define G_LOG_DOMAIN "tincan-settings"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tincan-settings.h"
+
+struct _TincanSettings
+{
+  GObject    parent_instance;
+
+  GSettings *settings;
+
+  char      *display_name;
+  char      *peer_address;
+  guint16    peer_port;
+  guint16    local_port;
+  TincanMode mode;
+
+  char      *override_address;
+  guint16    override_peer_port;
+  guint16    override_local_port;
+};
+
+G_DEFINE_ENUM_TYPE (TincanMode, tincan_mode,
+                    G_DEFINE_ENUM_VALUE (TINCAN_MODE_RELIABLE, "reliable"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_MODE_PLAIN, "plain"))
+
+G_DEFINE_FINAL_TYPE (TincanSettings, tincan_settings, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_DISPLAY_NAME,
+  PROP_PEER_ADDRESS,
+  PROP_PEER_PORT,
+  PROP_LOCAL_PORT,
+  PROP_MODE,
+  PROP_HAS_PEER,
+  PROP_OVERRIDDEN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+
+  return TRUE;
+}
+
+/* Reads GSettings and the overrides into the fields, and notifies each
+ * property whose value changed.  Every change, wherever it comes from,
+ * goes through here, so the notifications cannot drift from the values.
+ */
+static void
+tincan_settings_reload (TincanSettings *self)
+{
+  g_autofree char *display_name = g_settings_get_string (self->settings, "display-name");
+  g_autofree char *address = g_settings_get_string (self->settings, "peer-address");
+  guint16 peer_port = (guint16) g_settings_get_int (self->settings, "peer-port");
+  guint16 local_port = (guint16) g_settings_get_int (self->settings, "local-port");
+  TincanMode mode = g_settings_get_enum (self->settings, "mode");
+  gboolean had_peer = tincan_settings_get_has_peer (self);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (self->override_address != NULL)
+    {
+      g_free (address);
+      address = g_strdup (self->override_address);
+      peer_port = self->override_peer_port;
+    }
+
+  if (self->override_local_port != 0)
+    local_port = self->override_local_port;
+
+  if (set_string (&self->display_name, display_name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+
+  if (set_string (&self->peer_address, address))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_ADDRESS]);
+
+  if (had_peer != tincan_settings_get_has_peer (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_PEER]);
+
+  if (self->peer_port != peer_port)
+    {
+      self->peer_port = peer_port;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_PORT]);
+    }
+
+  if (self->local_port != local_port)
+    {
+      self->local_port = local_port;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCAL_PORT]);
+    }
+
+  if (self->mode != mode)
+    {
+      self->mode = mode;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+on_settings_changed_cb (TincanSettings *self,
+                        const char     *key,
+                        GSettings      *settings)
+{
+  tincan_settings_reload (self);
+}
+
+static void
+tincan_settings_constructed (GObject *object)
+{
+  TincanSettings *self = TINCAN_SETTINGS (object);
+
+  G_OBJECT_CLASS (tincan_settings_parent_class)->constructed (object);
+
+  if (self->settings == NULL)
+    self->settings = g_settings_new (BASE_ID);
+
+  g_signal_connect_object (self->settings, "changed",
+                           G_CALLBACK (on_settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  tincan_settings_reload (self);
+}
+
+static void
+tincan_settings_finalize (GObject *object)
+{
+  TincanSettings *self = TINCAN_SETTINGS (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->peer_address, g_free);
+  g_clear_pointer (&self->override_address, g_free);
+
+  G_OBJECT_CLASS (tincan_settings_parent_class)->finalize (object);
+}
+
+static void
+tincan_settings_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TincanSettings *self = TINCAN_SETTINGS (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
+
+    case PROP_PEER_ADDRESS:
+      g_value_set_string (value, self->peer_address);
+      break;
+
+    case PROP_PEER_PORT:
+      g_value_set_uint (value, self->peer_port);
+      break;
+
+    case PROP_LOCAL_PORT:
+      g_value_set_uint (value, self->local_port);
+      break;
+
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+
+    case PROP_HAS_PEER:
+      g_value_set_boolean (value, tincan_settings_get_has_peer (self));
+      break;
+
+    case PROP_OVERRIDDEN:
+      g_value_set_boolean (value, tincan_settings_get_overridden (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tincan_settings_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TincanSettings *self = TINCAN_SETTINGS (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_DISPLAY_NAME:
+      tincan_settings_set_display_name (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tincan_settings_class_init (TincanSettingsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = tincan_settings_constructed;
+  object_class->finalize = tincan_settings_finalize;
+  object_class->get_property = tincan_settings_get_property;
+  object_class->set_property = tincan_settings_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL,
+                         "",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PEER_ADDRESS] =
+    g_param_spec_string ("peer-address", NULL, NULL,
+                         "",
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PEER_PORT] =
+    g_param_spec_uint ("peer-port", NULL, NULL,
+                       0, G_MAXUINT16, TINCAN_DEFAULT_PORT,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LOCAL_PORT] =
+    g_param_spec_uint ("local-port", NULL, NULL,
+                       0, G_MAXUINT16, TINCAN_DEFAULT_PORT,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL,
+                       TINCAN_TYPE_MODE, TINCAN_MODE_RELIABLE,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_HAS_PEER] =
+    g_param_spec_boolean ("has-peer", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_OVERRIDDEN] =
+    g_param_spec_boolean ("overridden", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tincan_settings_init (TincanSettings *self)
+{
+  self->display_name = g_strdup ("");
+  self->peer_address = g_strdup ("");
+  self->peer_port = TINCAN_DEFAULT_PORT;
+  self->local_port = TINCAN_DEFAULT_PORT;
+  self->mode = TINCAN_MODE_RELIABLE;
+}
+
+/**
+ * tincan_settings_new:
+ * @settings: (nullable): a #GSettings for the io.github.tincan.TinCan
+ *   schema, or %NULL for the default one
+ *
+ * Returns: (transfer full): a new #TincanSettings
+ */
+TincanSettings *
+tincan_settings_new (GSettings *settings)
+{
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (TINCAN_TYPE_SETTINGS,
+                       "settings", settings,
+                       NULL);
+}
+
+GSettings *
+tincan_settings_get_gsettings (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), NULL);
+
+  return self->settings;
+}
+
+const char *
+tincan_settings_get_display_name (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), NULL);
+
+  return self->display_name;
+}
+
+void
+tincan_settings_set_display_name (TincanSettings *self,
+                                  const char     *display_name)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+
+  g_settings_set_string (self->settings, "display-name", display_name ? display_name : "");
+}
+
+/**
+ * tincan_settings_dup_effective_name:
+ * @self: a #TincanSettings
+ *
+ * Returns: (transfer full): the display name, or the account's full name
+ *   (or, failing that, its user name) when none is set
+ */
+char *
+tincan_settings_dup_effective_name (TincanSettings *self)
+{
+  const char *real_name;
+
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), NULL);
+
+  if (self->display_name[0] != '\0')
+    return g_strdup (self->display_name);
+
+  real_name = g_get_real_name ();
+  if (real_name != NULL && real_name[0] != '\0' && g_strcmp0 (real_name, "Unknown") != 0)
+    return g_strdup (real_name);
+
+  return g_strdup (g_get_user_name ());
+}
+
+const char *
+tincan_settings_get_peer_address (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), NULL);
+
+  return self->peer_address;
+}
+
+guint16
+tincan_settings_get_peer_port (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), 0);
+
+  return self->peer_port;
+}
+
+guint16
+tincan_settings_get_local_port (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), 0);
+
+  return self->local_port;
+}
+
+TincanMode
+tincan_settings_get_mode (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), TINCAN_MODE_RELIABLE);
+
+  return self->mode;
+}
+
+gboolean
+tincan_settings_get_has_peer (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), FALSE);
+
+  return self->peer_address != NULL && self->peer_address[0] != '\0';
+}
+
+gboolean
+tincan_settings_get_overridden (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), FALSE);
+
+  return self->override_address != NULL || self->override_local_port != 0;
+}
+
+static void
+tincan_settings_set_overrides (TincanSettings *self,
+                               const char     *address,
+                               guint16         peer_port,
+                               guint16         local_port)
+{
+  gboolean was_overridden = tincan_settings_get_overridden (self);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  set_string (&self->override_address, address);
+  self->override_peer_port = peer_port;
+  self->override_local_port = local_port;
+
+  tincan_settings_reload (self);
+
+  if (was_overridden != tincan_settings_get_overridden (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERRIDDEN]);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * tincan_settings_save_peer:
+ * @self: a #TincanSettings
+ * @peer_address: a host already checked with tincan_address_normalize_host()
+ * @peer_port: the peer's port, 1 to 65535
+ * @local_port: the local port, 1 to 65535
+ * @mode: the mode
+ *
+ * Stores the peer in GSettings as one change, and drops any command-line
+ * override.
+ */
+void
+tincan_settings_save_peer (TincanSettings *self,
+                           const char     *peer_address,
+                           guint16         peer_port,
+                           guint16         local_port,
+                           TincanMode      mode)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+  g_return_if_fail (peer_address != NULL);
+  g_return_if_fail (peer_port > 0);
+  g_return_if_fail (local_port > 0);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  /* Notifications are frozen until all four keys are written, so a
+   * listener never sees the new address with the old port.
+   */
+  g_settings_set_string (self->settings, "peer-address", peer_address);
+  g_settings_set_int (self->settings, "peer-port", peer_port);
+  g_settings_set_int (self->settings, "local-port", local_port);
+  g_settings_set_enum (self->settings, "mode", mode);
+
+  tincan_settings_set_overrides (self, NULL, 0, 0);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * tincan_settings_override_peer:
+ * @self: a #TincanSettings
+ * @peer_address: a host already checked with tincan_address_normalize_host()
+ * @peer_port: the peer's port
+ *
+ * Uses @peer_address and @peer_port for this run without storing them.
+ */
+void
+tincan_settings_override_peer (TincanSettings *self,
+                               const char     *peer_address,
+                               guint16         peer_port)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+  g_return_if_fail (peer_address != NULL && peer_address[0] != '\0');
+  g_return_if_fail (peer_port > 0);
+
+  tincan_settings_set_overrides (self, peer_address, peer_port, self->override_local_port);
+}
+
+/**
+ * tincan_settings_override_local_port:
+ * @self: a #TincanSettings
+ * @local_port: the local port
+ *
+ * Uses @local_port for this run without storing it.
+ */
+void
+tincan_settings_override_local_port (TincanSettings *self,
+                                     guint16         local_port)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+  g_return_if_fail (local_port > 0);
+
+  tincan_settings_set_overrides (self, self->override_address, self->override_peer_port,
+                                 local_port);
+}

@@ -1,0 +1,21 @@
+/* tincan-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "tincan-settings.h"
+
+G_BEGIN_DECLS
+
+#define TINCAN_TYPE_APPLICATION (tincan_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (TincanApplication, tincan_application, TINCAN, APPLICATION, AdwApplication)
+
+TincanApplication *tincan_application_new          (void);
+TincanSettings    *tincan_application_get_settings (TincanApplication *self);
+
+G_END_DECLS

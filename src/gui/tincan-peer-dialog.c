@@ -1,0 +1,446 @@
+/* tincan-peer-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The peer dialog: whom to chat with, on which ports, in which mode, and
+ * the addresses of this computer to read out to the other person.
+ *
+ * Each field is checked as it is typed.  A field shows its error once the
+ * person has edited it (an empty form on first run is not shouted at), and
+ * Save stays disabled while any field is wrong, so nothing invalid ever
+ * reaches GSettings.
+ */
+
+#define G_LOG_DOMAIN "tincan-peer-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tincan-address.h"
+#include "tincan-peer-dialog.h"
+
+#define MAX_NAME_LENGTH 64
+
+struct _TincanPeerDialog
+{
+  AdwWindow            parent_instance;
+
+  TincanSettings      *settings;
+
+  AdwEntryRow         *address_row;
+  AdwEntryRow         *peer_port_row;
+  AdwComboRow         *mode_row;
+  AdwEntryRow         *name_row;
+  AdwEntryRow         *local_port_row;
+  GtkLabel            *address_error;
+  GtkLabel            *peer_port_error;
+  GtkLabel            *name_error;
+  GtkLabel            *local_port_error;
+  AdwPreferencesGroup *addresses_group;
+  AdwToastOverlay     *toast_overlay;
+
+  GPtrArray           *address_rows;
+
+  gboolean             loading;
+  gboolean             address_edited;
+  gboolean             peer_port_edited;
+  gboolean             name_edited;
+  gboolean             local_port_edited;
+};
+
+G_DEFINE_FINAL_TYPE (TincanPeerDialog, tincan_peer_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Shows @error (or hides the message when it is %NULL) under the row's
+ * group, and marks the row itself, when the person has touched the field.
+ */
+static void
+show_field_error (AdwEntryRow  *row,
+                  GtkLabel     *label,
+                  const GError *error,
+                  gboolean      edited)
+{
+  gboolean visible = error != NULL && edited;
+
+  if (visible)
+    {
+      gtk_label_set_label (label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+
+  gtk_widget_set_visible (GTK_WIDGET (label), visible);
+}
+
+static gboolean
+validate_name (const char  *text,
+               GError     **error)
+{
+  if (g_utf8_strlen (text, -1) > MAX_NAME_LENGTH)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   ngettext ("The name can have at most %d character",
+                             "The name can have at most %d characters",
+                             MAX_NAME_LENGTH),
+                   MAX_NAME_LENGTH);
+      return FALSE;
+    }
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_unichar_iscntrl (g_utf8_get_char (p)))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("The name cannot contain control characters"));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+tincan_peer_dialog_update_addresses (TincanPeerDialog *self)
+{
+  const char *port_text = gtk_editable_get_text (GTK_EDITABLE (self->local_port_row));
+  g_autofree char *subtitle = NULL;
+  guint16 port;
+
+  if (tincan_address_parse_port (port_text, &port, NULL))
+    /* Translators: %u is a UDP port number */
+    subtitle = g_strdup_printf (_("UDP port %u"), port);
+
+  for (guint i = 0; i < self->address_rows->len; i++)
+    {
+      AdwActionRow *row = g_ptr_array_index (self->address_rows, i);
+
+      adw_action_row_set_subtitle (row, subtitle ? subtitle : "");
+    }
+}
+
+/* Checks every field, shows the messages of the edited ones, and enables
+ * Save only when all are valid.
+ */
+static gboolean
+tincan_peer_dialog_validate (TincanPeerDialog *self)
+{
+  g_autoptr(GError) address_error = NULL;
+  g_autoptr(GError) peer_port_error = NULL;
+  g_autoptr(GError) name_error = NULL;
+  g_autoptr(GError) local_port_error = NULL;
+  g_autofree char *host = NULL;
+  guint16 port;
+  gboolean valid;
+
+  host = tincan_address_normalize_host (gtk_editable_get_text (GTK_EDITABLE (self->address_row)),
+                                        &address_error);
+  tincan_address_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->peer_port_row)),
+                             &port, &peer_port_error);
+  validate_name (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), &name_error);
+  tincan_address_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->local_port_row)),
+                             &port, &local_port_error);
+
+  show_field_error (self->address_row, self->address_error, address_error, self->address_edited);
+  show_field_error (self->peer_port_row, self->peer_port_error, peer_port_error,
+                    self->peer_port_edited);
+  show_field_error (self->name_row, self->name_error, name_error, self->name_edited);
+  show_field_error (self->local_port_row, self->local_port_error, local_port_error,
+                    self->local_port_edited);
+
+  valid = !address_error && !peer_port_error && !name_error && !local_port_error;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "peer.save", valid);
+
+  return valid;
+}
+
+static void
+on_address_row_changed_cb (TincanPeerDialog *self)
+{
+  self->address_edited |= !self->loading;
+  tincan_peer_dialog_validate (self);
+}
+
+static void
+on_peer_port_row_changed_cb (TincanPeerDialog *self)
+{
+  self->peer_port_edited |= !self->loading;
+  tincan_peer_dialog_validate (self);
+}
+
+static void
+on_name_row_changed_cb (TincanPeerDialog *self)
+{
+  self->name_edited |= !self->loading;
+  tincan_peer_dialog_validate (self);
+}
+
+static void
+on_local_port_row_changed_cb (TincanPeerDialog *self)
+{
+  self->local_port_edited |= !self->loading;
+  tincan_peer_dialog_validate (self);
+  tincan_peer_dialog_update_addresses (self);
+}
+
+static void
+on_mode_row_selected_cb (TincanPeerDialog *self)
+{
+  if (adw_combo_row_get_selected (self->mode_row) == TINCAN_MODE_PLAIN)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row),
+                                 _("Raw text, for netcat and simple scripts"));
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row),
+                                 _("Reliable, and shows what was delivered"));
+}
+
+static void
+on_row_entry_activated_cb (TincanPeerDialog *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "peer.save", NULL);
+}
+
+static void
+save_activated_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TincanPeerDialog *self = TINCAN_PEER_DIALOG (widget);
+  g_autofree char *host = NULL;
+  guint16 peer_port = 0;
+  guint16 local_port = 0;
+  TincanMode mode;
+
+  /* The action is disabled while a field is wrong; this is the last line,
+   * should it be activated anyway.  Every message is shown from here on.
+   */
+  self->address_edited = self->peer_port_edited = TRUE;
+  self->name_edited = self->local_port_edited = TRUE;
+  if (!tincan_peer_dialog_validate (self))
+    return;
+
+  host = tincan_address_normalize_host (gtk_editable_get_text (GTK_EDITABLE (self->address_row)),
+                                        NULL);
+  if (host == NULL
+      || !tincan_address_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->peer_port_row)),
+                                     &peer_port, NULL)
+      || !tincan_address_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->local_port_row)),
+                                     &local_port, NULL))
+    g_return_if_reached ();
+
+  mode = adw_combo_row_get_selected (self->mode_row) == TINCAN_MODE_PLAIN
+         ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE;
+
+  g_debug ("Saving peer %s:%u, local port %u", host, peer_port, local_port);
+
+  tincan_settings_set_display_name (self->settings,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  tincan_settings_save_peer (self->settings, host, peer_port, local_port, mode);
+
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+on_copy_button_clicked_cb (GtkButton *button,
+                           gpointer   user_data)
+{
+  TincanPeerDialog *self = TINCAN_PEER_DIALOG (user_data);
+  const char *address = g_object_get_data (G_OBJECT (button), "address");
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), address);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Address copied")));
+}
+
+static void
+tincan_peer_dialog_fill_addresses (TincanPeerDialog *self)
+{
+  g_auto(GStrv) addresses = tincan_address_list_local ();
+
+  if (addresses[0] == NULL)
+    {
+      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No network address"));
+      adw_action_row_set_subtitle (row, _("This computer is not connected to a network"));
+      adw_preferences_group_add (self->addresses_group, GTK_WIDGET (row));
+      return;
+    }
+
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+      GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), addresses[i]);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title_selectable (ADW_PREFERENCES_ROW (row), TRUE);
+
+      g_object_set_data_full (G_OBJECT (copy), "address", g_strdup (addresses[i]), g_free);
+      gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (copy, _("Copy Address"));
+      gtk_widget_add_css_class (copy, "flat");
+      g_signal_connect_object (copy, "clicked", G_CALLBACK (on_copy_button_clicked_cb), self, 0);
+      adw_action_row_add_suffix (row, copy);
+
+      adw_preferences_group_add (self->addresses_group, GTK_WIDGET (row));
+      g_ptr_array_add (self->address_rows, row);
+    }
+}
+
+static void
+tincan_peer_dialog_load (TincanPeerDialog *self)
+{
+  g_autofree char *name = tincan_settings_dup_effective_name (self->settings);
+  g_autofree char *peer_port = g_strdup_printf ("%u", tincan_settings_get_peer_port (self->settings));
+  g_autofree char *local_port = g_strdup_printf ("%u", tincan_settings_get_local_port (self->settings));
+
+  self->loading = TRUE;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row),
+                         tincan_settings_get_peer_address (self->settings));
+  gtk_editable_set_text (GTK_EDITABLE (self->peer_port_row), peer_port);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  gtk_editable_set_text (GTK_EDITABLE (self->local_port_row), local_port);
+  adw_combo_row_set_selected (self->mode_row, tincan_settings_get_mode (self->settings));
+
+  self->loading = FALSE;
+
+  on_mode_row_selected_cb (self);
+  tincan_peer_dialog_update_addresses (self);
+  tincan_peer_dialog_validate (self);
+}
+
+static void
+tincan_peer_dialog_constructed (GObject *object)
+{
+  TincanPeerDialog *self = TINCAN_PEER_DIALOG (object);
+
+  G_OBJECT_CLASS (tincan_peer_dialog_parent_class)->constructed (object);
+
+  tincan_peer_dialog_fill_addresses (self);
+  tincan_peer_dialog_load (self);
+}
+
+static void
+tincan_peer_dialog_dispose (GObject *object)
+{
+  TincanPeerDialog *self = TINCAN_PEER_DIALOG (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TINCAN_TYPE_PEER_DIALOG);
+  g_clear_pointer (&self->address_rows, g_ptr_array_unref);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (tincan_peer_dialog_parent_class)->dispose (object);
+}
+
+static void
+tincan_peer_dialog_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  TincanPeerDialog *self = TINCAN_PEER_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tincan_peer_dialog_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  TincanPeerDialog *self = TINCAN_PEER_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = tincan_peer_dialog_constructed;
+  object_class->dispose = tincan_peer_dialog_dispose;
+  object_class->get_property = tincan_peer_dialog_get_property;
+  object_class->set_property = tincan_peer_dialog_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         TINCAN_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/tincan-peer-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, peer_port_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, local_port_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, address_error);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, peer_port_error);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, name_error);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, local_port_error);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, addresses_group);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, on_address_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_peer_port_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_local_port_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_mode_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_entry_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "peer.save", NULL, save_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+tincan_peer_dialog_init (TincanPeerDialog *self)
+{
+  self->address_rows = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * tincan_peer_dialog_new:
+ * @settings: the settings to edit
+ *
+ * Returns: (transfer full): a new #TincanPeerDialog
+ */
+TincanPeerDialog *
+tincan_peer_dialog_new (TincanSettings *settings)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (TINCAN_TYPE_PEER_DIALOG,
+                       "settings", settings,
+                       NULL);
+}
