@@ -136,10 +136,7 @@ tincan_address_normalize_host (const char  *text,
       char *inner = g_strndup (stripped + 1, length - 2);
 
       if (strchr (inner, ':') != NULL && g_hostname_is_ip_address (inner))
-        {
-          g_free (stripped);
-          return inner;
-        }
+        return inner;
 
       g_free (inner);
     }

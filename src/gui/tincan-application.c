@@ -218,7 +218,6 @@ tincan_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (tincan_application_parent_class)->startup (application);
 
-  g_set_application_name (_("Tin Can"));
   gtk_window_set_default_icon_name (APP_ID);
 
   self->settings = tincan_settings_new (NULL);

@@ -28,6 +28,7 @@ struct _TincanPeerDialog
 
   TincanSettings      *settings;
 
+  GtkButton           *save_button;
   AdwEntryRow         *address_row;
   AdwEntryRow         *peer_port_row;
   AdwComboRow         *mode_row;
@@ -327,6 +328,9 @@ tincan_peer_dialog_constructed (GObject *object)
 
   tincan_peer_dialog_fill_addresses (self);
   tincan_peer_dialog_load (self);
+
+  /* Typing should go where it is needed: the address on first run. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
 }
 
 static void
@@ -399,6 +403,7 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/tincan-peer-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, save_button);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, peer_port_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, mode_row);

@@ -1,0 +1,549 @@
+/* test-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The application as a person meets it, under Xvfb: the real window, the
+ * real peer dialog, the real actions.  Every test starts from default
+ * settings in the memory GSettings backend.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "tincan-application.h"
+#include "tincan-peer-dialog.h"
+#include "tincan-window.h"
+
+#define WAIT_TIMEOUT_US (5 * G_USEC_PER_SEC)
+
+static const char *settings_keys[] = {
+  "display-name", "peer-address", "peer-port", "local-port", "mode",
+  "window-width", "window-height", "window-maximized",
+};
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings_keys); i++)
+    g_settings_reset (settings, settings_keys[i]);
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @condition holds, for at most five seconds. */
+static gboolean
+wait_for (gboolean (*condition) (gpointer),
+          gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;
+  guint wake = g_timeout_add (10, wake_cb, NULL);
+  gboolean met;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+
+  return met;
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (widget));
+}
+
+static gboolean
+no_toplevels (gpointer unused)
+{
+  g_autoptr(GListModel) toplevels = G_LIST_MODEL (g_object_ref (gtk_window_get_toplevels ()));
+
+  return g_list_model_get_n_items (toplevels) == 0;
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_toplevel_of_type (gpointer type)
+{
+  return find_toplevel (GPOINTER_TO_SIZE (type)) != NULL;
+}
+
+static gpointer
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+
+  return object;
+}
+
+typedef void (*AppTestFunc) (TincanApplication *app);
+
+typedef struct
+{
+  TincanApplication *app;
+  AppTestFunc        func;
+  gboolean           ran;
+} RunData;
+
+static void
+destroy_toplevels (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+}
+
+static gboolean
+run_test_cb (gpointer user_data)
+{
+  RunData *data = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data->app));
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    return G_SOURCE_CONTINUE;
+
+  g_assert_true (TINCAN_IS_WINDOW (window));
+
+  data->func (data->app);
+  data->ran = TRUE;
+
+  g_action_group_activate_action (G_ACTION_GROUP (data->app), "quit", NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  g_error ("The test did not finish within the time limit");
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the application as main() does, with @args after "tincan", and
+ * calls @func once its window is on screen; then quits, and checks that
+ * the application shut down and was freed.
+ */
+static void
+run_app (const char * const *args,
+         AppTestFunc          func)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  RunData data = { 0 };
+  guint check, watchdog;
+  int status;
+
+  g_ptr_array_add (argv, (char *) "tincan");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  data.app = tincan_application_new ();
+  data.func = func;
+  check = g_timeout_add (20, run_test_cb, &data);
+  watchdog = g_timeout_add_seconds (30, watchdog_cb, NULL);
+
+  status = g_application_run (G_APPLICATION (data.app), argv->len - 1, (char **) argv->pdata);
+
+  g_source_remove (watchdog);
+  if (!data.ran)
+    g_source_remove (check);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (data.ran);
+
+  /* Quit leaves no window of the application's own. */
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (data.app)));
+  destroy_toplevels ();
+  g_assert_true (wait_for (no_toplevels, NULL));
+  g_assert_finalize_object (data.app);
+}
+
+static TincanPeerDialog *
+open_peer_dialog (TincanApplication *app)
+{
+  TincanPeerDialog *dialog;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
+  dialog = find_toplevel (TINCAN_TYPE_PEER_DIALOG);
+  g_assert_true (wait_for (is_mapped, dialog));
+
+  return dialog;
+}
+
+static void
+set_field (TincanPeerDialog *dialog,
+           const char       *name,
+           const char       *text)
+{
+  gtk_editable_set_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, name), text);
+}
+
+/* The message is shown, mapped on screen, and says @expected. */
+static void
+assert_field_error (TincanPeerDialog *dialog,
+                    const char       *row_name,
+                    const char       *label_name,
+                    const char       *expected)
+{
+  GtkLabel *label = child (dialog, TINCAN_TYPE_PEER_DIALOG, label_name);
+  GtkWidget *row = child (dialog, TINCAN_TYPE_PEER_DIALOG, row_name);
+
+  g_assert_true (wait_for (is_mapped, label));
+  g_assert_nonnull (strstr (gtk_label_get_label (label), expected));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+}
+
+static void
+assert_field_ok (TincanPeerDialog *dialog,
+                 const char       *row_name,
+                 const char       *label_name)
+{
+  GtkWidget *label = child (dialog, TINCAN_TYPE_PEER_DIALOG, label_name);
+  GtkWidget *row = child (dialog, TINCAN_TYPE_PEER_DIALOG, row_name);
+
+  g_assert_false (gtk_widget_get_visible (label));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+}
+
+/* No key the peer dialog edits holds a value of its own.  (The window's
+ * size is saved when it closes, which is fine.)
+ */
+static void
+assert_nothing_saved (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  const char *peer_keys[] = {
+    "display-name", "peer-address", "peer-port", "local-port", "mode",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (peer_keys); i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_user_value (settings, peer_keys[i]);
+
+      if (value != NULL)
+        g_error ("“%s” was saved", peer_keys[i]);
+    }
+}
+
+static void
+welcome_without_peer (TincanApplication *app)
+{
+  GtkWindow *window;
+  GtkStack *stack;
+  AdwStatusPage *welcome;
+  AdwWindowTitle *title;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_cmpstr (gtk_window_get_title (window), ==, "Tin Can");
+
+  stack = child (window, TINCAN_TYPE_WINDOW, "stack");
+  welcome = child (window, TINCAN_TYPE_WINDOW, "welcome_page");
+  title = child (window, TINCAN_TYPE_WINDOW, "window_title");
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  g_assert_true (wait_for (is_mapped, welcome));
+  g_assert_cmpstr (adw_status_page_get_title (welcome), ==, "Welcome to Tin Can");
+  g_assert_nonnull (strstr (adw_status_page_get_description (welcome), "no server"));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "No peer set up");
+
+  /* Its button opens the peer dialog. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
+  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
+}
+
+static void
+test_welcome_without_peer (void)
+{
+  reset_settings ();
+  run_app (NULL, welcome_without_peer);
+}
+
+static void
+dialog_rejects_bad_input (TincanApplication *app)
+{
+  TincanPeerDialog *dialog;
+  GtkWidget *save_button;
+
+  dialog = open_peer_dialog (app);
+  save_button = child (dialog, TINCAN_TYPE_PEER_DIALOG, "save_button");
+
+  /* An empty first-run form is not an error yet, but cannot be saved. */
+  assert_field_ok (dialog, "address_row", "address_error");
+  g_assert_false (gtk_widget_get_sensitive (save_button));
+
+  set_field (dialog, "address_row", "bad host!");
+  assert_field_error (dialog, "address_row", "address_error",
+                      "“bad host!” is not an IP address or a host name");
+  g_assert_false (gtk_widget_get_sensitive (save_button));
+
+  set_field (dialog, "address_row", "999.1.1.1");
+  assert_field_error (dialog, "address_row", "address_error", "not a valid IPv4 address");
+
+  /* Fixing the address takes its message away; a bad port brings one. */
+  set_field (dialog, "address_row", "127.0.0.2");
+  assert_field_ok (dialog, "address_row", "address_error");
+  g_assert_true (gtk_widget_get_sensitive (save_button));
+
+  set_field (dialog, "peer_port_row", "70000");
+  assert_field_error (dialog, "peer_port_row", "peer_port_error",
+                      "The port must be a number from 1 to 65535");
+  g_assert_false (gtk_widget_get_sensitive (save_button));
+
+  set_field (dialog, "peer_port_row", "4000");
+  set_field (dialog, "local_port_row", "0");
+  assert_field_ok (dialog, "peer_port_row", "peer_port_error");
+  assert_field_error (dialog, "local_port_row", "local_port_error",
+                      "The port must be a number from 1 to 65535");
+
+  /* Save, by action and by Enter in a field: neither stores anything,
+   * and the dialog stays open with its message.
+   */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "peer.save", NULL);
+  g_signal_emit_by_name (child (dialog, TINCAN_TYPE_PEER_DIALOG, "local_port_row"),
+                         "entry-activated");
+  assert_nothing_saved ();
+  g_assert_true (find_toplevel (TINCAN_TYPE_PEER_DIALOG) == (gpointer) dialog);
+  assert_field_error (dialog, "local_port_row", "local_port_error", "from 1 to 65535");
+
+  /* Cancel leaves the settings as they were. */
+  set_field (dialog, "local_port_row", "4001");
+  g_assert_true (gtk_widget_get_sensitive (save_button));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
+  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_WINDOW)));
+  g_assert_null (find_toplevel (TINCAN_TYPE_PEER_DIALOG));
+  assert_nothing_saved ();
+}
+
+static void
+test_dialog_rejects_bad_input (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_rejects_bad_input);
+  assert_nothing_saved ();
+}
+
+static gboolean
+dialog_closed (gpointer unused)
+{
+  return find_toplevel (TINCAN_TYPE_PEER_DIALOG) == NULL;
+}
+
+static void
+dialog_saves_valid_input (TincanApplication *app)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autofree char *address = NULL;
+  g_autofree char *name = NULL;
+  TincanPeerDialog *dialog;
+  GtkWindow *window;
+  AdwWindowTitle *title;
+  AdwStatusPage *peer_page;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  dialog = open_peer_dialog (app);
+
+  set_field (dialog, "address_row", " [::1] ");
+  set_field (dialog, "peer_port_row", "4000");
+  set_field (dialog, "local_port_row", "4001");
+  set_field (dialog, "name_row", "Ada");
+  adw_combo_row_set_selected (child (dialog, TINCAN_TYPE_PEER_DIALOG, "mode_row"),
+                              TINCAN_MODE_PLAIN);
+
+  /* Enter in a field saves, as the Save button does. */
+  g_signal_emit_by_name (child (dialog, TINCAN_TYPE_PEER_DIALOG, "address_row"),
+                         "entry-activated");
+  g_assert_true (wait_for (dialog_closed, NULL));
+
+  address = g_settings_get_string (settings, "peer-address");
+  name = g_settings_get_string (settings, "display-name");
+  g_assert_cmpstr (address, ==, "::1");
+  g_assert_cmpint (g_settings_get_int (settings, "peer-port"), ==, 4000);
+  g_assert_cmpint (g_settings_get_int (settings, "local-port"), ==, 4001);
+  g_assert_cmpint (g_settings_get_enum (settings, "mode"), ==, TINCAN_MODE_PLAIN);
+  g_assert_cmpstr (name, ==, "Ada");
+
+  /* The window follows at once. */
+  title = child (window, TINCAN_TYPE_WINDOW, "window_title");
+  peer_page = child (window, TINCAN_TYPE_WINDOW, "peer_page");
+  g_assert_true (wait_for (is_mapped, peer_page));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "[::1]:4000");
+  g_assert_cmpstr (adw_status_page_get_title (peer_page), ==, "[::1]:4000");
+  g_assert_nonnull (strstr (adw_status_page_get_description (peer_page), "UDP port 4001"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (peer_page), "Plain text"));
+
+  /* Opened again, the dialog shows what was saved. */
+  dialog = open_peer_dialog (app);
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "address_row")),
+                   ==, "::1");
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "peer_port_row")),
+                   ==, "4000");
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "name_row")),
+                   ==, "Ada");
+  g_assert_cmpuint (adw_combo_row_get_selected (child (dialog, TINCAN_TYPE_PEER_DIALOG, "mode_row")),
+                    ==, TINCAN_MODE_PLAIN);
+}
+
+static void
+test_dialog_saves_valid_input (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_saves_valid_input);
+}
+
+static void
+actions_and_accels (TincanApplication *app)
+{
+  static const struct {
+    const char *action;
+    const char *accel;
+  } expected[] = {
+    { "preferences", "<Control>comma" },
+    { "shortcuts", "<Control>question" },
+    { "quit", "<Control>q" },
+    { "about", NULL },
+  };
+  GtkWindow *about;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *detailed = g_strconcat ("app.", expected[i].action, NULL);
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                    detailed);
+
+      g_test_message ("%s", detailed);
+      g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), expected[i].action));
+      g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), expected[i].action));
+
+      if (expected[i].accel != NULL)
+        g_assert_true (g_strv_contains ((const char * const *) accels, expected[i].accel));
+      else
+        g_assert_cmpuint (g_strv_length (accels), ==, 0);
+    }
+
+  /* About shows the version and the license. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW)));
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Tin Can");
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==,
+                   GTK_LICENSE_GPL_3_0);
+  gtk_window_destroy (about);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW)));
+}
+
+static void
+test_actions_and_accels (void)
+{
+  reset_settings ();
+  run_app (NULL, actions_and_accels);
+}
+
+static void
+peer_option_overrides_settings (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanSettings *settings = tincan_application_get_settings (app);
+  g_autoptr(GSettings) gsettings = g_settings_new (BASE_ID);
+  g_autofree char *stored = g_settings_get_string (gsettings, "peer-address");
+  AdwWindowTitle *title;
+
+  /* A run with its own peer and port is an instance of its own. */
+  g_assert_true (g_application_get_flags (G_APPLICATION (app)) & G_APPLICATION_NON_UNIQUE);
+
+  /* This run uses the command line's peer and port... */
+  g_assert_true (tincan_settings_get_overridden (settings));
+  g_assert_cmpstr (tincan_settings_get_peer_address (settings), ==, "::1");
+  g_assert_cmpuint (tincan_settings_get_peer_port (settings), ==, 4100);
+  g_assert_cmpuint (tincan_settings_get_local_port (settings), ==, 4101);
+
+  title = child (window, TINCAN_TYPE_WINDOW, "window_title");
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "[::1]:4100");
+
+  /* ...and the saved settings are untouched. */
+  g_assert_cmpstr (stored, ==, "saved.example");
+  g_assert_cmpint (g_settings_get_int (gsettings, "peer-port"), ==, 5000);
+  g_assert_cmpint (g_settings_get_int (gsettings, "local-port"), ==, 5001);
+}
+
+static void
+saved_peer_without_options (TincanApplication *app)
+{
+  TincanSettings *settings = tincan_application_get_settings (app);
+
+  g_assert_false (g_application_get_flags (G_APPLICATION (app)) & G_APPLICATION_NON_UNIQUE);
+  g_assert_false (tincan_settings_get_overridden (settings));
+  g_assert_cmpstr (tincan_settings_get_peer_address (settings), ==, "saved.example");
+  g_assert_cmpuint (tincan_settings_get_peer_port (settings), ==, 5000);
+}
+
+static void
+test_peer_option_overrides_settings (void)
+{
+  static const char *args[] = { "--peer", "[::1]:4100", "--port", "4101", NULL };
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+
+  reset_settings ();
+  g_settings_set_string (settings, "peer-address", "saved.example");
+  g_settings_set_int (settings, "peer-port", 5000);
+  g_settings_set_int (settings, "local-port", 5001);
+
+  run_app (args, peer_option_overrides_settings);
+
+  /* The next run without options is back to what was saved. */
+  run_app (NULL, saved_peer_without_options);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_disable_setlocale ();
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/window/welcome-without-peer", test_welcome_without_peer);
+  g_test_add_func ("/peer-dialog/rejects-bad-input", test_dialog_rejects_bad_input);
+  g_test_add_func ("/peer-dialog/saves-valid-input", test_dialog_saves_valid_input);
+  g_test_add_func ("/application/actions-and-accels", test_actions_and_accels);
+  g_test_add_func ("/application/peer-option-overrides-settings",
+                   test_peer_option_overrides_settings);
+
+  return g_test_run ();
+}
