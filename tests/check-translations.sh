@@ -17,8 +17,10 @@ xgettext --package-name=tincan --from-code=UTF-8 --add-comments \
   --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 \
   --flag=g_strdup_printf:1:c-format --flag=g_set_error:4:c-format \
   --flag=g_printerr:1:c-format \
-  --files-from=po/POTFILES.in --directory=. --output="$work/tincan.pot" || {
+  --files-from=po/POTFILES.in --directory=. --output="$work/tincan.pot" \
+  2> "$work/xgettext.log" || {
   echo "Bail out! xgettext failed"
+  sed 's/^/# /' "$work/xgettext.log"
   exit 1
 }
 
@@ -32,7 +34,8 @@ echo "1..$n"
 i=0
 for lang in $langs; do
   i=$((i + 1))
-  msgmerge --quiet --no-fuzzy-matching "po/$lang.po" "$work/tincan.pot" -o "$work/$lang.po"
+  msgmerge --quiet --no-fuzzy-matching "po/$lang.po" "$work/tincan.pot" -o "$work/$lang.po" \
+    2> "$work/msgmerge.log" || sed 's/^/# /' "$work/msgmerge.log"
   stats=$(msgfmt --check --statistics -o /dev/null "$work/$lang.po" 2>&1)
   status=$?
   if [ $status -eq 0 ] && ! echo "$stats" | grep -qE 'untranslated|fuzzy'; then
