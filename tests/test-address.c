@@ -249,7 +249,7 @@ test_local_addresses (void)
 {
   g_auto(GStrv) addresses = tincan_address_list_local ();
 
-  g_assert_nonnull (addresses);
+  g_assert (addresses != NULL);
 
   for (guint i = 0; addresses[i] != NULL; i++)
     {
