@@ -61,11 +61,11 @@ tincan_window_update (TincanWindow *self)
 
   if (tincan_settings_get_overridden (self->settings))
     /* Translators: the first %s is a mode ("Tin Can" or "Plain text"), %u a UDP port */
-    description = g_strdup_printf (_("%s mode, listening on UDP port %u. Set on the command line for this run."),
+    description = g_strdup_printf (_("%s mode, using your UDP port %u. Set on the command line for this run."),
                                    mode, tincan_settings_get_local_port (self->settings));
   else
     /* Translators: the first %s is a mode ("Tin Can" or "Plain text"), %u a UDP port */
-    description = g_strdup_printf (_("%s mode, listening on UDP port %u."),
+    description = g_strdup_printf (_("%s mode, using your UDP port %u."),
                                    mode, tincan_settings_get_local_port (self->settings));
 
   adw_window_title_set_subtitle (self->window_title, peer);
