@@ -287,6 +287,9 @@ tincan_peer_dialog_fill_addresses (TincanPeerDialog *self)
       g_object_set_data_full (G_OBJECT (copy), "address", g_strdup (addresses[i]), g_free);
       gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (copy, _("Copy Address"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (copy),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Address"),
+                                      -1);
       gtk_widget_add_css_class (copy, "flat");
       g_signal_connect_object (copy, "clicked", G_CALLBACK (on_copy_button_clicked_cb), self, 0);
       adw_action_row_add_suffix (row, copy);
