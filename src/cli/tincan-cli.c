@@ -1,0 +1,450 @@
+/* tincan-cli.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tincan-cli: a thin main loop around TincanLink, for scripts, tests and
+ * benchmarks.  Its options, output and exit statuses are a contract that
+ * those depend on; README.md and docs/PROTOCOL.md describe it.
+ *
+ *   0  every message sent was delivered (in plain mode: sent) and the
+ *      --count was reached
+ *   1  a message failed, or --timeout passed
+ *   2  a usage or set-up error, with one line on stderr
+ */
+
+#define G_LOG_DOMAIN "tincan-cli"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "tincan-address.h"
+#include "tincan-link.h"
+
+typedef struct
+{
+  GMainLoop        *loop;
+  TincanLink       *link;
+  GDataInputStream *input;
+  GCancellable     *cancellable;
+  gboolean          json;
+  gboolean          input_done;
+  gint64            count;
+  gint64            received;
+  guint             failed;
+  int               status;
+} Cli;
+
+static void
+cli_exit (Cli *cli,
+          int  status)
+{
+  cli->status = status;
+  g_cancellable_cancel (cli->cancellable);
+  g_main_loop_quit (cli->loop);
+}
+
+static void
+print_event (Cli        *cli,
+             const char *event,
+             ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  const char *key;
+  va_list ap;
+
+  if (!cli->json)
+    return;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, event);
+
+  /* Triples of key, kind and value: "s" string, "i" gint64, "b" boolean. */
+  va_start (ap, event);
+  while ((key = va_arg (ap, const char *)) != NULL)
+    {
+      const char *kind = va_arg (ap, const char *);
+
+      json_builder_set_member_name (builder, key);
+      if (kind[0] == 's')
+        json_builder_add_string_value (builder, va_arg (ap, const char *));
+      else if (kind[0] == 'i')
+        json_builder_add_int_value (builder, va_arg (ap, gint64));
+      else
+        json_builder_add_boolean_value (builder, va_arg (ap, gboolean));
+    }
+  va_end (ap);
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  line = json_generator_to_data (generator, NULL);
+
+  fputs (line, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+static void
+maybe_finish (Cli *cli)
+{
+  if (!cli->input_done || tincan_link_get_n_pending (cli->link) > 0)
+    return;
+
+  if (cli->count > 0 && cli->received < cli->count)
+    return;
+
+  cli_exit (cli, cli->failed > 0 ? 1 : 0);
+}
+
+static gboolean
+finish_idle_cb (gpointer user_data)
+{
+  maybe_finish (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_message_state_cb (TincanMessage *message,
+                     GParamSpec    *pspec,
+                     Cli           *cli)
+{
+  const char *id = tincan_message_get_id (message);
+
+  switch (tincan_message_get_state (message))
+    {
+    case TINCAN_MESSAGE_SENT:
+      print_event (cli, "sent", "id", "s", id, NULL);
+      break;
+
+    case TINCAN_MESSAGE_DELIVERED:
+      print_event (cli, "delivered", "id", "s", id, NULL);
+      break;
+
+    case TINCAN_MESSAGE_FAILED:
+      cli->failed++;
+      print_event (cli, "failed", "id", "s", id,
+                   "reason", "s", tincan_message_get_failure_reason (message), NULL);
+      if (!cli->json)
+        g_printerr ("tincan-cli: not delivered: %s\n", tincan_message_get_failure_reason (message));
+      break;
+
+    case TINCAN_MESSAGE_QUEUED:
+    case TINCAN_MESSAGE_RECEIVED:
+    default:
+      break;
+    }
+
+  /* After the link has finished its own bookkeeping. */
+  g_idle_add (finish_idle_cb, cli);
+}
+
+static gboolean
+send_text (Cli        *cli,
+           const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanMessage) message = NULL;
+
+  message = tincan_link_send (cli->link, text, &error);
+  if (message == NULL)
+    {
+      g_printerr ("tincan-cli: %s\n", error->message);
+      cli_exit (cli, 2);
+      return FALSE;
+    }
+
+  g_signal_connect (message, "notify::state", G_CALLBACK (on_message_state_cb), cli);
+
+  /* Plain messages are sent at once, before the handler was connected. */
+  if (tincan_message_get_state (message) != TINCAN_MESSAGE_QUEUED)
+    on_message_state_cb (message, NULL, cli);
+
+  return TRUE;
+}
+
+static void
+on_message_received_cb (TincanLink    *link,
+                        TincanMessage *message,
+                        Cli           *cli)
+{
+  cli->received++;
+
+  if (cli->json)
+    print_event (cli, "received",
+                 "id", "s", tincan_message_get_id (message),
+                 "text", "s", tincan_message_get_text (message),
+                 "plain", "b", tincan_message_get_plain (message),
+                 NULL);
+  else
+    {
+      fputs (tincan_message_get_text (message), stdout);
+      fputc ('\n', stdout);
+      fflush (stdout);
+    }
+
+  maybe_finish (cli);
+}
+
+static void
+on_presence_cb (TincanLink *link,
+                GParamSpec *pspec,
+                Cli        *cli)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (TINCAN_TYPE_PRESENCE);
+  GEnumValue *value = g_enum_get_value (klass, tincan_link_get_presence (link));
+
+  print_event (cli, "peer", "state", "s", value->value_nick, NULL);
+}
+
+static void
+on_peer_error_cb (TincanLink   *link,
+                  const GError *error,
+                  Cli          *cli)
+{
+  g_printerr ("tincan-cli: %s\n", error->message);
+  cli_exit (cli, 2);
+}
+
+static void read_next_line (Cli *cli);
+
+static void
+on_line_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  gsize length;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
+                                                    &length, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (error != NULL)
+    {
+      g_printerr ("tincan-cli: standard input: %s\n", error->message);
+      cli_exit (cli, 2);
+      return;
+    }
+
+  if (line == NULL)
+    {
+      cli->input_done = TRUE;
+      maybe_finish (cli);
+      return;
+    }
+
+  /* An empty line is not a message. */
+  if (length > 0 && line[length - 1] == '\r')
+    line[--length] = '\0';
+  if (length > 0 && !send_text (cli, line))
+    return;
+
+  read_next_line (cli);
+}
+
+static void
+read_next_line (Cli *cli)
+{
+  g_data_input_stream_read_line_async (cli->input, G_PRIORITY_DEFAULT, cli->cancellable,
+                                       on_line_read_cb, cli);
+}
+
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  g_printerr ("tincan-cli: timed out\n");
+  cli_exit (cli, 1);
+
+  return G_SOURCE_REMOVE;
+}
+
+static char *
+read_file (const char  *path,
+           GError     **error)
+{
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GOutputStream) memory = NULL;
+
+  if (g_strcmp0 (path, "-") != 0)
+    {
+      char *contents = NULL;
+
+      if (!g_file_get_contents (path, &contents, NULL, error))
+        return NULL;
+      return contents;
+    }
+
+  stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  memory = g_memory_output_stream_new_resizable ();
+  if (g_output_stream_splice (memory, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL,
+                              error) < 0)
+    return NULL;
+
+  /* NUL-terminated */
+  if (!g_output_stream_write_all (memory, "", 1, NULL, NULL, error))
+    return NULL;
+
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("tincan-cli: %s\n", message);
+
+  return 2;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(TincanLink) link = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *send = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *name = NULL;
+  gint64 count = 0;
+  int timeout = 0;
+  gboolean plain = FALSE;
+  gboolean json = FALSE;
+  guint16 peer_port = 0;
+  guint16 local_port = TINCAN_DEFAULT_PORT;
+  Cli cli = { 0 };
+  const GOptionEntry entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+      "Local UDP port (default 2323; 0 picks a free one)", "PORT" },
+    { "send", 's', 0, G_OPTION_ARG_STRING, &send,
+      "Send TEXT as one message, exit when it is delivered or failed", "TEXT" },
+    { "file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
+      "The same with the file's contents ('-' reads stdin to EOF)", "PATH" },
+    { "count", 'c', 0, G_OPTION_ARG_INT64, &count,
+      "Exit after receiving N messages", "N" },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
+      "Exit with status 1 if not finished by then", "SECS" },
+    { "plain", 0, 0, G_OPTION_ARG_NONE, &plain,
+      "Plain-text mode", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
+      "Print events as JSON lines", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("PEER");
+  g_option_context_set_summary (context,
+                                "Chat with a Tin Can peer over UDP.\n"
+                                "PEER is HOST, HOST:PORT or [IPv6]:PORT; the port defaults to 2323.");
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+
+  if (argc != 2)
+    return usage_error (argc < 2 ? "missing PEER (see --help)" : "more than one PEER given");
+
+  if (!tincan_address_parse_peer (argv[1], TINCAN_DEFAULT_PORT, &host, &peer_port, &error))
+    return usage_error (error->message);
+
+  if (listen != NULL)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (listen, 10, 0, G_MAXUINT16, &value, NULL))
+        return usage_error ("--listen: the port must be a number from 0 to 65535");
+      local_port = value;
+    }
+
+  if (send != NULL && file != NULL)
+    return usage_error ("--send and --file cannot be used together");
+
+  if (count < 0)
+    return usage_error ("--count must not be negative");
+
+  if (timeout < 0)
+    return usage_error ("--timeout must not be negative");
+
+  link = tincan_link_new (local_port, plain ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE, &error);
+  if (link == NULL)
+    return usage_error (error->message);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cli.loop = loop;
+  cli.link = link;
+  cli.json = json;
+  cli.count = count;
+  cli.cancellable = g_cancellable_new ();
+
+  if (g_strcmp0 (g_get_real_name (), "Unknown") != 0 && g_get_real_name ()[0] != '\0')
+    name = g_strdup (g_get_real_name ());
+  else
+    name = g_strdup (g_get_user_name ());
+  tincan_link_set_display_name (link, name);
+
+  g_signal_connect (link, "message-received", G_CALLBACK (on_message_received_cb), &cli);
+  g_signal_connect (link, "notify::presence", G_CALLBACK (on_presence_cb), &cli);
+  g_signal_connect (link, "peer-error", G_CALLBACK (on_peer_error_cb), &cli);
+
+  print_event (&cli, "ready", "port", "i", (gint64) tincan_link_get_local_port (link), NULL);
+
+  tincan_link_set_peer (link, host, peer_port);
+
+  if (timeout > 0)
+    g_timeout_add_seconds (timeout, on_timeout_cb, &cli);
+
+  if (send != NULL)
+    {
+      cli.input_done = TRUE;
+      send_text (&cli, send);
+    }
+  else if (file != NULL)
+    {
+      g_autofree char *contents = read_file (file, &error);
+
+      cli.input_done = TRUE;
+      if (contents == NULL)
+        return usage_error (error->message);
+      send_text (&cli, contents);
+    }
+  else
+    {
+      g_autoptr(GInputStream) stdin_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+
+      cli.input = g_data_input_stream_new (stdin_stream);
+      g_data_input_stream_set_newline_type (cli.input, G_DATA_STREAM_NEWLINE_TYPE_LF);
+      read_next_line (&cli);
+    }
+
+  if (cli.status == 0)
+    {
+      maybe_finish (&cli);
+      if (!g_cancellable_is_cancelled (cli.cancellable))
+        g_main_loop_run (loop);
+    }
+
+  g_clear_object (&cli.input);
+  g_clear_object (&cli.cancellable);
+
+  return cli.status;
+}

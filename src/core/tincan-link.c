@@ -1,0 +1,2076 @@
+/* tincan-link.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The UDP link to one peer: one non-blocking socket watched on the main
+ * loop, no threads.
+ *
+ * Sending (reliable mode): a message is cut into fragments of at most
+ * TINCAN_WIRE_MAX_PAYLOAD bytes.  Every fragment gets a packet number when
+ * it is first sent; the numbers of one message are consecutive and grow in
+ * message order, so "every packet below N arrived" is also "every message
+ * up to there is complete", and the receiver delivers in order by packet
+ * number alone.  ACKs carry that cumulative point plus ranges above it;
+ * a fragment three numbers below one acknowledged after it was sent is
+ * lost and sent again at once, anything else on a retransmission timeout
+ * from the measured round trip (RFC 6298), backed off exponentially with
+ * jitter.  A congestion window bounds what is in flight.
+ *
+ * A message not delivered after the give-up time fails.  Its packet
+ * numbers will then never all arrive, so the sender starts a new epoch:
+ * every undelivered message is numbered again from zero, and the receiver,
+ * seeing the higher epoch, drops what it had half assembled.  A restarted
+ * peer (a new session ID) starts a new epoch the same way.
+ *
+ * Plain mode sends each message as datagrams of at most 1024 bytes, cut
+ * at character boundaries; they are never acknowledged.
+ */
+
+#define G_LOG_DOMAIN "tincan-link"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tincan-link-private.h"
+#include "tincan-wire.h"
+
+#define PLAIN_CHUNK            1024
+#define MAX_DATAGRAM_RECEIVED  65536
+#define RECEIVE_BATCH          16
+#define MAX_PER_DISPATCH       256
+#define SEND_BATCH             32
+#define RX_WINDOW              4096
+#define MAX_REASSEMBLIES       512
+#define MAX_REASSEMBLY_BYTES   (8 * 1024 * 1024)
+#define REASSEMBLY_MAX_AGE     (60 * G_USEC_PER_SEC)
+#define INITIAL_CWND           16
+#define MIN_CWND               4
+#define MAX_CWND               64
+#define LOSS_THRESHOLD         3
+#define INITIAL_RTO            (250 * G_TIME_SPAN_MILLISECOND)
+#define MIN_RTO                (30 * G_TIME_SPAN_MILLISECOND)
+#define MAX_RTO                (4 * G_USEC_PER_SEC)
+#define MAX_BACKOFF            8
+#define DEFAULT_GIVE_UP        (30 * G_USEC_PER_SEC)
+#define HELLO_FIRST_RETRY      (500 * G_TIME_SPAN_MILLISECOND)
+#define HELLO_MAX_RETRY        (15 * G_USEC_PER_SEC)
+#define HELLOS_BEFORE_OFFLINE  3
+#define KEEPALIVE_INTERVAL     (20 * G_USEC_PER_SEC)
+#define KEEPALIVES_BEFORE_OFFLINE 3
+#define SOCKET_BUFFER_SIZE     (4 * 1024 * 1024)
+
+typedef struct
+{
+  TincanMessage *message;
+  const guint8  *bytes;        /* the message's text */
+  gsize          length;
+  guint32        seq;
+  guint16        n_fragments;
+  guint16        n_acked;
+  guint16        next_unsent;  /* fragments before this were sent at least once */
+  gboolean       numbered;
+  guint32        first_pn;
+  gint64         deadline;
+  guint8        *acked;
+  guint8        *lost;         /* sent, presumed lost, to be sent again */
+  guint8        *resent;       /* sent more than once: no RTT sample (Karn) */
+  gint64        *sent_at;
+} Outgoing;
+
+typedef struct
+{
+  guint32  first_pn;
+  guint32  seq;
+  guint16  n_fragments;
+  guint16  n_received;
+  guint32  length;
+  guint8  *have;
+  guint8  *buffer;
+  gint64   created;
+} Reassembly;
+
+struct _TincanLink
+{
+  GObject           parent_instance;
+
+  GSocket          *socket;
+  GSource          *socket_source;
+  GSource          *timer_source;
+  GCancellable     *cancellable;
+  TincanMode        mode;
+  guint16           local_port;
+  GSocketFamily     family;
+  GRand            *rand;
+
+  char             *display_name;
+  char             *peer_host;
+  guint16           peer_port;
+  GPtrArray        *peer_addresses;     /* GInetAddress, as resolved */
+  GSocketAddress   *peer_destination;
+  char             *peer_name;
+  TincanPresence    presence;
+
+  guint64           session;
+  guint64           peer_session;       /* 0: not known */
+
+  /* Sending */
+  GQueue            outgoing;           /* Outgoing, oldest first */
+  GPtrArray        *plain_queue;        /* TincanMessage waiting for an address */
+  guint32           next_seq;
+  guint32           tx_epoch;
+  guint32           next_pn;
+  guint             in_flight;
+  guint             cwnd;
+  gint64            recovery_start;     /* sent after this: a new loss halves cwnd */
+  guint             backoff;
+  gint64            rto_deadline;
+  guint32           largest_acked;
+  gboolean          have_largest_acked;
+  gint64            largest_acked_sent_at;
+  gint64            srtt;
+  gint64            rttvar;
+  gint64            rto;
+  gint64            give_up;
+  guint64           message_counter;
+  guint64           plain_counter;
+
+  /* Receiving */
+  guint32           rx_epoch;
+  guint32           rx_cum;
+  guint32           rx_max;             /* one past the highest received */
+  guint8            rx_bits[RX_WINDOW / 8];
+  GList            *reassemblies;       /* Reassembly, by first_pn */
+  gsize             reassembly_bytes;
+  guint             n_reassemblies;
+  gboolean          ack_pending;
+  gsize             ack_budget;         /* bytes of data received since the last ACK */
+
+  /* Presence */
+  gint64            hello_deadline;
+  gint64            hello_interval;
+  guint             hellos_unanswered;
+  gint64            last_heard;
+  gint64            keepalive_deadline;
+  guint             keepalives_unanswered;
+
+  /* Receive buffers, allocated once */
+  GInputMessage     in_messages[RECEIVE_BATCH];
+  GInputVector      in_vectors[RECEIVE_BATCH];
+  GSocketAddress   *in_addresses[RECEIVE_BATCH];
+  guint8           *in_buffers;
+
+  TincanLinkFilter  filter;
+  gpointer          filter_data;
+
+  TincanLinkStats   stats;
+};
+
+G_DEFINE_ENUM_TYPE (TincanPresence, tincan_presence,
+                    G_DEFINE_ENUM_VALUE (TINCAN_PRESENCE_UNKNOWN, "unknown"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_PRESENCE_ONLINE, "online"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_PRESENCE_OFFLINE, "offline"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_PRESENCE_NOT_LISTENING, "not-listening"))
+
+G_DEFINE_QUARK (tincan-link-error-quark, tincan_link_error)
+
+static void tincan_link_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TincanLink, tincan_link, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      tincan_link_initable_iface_init))
+
+enum {
+  PROP_0,
+  PROP_LOCAL_PORT,
+  PROP_MODE,
+  PROP_PRESENCE,
+  PROP_PEER_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  MESSAGE_RECEIVED,
+  PEER_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void tincan_link_flush (TincanLink *self);
+static void tincan_link_schedule (TincanLink *self);
+
+/* Helpers */
+
+static void
+outgoing_free (Outgoing *out)
+{
+  g_clear_object (&out->message);
+  g_free (out->acked);
+  g_free (out->lost);
+  g_free (out->resent);
+  g_free (out->sent_at);
+  g_free (out);
+}
+
+static void
+reassembly_free (Reassembly *r)
+{
+  g_free (r->have);
+  g_free (r->buffer);
+  g_free (r);
+}
+
+static void
+outgoing_reset_numbering (Outgoing *out)
+{
+  out->numbered = FALSE;
+  out->first_pn = 0;
+  out->n_acked = 0;
+  out->next_unsent = 0;
+  memset (out->acked, 0, out->n_fragments);
+  memset (out->lost, 0, out->n_fragments);
+  memset (out->resent, 0, out->n_fragments);
+  memset (out->sent_at, 0, out->n_fragments * sizeof (gint64));
+}
+
+static void
+set_presence (TincanLink     *self,
+              TincanPresence  presence)
+{
+  if (self->presence == presence)
+    return;
+
+  g_debug ("Peer is now %d", presence);
+  self->presence = presence;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
+}
+
+static gint64
+jittered (TincanLink *self,
+          gint64      interval)
+{
+  return interval + (gint64) (interval * g_rand_double_range (self->rand, 0.0, 0.2));
+}
+
+static gint64
+current_rto (TincanLink *self)
+{
+  gint64 rto = self->rto;
+
+  for (guint i = 0; i < self->backoff && rto < MAX_RTO; i++)
+    rto *= 2;
+
+  return MIN (rto, MAX_RTO);
+}
+
+/* The socket */
+
+static gboolean
+send_datagram (TincanLink   *self,
+               const guint8 *data,
+               gsize         length)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->peer_destination == NULL)
+    return FALSE;
+
+  if (self->filter != NULL && !self->filter (self, data, length, self->filter_data))
+    return TRUE;
+
+  if (g_socket_send_to (self->socket, self->peer_destination, (const char *) data, length,
+                        NULL, &error) < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+        set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
+      else
+        g_debug ("Could not send: %s", error->message);
+
+      /* Lost like any datagram: the timers bring it again. */
+      return FALSE;
+    }
+
+  self->stats.datagrams_sent++;
+
+  return TRUE;
+}
+
+static void
+send_packet (TincanLink         *self,
+             const TincanPacket *packet)
+{
+  guint8 buffer[TINCAN_WIRE_MAX_DATAGRAM];
+  gsize length = tincan_wire_encode (packet, buffer, sizeof buffer);
+
+  if (length > 0)
+    send_datagram (self, buffer, length);
+}
+
+static void
+init_packet (TincanLink       *self,
+             TincanPacket     *packet,
+             TincanPacketType  type)
+{
+  memset (packet, 0, sizeof *packet);
+  packet->type = type;
+  packet->sender_session = self->session;
+  packet->receiver_session = self->peer_session;
+}
+
+static void
+send_hello (TincanLink *self,
+            gboolean    reply)
+{
+  TincanPacket packet;
+  const char *name = self->display_name ? self->display_name : "";
+  const char *end = name;
+
+  init_packet (self, &packet, TINCAN_PACKET_HELLO);
+  packet.hello.reply = reply;
+
+  /* Cut an over-long name at a character boundary. */
+  while (*end != '\0')
+    {
+      const char *next = g_utf8_next_char (end);
+
+      if (next - name > TINCAN_WIRE_MAX_NAME)
+        break;
+      end = next;
+    }
+  memcpy (packet.hello.name, name, end - name);
+  packet.hello.name[end - name] = '\0';
+
+  send_packet (self, &packet);
+}
+
+/* Sending, reliable mode */
+
+static void
+start_new_epoch (TincanLink *self)
+{
+  self->tx_epoch++;
+  self->next_pn = 0;
+  self->in_flight = 0;
+  self->have_largest_acked = FALSE;
+  self->rto_deadline = 0;
+
+  for (GList *l = self->outgoing.head; l != NULL; l = l->next)
+    {
+      Outgoing *out = l->data;
+
+      outgoing_reset_numbering (out);
+      if (tincan_message_get_state (out->message) == TINCAN_MESSAGE_SENT)
+        tincan_message_set_state (out->message, TINCAN_MESSAGE_QUEUED, NULL);
+    }
+
+  g_debug ("Epoch %u", self->tx_epoch);
+}
+
+static void
+send_fragment (TincanLink *self,
+               Outgoing   *out,
+               guint16     index,
+               gint64      now)
+{
+  TincanPacket packet;
+  gsize offset = (gsize) index * TINCAN_WIRE_MAX_PAYLOAD;
+
+  init_packet (self, &packet, TINCAN_PACKET_DATA);
+  packet.data.epoch = self->tx_epoch;
+  packet.data.packet_number = out->first_pn + index;
+  packet.data.message_seq = out->seq;
+  packet.data.fragment_index = index;
+  packet.data.fragment_count = out->n_fragments;
+  packet.data.message_length = out->length;
+  packet.data.payload = out->bytes + offset;
+  packet.data.payload_length = tincan_wire_fragment_length (out->length, index);
+
+  if (out->sent_at[index] != 0)
+    {
+      out->resent[index] = TRUE;
+      self->stats.retransmissions++;
+    }
+
+  out->sent_at[index] = now;
+  out->lost[index] = FALSE;
+  self->in_flight++;
+
+  send_packet (self, &packet);
+}
+
+static void
+flush_reliable (TincanLink *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->peer_destination == NULL || self->peer_session == 0)
+    return;
+
+  /* What was lost goes first, oldest first; then what was never sent. */
+  for (GList *l = self->outgoing.head; l != NULL && self->in_flight < self->cwnd; l = l->next)
+    {
+      Outgoing *out = l->data;
+
+      if (!out->numbered)
+        break;
+
+      for (guint16 i = 0; i < out->next_unsent && self->in_flight < self->cwnd; i++)
+        {
+          if (out->lost[i] && !out->acked[i])
+            send_fragment (self, out, i, now);
+        }
+    }
+
+  for (GList *l = self->outgoing.head; l != NULL && self->in_flight < self->cwnd; l = l->next)
+    {
+      Outgoing *out = l->data;
+
+      if (!out->numbered)
+        {
+          out->numbered = TRUE;
+          out->first_pn = self->next_pn;
+          self->next_pn += out->n_fragments;
+        }
+
+      while (out->next_unsent < out->n_fragments && self->in_flight < self->cwnd)
+        send_fragment (self, out, out->next_unsent++, now);
+
+      if (tincan_message_get_state (out->message) == TINCAN_MESSAGE_QUEUED)
+        tincan_message_set_state (out->message, TINCAN_MESSAGE_SENT, NULL);
+    }
+
+  if (self->in_flight > 0 && self->rto_deadline == 0)
+    self->rto_deadline = now + jittered (self, current_rto (self));
+}
+
+static void
+update_rtt (TincanLink *self,
+            gint64      sample)
+{
+  sample = MAX (sample, 1);
+
+  if (self->srtt == 0)
+    {
+      self->srtt = sample;
+      self->rttvar = sample / 2;
+    }
+  else
+    {
+      gint64 delta = ABS (self->srtt - sample);
+
+      self->rttvar = (3 * self->rttvar + delta) / 4;
+      self->srtt = (7 * self->srtt + sample) / 8;
+    }
+
+  self->rto = CLAMP (self->srtt + MAX (4 * self->rttvar, G_TIME_SPAN_MILLISECOND), MIN_RTO, MAX_RTO);
+}
+
+static gboolean
+pn_acked (const TincanPacket *packet,
+          guint32             pn)
+{
+  if (pn < packet->ack.cumulative)
+    return TRUE;
+
+  for (guint i = 0; i < packet->ack.n_ranges; i++)
+    {
+      if (pn < packet->ack.ranges[i].start)
+        return FALSE;
+      if (pn < packet->ack.ranges[i].end)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+handle_ack (TincanLink         *self,
+            const TincanPacket *packet)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint32 top = packet->ack.n_ranges > 0
+                ? packet->ack.ranges[packet->ack.n_ranges - 1].end
+                : packet->ack.cumulative;
+  gint64 sample = -1;
+  guint newly_acked = 0;
+  gboolean lost_any = FALSE;
+  GList *l;
+
+  if (packet->ack.epoch != self->tx_epoch || top > self->next_pn)
+    {
+      /* For numbers of an earlier epoch, or never sent: not ours. */
+      self->stats.stale++;
+      return;
+    }
+
+  for (l = self->outgoing.head; l != NULL; l = l->next)
+    {
+      Outgoing *out = l->data;
+
+      if (!out->numbered || out->first_pn >= top)
+        break;
+
+      for (guint16 i = 0; i < out->next_unsent; i++)
+        {
+          guint32 pn = out->first_pn + i;
+
+          if (out->acked[i] || !pn_acked (packet, pn))
+            continue;
+
+          out->acked[i] = TRUE;
+          out->n_acked++;
+          newly_acked++;
+          if (!out->lost[i])
+            self->in_flight--;
+          out->lost[i] = FALSE;
+
+          if (!self->have_largest_acked || pn > self->largest_acked)
+            {
+              self->have_largest_acked = TRUE;
+              self->largest_acked = pn;
+              self->largest_acked_sent_at = out->sent_at[i];
+              sample = out->resent[i] ? -1 : now - out->sent_at[i];
+            }
+        }
+    }
+
+  if (newly_acked == 0)
+    return;
+
+  if (sample >= 0)
+    update_rtt (self, sample);
+
+  self->backoff = 0;
+  if (self->cwnd < MAX_CWND)
+    self->cwnd = MIN (MAX_CWND, self->cwnd + newly_acked);
+
+  /* Lost: three numbers below an acknowledged one sent after it. */
+  for (l = self->outgoing.head; l != NULL; l = l->next)
+    {
+      Outgoing *out = l->data;
+
+      if (!out->numbered || out->first_pn + LOSS_THRESHOLD > self->largest_acked)
+        break;
+
+      for (guint16 i = 0; i < out->next_unsent; i++)
+        {
+          guint32 pn = out->first_pn + i;
+
+          if (pn + LOSS_THRESHOLD > self->largest_acked)
+            break;
+
+          if (!out->acked[i] && !out->lost[i] && out->sent_at[i] < self->largest_acked_sent_at)
+            {
+              out->lost[i] = TRUE;
+              self->in_flight--;
+              if (out->sent_at[i] > self->recovery_start)
+                lost_any = TRUE;
+            }
+        }
+    }
+
+  if (lost_any)
+    {
+      self->cwnd = MAX (MIN_CWND, self->cwnd / 2);
+      self->recovery_start = now;
+    }
+
+  /* Whole messages acknowledged, in order. */
+  while ((l = self->outgoing.head) != NULL)
+    {
+      Outgoing *out = l->data;
+
+      if (!out->numbered || out->n_acked < out->n_fragments)
+        break;
+
+      g_queue_pop_head (&self->outgoing);
+      tincan_message_set_state (out->message, TINCAN_MESSAGE_DELIVERED, NULL);
+      outgoing_free (out);
+    }
+
+  self->rto_deadline = self->in_flight > 0 ? now + jittered (self, current_rto (self)) : 0;
+}
+
+static void
+on_retransmission_timeout (TincanLink *self,
+                           gint64      now)
+{
+  /* Nothing came back in time: everything in flight is presumed lost,
+   * and the window starts small again.
+   */
+  for (GList *l = self->outgoing.head; l != NULL; l = l->next)
+    {
+      Outgoing *out = l->data;
+
+      if (!out->numbered)
+        break;
+
+      for (guint16 i = 0; i < out->next_unsent; i++)
+        {
+          if (!out->acked[i] && !out->lost[i])
+            {
+              out->lost[i] = TRUE;
+              self->in_flight--;
+            }
+        }
+    }
+
+  self->backoff = MIN (self->backoff + 1, MAX_BACKOFF);
+  self->cwnd = MIN_CWND;
+  self->recovery_start = now;
+  self->rto_deadline = 0;
+}
+
+static const char *
+failure_reason (TincanLink *self)
+{
+  if (self->presence == TINCAN_PRESENCE_NOT_LISTENING)
+    return _("The other computer is not listening on that port");
+
+  if (self->peer_destination == NULL)
+    return _("The other computer’s address could not be found");
+
+  if (self->peer_session == 0)
+    return _("The other computer did not answer");
+
+  return _("The other computer did not confirm the message in time");
+}
+
+static void
+give_up_expired (TincanLink *self,
+                 gint64      now)
+{
+  gboolean renumber = FALSE;
+  GList *l = self->outgoing.head;
+
+  while (l != NULL)
+    {
+      GList *next = l->next;
+      Outgoing *out = l->data;
+
+      if (out->deadline <= now)
+        {
+          renumber |= out->numbered;
+          g_queue_delete_link (&self->outgoing, l);
+          tincan_message_set_state (out->message, TINCAN_MESSAGE_FAILED, failure_reason (self));
+          outgoing_free (out);
+        }
+
+      l = next;
+    }
+
+  /* The receiver waits for those packet numbers forever otherwise. */
+  if (renumber)
+    start_new_epoch (self);
+}
+
+/* Sending, plain mode */
+
+static void
+send_plain (TincanLink    *self,
+            TincanMessage *message)
+{
+  const char *text = tincan_message_get_text (message);
+  const char *end = text + strlen (text);
+  const char *start = text;
+
+  while (start < end)
+    {
+      const char *cut = start;
+
+      /* As many whole characters as fit in one datagram. */
+      while (cut < end)
+        {
+          const char *next = g_utf8_next_char (cut);
+
+          if (next - start > PLAIN_CHUNK)
+            break;
+          cut = next;
+        }
+
+      send_datagram (self, (const guint8 *) start, cut - start);
+      start = cut;
+    }
+
+  tincan_message_set_state (message, TINCAN_MESSAGE_SENT, NULL);
+}
+
+static void
+tincan_link_flush (TincanLink *self)
+{
+  if (self->mode == TINCAN_MODE_PLAIN)
+    {
+      if (self->peer_destination == NULL)
+        return;
+
+      for (guint i = 0; i < self->plain_queue->len; i++)
+        send_plain (self, g_ptr_array_index (self->plain_queue, i));
+      g_ptr_array_set_size (self->plain_queue, 0);
+      return;
+    }
+
+  flush_reliable (self);
+}
+
+/* Receiving */
+
+static inline gboolean
+rx_bit (TincanLink *self,
+        guint32     pn)
+{
+  return (self->rx_bits[(pn % RX_WINDOW) / 8] >> (pn % 8)) & 1;
+}
+
+static inline void
+rx_set_bit (TincanLink *self,
+            guint32     pn,
+            gboolean    value)
+{
+  guint8 mask = 1 << (pn % 8);
+
+  if (value)
+    self->rx_bits[(pn % RX_WINDOW) / 8] |= mask;
+  else
+    self->rx_bits[(pn % RX_WINDOW) / 8] &= ~mask;
+}
+
+static void
+reset_receiving (TincanLink *self,
+                 guint32     epoch)
+{
+  g_list_free_full (g_steal_pointer (&self->reassemblies), (GDestroyNotify) reassembly_free);
+  self->reassembly_bytes = 0;
+  self->n_reassemblies = 0;
+  self->rx_epoch = epoch;
+  self->rx_cum = 0;
+  self->rx_max = 0;
+  memset (self->rx_bits, 0, sizeof self->rx_bits);
+}
+
+static void
+drop_reassembly (TincanLink *self,
+                 GList      *link)
+{
+  Reassembly *r = link->data;
+
+  self->reassembly_bytes -= r->length;
+  self->n_reassemblies--;
+  self->reassemblies = g_list_delete_link (self->reassemblies, link);
+  reassembly_free (r);
+}
+
+static void
+expire_reassemblies (TincanLink *self,
+                     gint64      now)
+{
+  GList *l = self->reassemblies;
+
+  while (l != NULL)
+    {
+      GList *next = l->next;
+      Reassembly *r = l->data;
+
+      if (now - r->created >= REASSEMBLY_MAX_AGE)
+        {
+          self->stats.reassembly_discarded++;
+          drop_reassembly (self, l);
+        }
+
+      l = next;
+    }
+}
+
+static Reassembly *
+find_reassembly (TincanLink         *self,
+                 const TincanPacket *packet,
+                 gboolean           *refused)
+{
+  guint32 first_pn = packet->data.packet_number - packet->data.fragment_index;
+  GList *l;
+  Reassembly *r;
+
+  *refused = FALSE;
+
+  for (l = self->reassemblies; l != NULL; l = l->next)
+    {
+      r = l->data;
+
+      if (r->first_pn == first_pn)
+        {
+          /* The same packet numbers must describe the same message. */
+          if (r->seq != packet->data.message_seq
+              || r->n_fragments != packet->data.fragment_count
+              || r->length != packet->data.message_length)
+            {
+              *refused = TRUE;
+              return NULL;
+            }
+          return r;
+        }
+
+      if (r->first_pn > first_pn)
+        break;
+    }
+
+  if (self->n_reassemblies >= MAX_REASSEMBLIES
+      || self->reassembly_bytes + packet->data.message_length > MAX_REASSEMBLY_BYTES)
+    {
+      self->stats.reassembly_discarded++;
+      *refused = TRUE;
+      return NULL;
+    }
+
+  r = g_new0 (Reassembly, 1);
+  r->first_pn = first_pn;
+  r->seq = packet->data.message_seq;
+  r->n_fragments = packet->data.fragment_count;
+  r->length = packet->data.message_length;
+  r->have = g_malloc0 (r->n_fragments);
+  r->buffer = g_malloc (r->length);
+  r->created = g_get_monotonic_time ();
+
+  self->reassemblies = g_list_insert_before (self->reassemblies, l, r);
+  self->reassembly_bytes += r->length;
+  self->n_reassemblies++;
+
+  return r;
+}
+
+static void
+deliver_ready (TincanLink *self)
+{
+  GList *l;
+
+  while ((l = self->reassemblies) != NULL)
+    {
+      Reassembly *r = l->data;
+      g_autoptr(TincanMessage) message = NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *text = NULL;
+
+      if (r->n_received < r->n_fragments || r->first_pn + r->n_fragments > self->rx_cum)
+        break;
+
+      if (g_utf8_validate ((const char *) r->buffer, r->length, NULL))
+        text = g_strndup ((const char *) r->buffer, r->length);
+      else
+        text = g_utf8_make_valid ((const char *) r->buffer, r->length);
+
+      id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x-%u-%u",
+                            self->peer_session, self->rx_epoch, r->seq);
+      message = tincan_message_new_incoming (id, text, FALSE);
+
+      drop_reassembly (self, l);
+      g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
+    }
+}
+
+static void
+handle_data (TincanLink         *self,
+             const TincanPacket *packet,
+             gsize               length)
+{
+  guint32 pn = packet->data.packet_number;
+  gboolean refused;
+  Reassembly *r;
+
+  if (packet->data.epoch < self->rx_epoch)
+    {
+      self->stats.stale++;
+      return;
+    }
+
+  if (packet->data.epoch > self->rx_epoch)
+    reset_receiving (self, packet->data.epoch);
+
+  if (pn < self->rx_cum || (pn < self->rx_max && rx_bit (self, pn)))
+    {
+      /* Acknowledged again, delivered once. */
+      self->stats.duplicates++;
+      self->ack_pending = TRUE;
+      self->ack_budget += length;
+      return;
+    }
+
+  if (pn - self->rx_cum >= RX_WINDOW)
+    {
+      self->stats.out_of_window++;
+      return;
+    }
+
+  r = find_reassembly (self, packet, &refused);
+  if (r == NULL)
+    {
+      if (!refused)
+        self->stats.malformed++;
+      return;
+    }
+
+  memcpy (r->buffer + (gsize) packet->data.fragment_index * TINCAN_WIRE_MAX_PAYLOAD,
+          packet->data.payload, packet->data.payload_length);
+  if (!r->have[packet->data.fragment_index])
+    {
+      r->have[packet->data.fragment_index] = TRUE;
+      r->n_received++;
+    }
+
+  rx_set_bit (self, pn, TRUE);
+  self->rx_max = MAX (self->rx_max, pn + 1);
+  while (self->rx_cum < self->rx_max && rx_bit (self, self->rx_cum))
+    {
+      rx_set_bit (self, self->rx_cum, FALSE);
+      self->rx_cum++;
+    }
+
+  self->ack_pending = TRUE;
+  self->ack_budget += length;
+
+  deliver_ready (self);
+}
+
+static void
+send_ack (TincanLink *self)
+{
+  TincanPacket packet;
+  guint32 pn = self->rx_cum;
+
+  init_packet (self, &packet, TINCAN_PACKET_ACK);
+  packet.ack.epoch = self->rx_epoch;
+  packet.ack.cumulative = self->rx_cum;
+
+  /* Ranges above the cumulative point, as many as fit in the bytes that
+   * asked for them: an ACK is never bigger than what it answers.
+   */
+  while (pn < self->rx_max && packet.ack.n_ranges < TINCAN_WIRE_MAX_ACK_RANGES
+         && tincan_wire_ack_size (packet.ack.n_ranges + 1) <= self->ack_budget)
+    {
+      TincanAckRange *range;
+
+      while (pn < self->rx_max && !rx_bit (self, pn))
+        pn++;
+      if (pn >= self->rx_max)
+        break;
+
+      range = &packet.ack.ranges[packet.ack.n_ranges++];
+      range->start = pn;
+      while (pn < self->rx_max && rx_bit (self, pn))
+        pn++;
+      range->end = pn;
+    }
+
+  send_packet (self, &packet);
+
+  self->ack_pending = FALSE;
+  self->ack_budget = 0;
+}
+
+static void
+peer_session_changed (TincanLink *self,
+                      guint64     session)
+{
+  gboolean restarted = self->peer_session != 0;
+
+  g_debug ("Peer session %016" G_GINT64_MODIFIER "x%s", session,
+           restarted ? " (restarted)" : "");
+
+  self->peer_session = session;
+  reset_receiving (self, 0);
+
+  /* Whatever it had received of ours died with its old session. */
+  if (restarted)
+    start_new_epoch (self);
+}
+
+static void
+heard_from_peer (TincanLink *self,
+                 gint64      now)
+{
+  self->last_heard = now;
+  self->hellos_unanswered = 0;
+  self->hello_deadline = 0;
+  self->keepalives_unanswered = 0;
+  self->keepalive_deadline = now + KEEPALIVE_INTERVAL;
+  set_presence (self, TINCAN_PRESENCE_ONLINE);
+}
+
+static void
+handle_packet (TincanLink         *self,
+               const TincanPacket *packet,
+               gsize               length)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  /* Sent to an earlier run of ours: whatever it says is stale. */
+  if (packet->receiver_session != 0 && packet->receiver_session != self->session)
+    {
+      self->stats.stale++;
+      if (packet->type != TINCAN_PACKET_HELLO)
+        return;
+    }
+
+  if (packet->sender_session != self->peer_session)
+    {
+      /* Only a hello introduces a session; anything else from an unknown
+       * one is a leftover from before a restart.
+       */
+      if (packet->type != TINCAN_PACKET_HELLO)
+        {
+          self->stats.stale++;
+          return;
+        }
+
+      peer_session_changed (self, packet->sender_session);
+    }
+
+  heard_from_peer (self, now);
+
+  switch (packet->type)
+    {
+    case TINCAN_PACKET_HELLO:
+      if (g_strcmp0 (self->peer_name, packet->hello.name) != 0)
+        {
+          g_free (self->peer_name);
+          self->peer_name = g_strdup (packet->hello.name);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_NAME]);
+        }
+      if (!packet->hello.reply)
+        send_hello (self, TRUE);
+      break;
+
+    case TINCAN_PACKET_DATA:
+      handle_data (self, packet, length);
+      break;
+
+    case TINCAN_PACKET_ACK:
+      handle_ack (self, packet);
+      break;
+
+    case TINCAN_PACKET_PING:
+      {
+        TincanPacket pong;
+
+        init_packet (self, &pong, TINCAN_PACKET_PONG);
+        pong.ping.token = packet->ping.token;
+        send_packet (self, &pong);
+      }
+      break;
+
+    case TINCAN_PACKET_PONG:
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+handle_plain (TincanLink   *self,
+              const guint8 *data,
+              gsize         length)
+{
+  g_autoptr(TincanMessage) message = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+
+  if (length > 0 && data[length - 1] == '\n')
+    length--;
+  if (length > 0 && data[length - 1] == '\r')
+    length--;
+
+  if (length == 0)
+    return;
+
+  text = g_utf8_make_valid ((const char *) data, length);
+  id = g_strdup_printf ("plain-%" G_GUINT64_FORMAT, ++self->plain_counter);
+  message = tincan_message_new_incoming (id, text, TRUE);
+
+  self->stats.plain_received++;
+  g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
+}
+
+static gboolean
+is_from_peer (TincanLink     *self,
+              GSocketAddress *address)
+{
+  GInetAddress *inet;
+  g_autoptr(GInetAddress) unmapped = NULL;
+
+  if (self->peer_addresses == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return FALSE;
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+
+  /* On a dual-stack socket an IPv4 sender shows as ::ffff:a.b.c.d. */
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    {
+      const guint8 *bytes = g_inet_address_to_bytes (inet);
+      static const guint8 prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+      if (memcmp (bytes, prefix, sizeof prefix) == 0)
+        inet = unmapped = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+    }
+
+  for (guint i = 0; i < self->peer_addresses->len; i++)
+    {
+      if (g_inet_address_equal (inet, g_ptr_array_index (self->peer_addresses, i)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+handle_datagram (TincanLink     *self,
+                 GSocketAddress *from,
+                 const guint8   *data,
+                 gsize           length)
+{
+  TincanPacket packet;
+  TincanWireResult result;
+
+  self->stats.datagrams_received++;
+
+  if (!is_from_peer (self, from))
+    {
+      self->stats.foreign++;
+      return;
+    }
+
+  result = tincan_wire_decode (data, length, &packet);
+
+  if (result == TINCAN_WIRE_NOT_TINCAN)
+    handle_plain (self, data, length);
+  else if (result != TINCAN_WIRE_OK)
+    {
+      g_debug ("Dropped a datagram: %s", tincan_wire_result_to_string (result));
+      self->stats.malformed++;
+    }
+  else if (self->mode == TINCAN_MODE_RELIABLE)
+    handle_packet (self, &packet, length);
+  else
+    self->stats.foreign++;
+}
+
+/* ICMP errors (port unreachable) wait on the socket's error queue; they
+ * must be read, or the socket stays readable for ever.
+ */
+static void
+drain_error_queue (TincanLink *self)
+{
+  int fd = g_socket_get_fd (self->socket);
+
+  for (guint i = 0; i < 64; i++)
+    {
+      guint8 data[64];
+      guint8 control[512];
+      struct iovec iov = { data, sizeof data };
+      struct msghdr msg = { 0 };
+
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof control;
+
+      if (recvmsg (fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+        break;
+
+      set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
+    }
+}
+
+static gboolean
+on_socket_ready_cb (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  TincanLink *self = TINCAN_LINK (user_data);
+  guint handled = 0;
+
+  g_object_ref (self);
+
+  if (condition & G_IO_ERR)
+    drain_error_queue (self);
+
+  while (handled < MAX_PER_DISPATCH)
+    {
+      g_autoptr(GError) error = NULL;
+      int n;
+
+      for (guint i = 0; i < RECEIVE_BATCH; i++)
+        {
+          self->in_vectors[i].size = MAX_DATAGRAM_RECEIVED;
+          self->in_messages[i].flags = 0;
+          self->in_messages[i].bytes_received = 0;
+          g_clear_object (&self->in_addresses[i]);
+        }
+
+      n = g_socket_receive_messages (socket, self->in_messages, RECEIVE_BATCH, 0,
+                                     NULL, &error);
+      if (n < 0)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+            {
+              set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
+              drain_error_queue (self);
+              continue;
+            }
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            g_debug ("Could not receive: %s", error->message);
+          break;
+        }
+
+      for (int i = 0; i < n; i++)
+        handle_datagram (self, self->in_addresses[i],
+                         self->in_vectors[i].buffer, self->in_messages[i].bytes_received);
+
+      handled += n;
+      if (n < RECEIVE_BATCH)
+        break;
+    }
+
+  for (guint i = 0; i < RECEIVE_BATCH; i++)
+    g_clear_object (&self->in_addresses[i]);
+
+  if (self->ack_pending)
+    send_ack (self);
+
+  tincan_link_flush (self);
+  tincan_link_schedule (self);
+
+  g_object_unref (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Timers: one source, set to the earliest deadline. */
+
+static void
+tincan_link_schedule (TincanLink *self)
+{
+  gint64 next = G_MAXINT64;
+
+  if (self->timer_source == NULL)
+    return;
+
+  if (self->rto_deadline != 0)
+    next = MIN (next, self->rto_deadline);
+  if (self->hello_deadline != 0)
+    next = MIN (next, self->hello_deadline);
+  if (self->keepalive_deadline != 0)
+    next = MIN (next, self->keepalive_deadline);
+
+  for (GList *l = self->outgoing.head; l != NULL; l = l->next)
+    next = MIN (next, ((Outgoing *) l->data)->deadline);
+
+  if (self->reassemblies != NULL)
+    {
+      for (GList *l = self->reassemblies; l != NULL; l = l->next)
+        next = MIN (next, ((Reassembly *) l->data)->created + REASSEMBLY_MAX_AGE);
+    }
+
+  g_source_set_ready_time (self->timer_source, next == G_MAXINT64 ? -1 : next);
+}
+
+static void
+schedule_hello (TincanLink *self,
+                gint64      now)
+{
+  self->hello_deadline = now + jittered (self, self->hello_interval);
+  self->hello_interval = MIN (self->hello_interval * 2, HELLO_MAX_RETRY);
+}
+
+static gboolean
+on_timer_cb (gpointer user_data)
+{
+  TincanLink *self = TINCAN_LINK (user_data);
+  gint64 now = g_get_monotonic_time ();
+
+  g_object_ref (self);
+
+  if (self->outgoing.head != NULL)
+    give_up_expired (self, now);
+
+  if (self->rto_deadline != 0 && now >= self->rto_deadline)
+    on_retransmission_timeout (self, now);
+
+  if (self->hello_deadline != 0 && now >= self->hello_deadline)
+    {
+      self->hello_deadline = 0;
+
+      if (++self->hellos_unanswered >= HELLOS_BEFORE_OFFLINE
+          && self->presence != TINCAN_PRESENCE_NOT_LISTENING)
+        set_presence (self, TINCAN_PRESENCE_OFFLINE);
+
+      /* After the first few, only while there is something to deliver. */
+      if (self->hellos_unanswered < HELLOS_BEFORE_OFFLINE || self->outgoing.head != NULL)
+        {
+          send_hello (self, FALSE);
+          schedule_hello (self, now);
+        }
+    }
+
+  if (self->keepalive_deadline != 0 && now >= self->keepalive_deadline)
+    {
+      if (++self->keepalives_unanswered > KEEPALIVES_BEFORE_OFFLINE)
+        {
+          self->keepalive_deadline = 0;
+          set_presence (self, TINCAN_PRESENCE_OFFLINE);
+        }
+      else
+        {
+          TincanPacket ping;
+
+          init_packet (self, &ping, TINCAN_PACKET_PING);
+          ping.ping.token = now;
+          send_packet (self, &ping);
+          self->keepalive_deadline = now + KEEPALIVE_INTERVAL;
+        }
+    }
+
+  expire_reassemblies (self, now);
+
+  tincan_link_flush (self);
+  tincan_link_schedule (self);
+
+  g_object_unref (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+
+  return callback (user_data);
+}
+
+static GSourceFuncs timer_funcs = {
+  .dispatch = timer_dispatch,
+};
+
+/* The peer */
+
+static void
+start_talking (TincanLink *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->mode == TINCAN_MODE_RELIABLE)
+    {
+      self->hello_interval = HELLO_FIRST_RETRY;
+      self->hellos_unanswered = 0;
+      send_hello (self, FALSE);
+      schedule_hello (self, now);
+    }
+
+  tincan_link_flush (self);
+  tincan_link_schedule (self);
+}
+
+static GSocketAddress *
+destination_for (TincanLink   *self,
+                 GInetAddress *address)
+{
+  g_autoptr(GInetAddress) mapped = NULL;
+
+  if (self->family == G_SOCKET_FAMILY_IPV6
+      && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
+    {
+      guint8 bytes[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+      memcpy (bytes + 12, g_inet_address_to_bytes (address), 4);
+      address = mapped = g_inet_address_new_from_bytes (bytes, G_SOCKET_FAMILY_IPV6);
+    }
+
+  return g_inet_socket_address_new (address, self->peer_port);
+}
+
+static void
+set_peer_addresses (TincanLink *self,
+                    GList      *addresses)
+{
+  g_clear_pointer (&self->peer_addresses, g_ptr_array_unref);
+  g_clear_object (&self->peer_destination);
+
+  self->peer_addresses = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (GList *l = addresses; l != NULL; l = l->next)
+    {
+      GInetAddress *address = l->data;
+
+      /* An IPv4-only socket cannot reach an IPv6 address. */
+      if (self->family == G_SOCKET_FAMILY_IPV4
+          && g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+        continue;
+
+      g_ptr_array_add (self->peer_addresses, g_object_ref (address));
+      if (self->peer_destination == NULL)
+        self->peer_destination = destination_for (self, address);
+    }
+}
+
+static void
+on_resolved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TincanLink) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GList *addresses;
+
+  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (addresses == NULL)
+    {
+      g_autoptr(GError) peer_error = NULL;
+
+      peer_error = g_error_new (G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                                _("Could not find the computer “%s”: %s"),
+                                self->peer_host, error->message);
+      g_signal_emit (self, signals[PEER_ERROR], 0, peer_error);
+      return;
+    }
+
+  set_peer_addresses (self, addresses);
+  g_resolver_free_addresses (addresses);
+
+  if (self->peer_destination == NULL)
+    {
+      g_autoptr(GError) peer_error = NULL;
+
+      peer_error = g_error_new (G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
+                                _("“%s” has only IPv6 addresses, and this computer has no IPv6"),
+                                self->peer_host);
+      g_signal_emit (self, signals[PEER_ERROR], 0, peer_error);
+      return;
+    }
+
+  start_talking (self);
+}
+
+/* GObject */
+
+static gboolean
+tincan_link_initable_init (GInitable     *initable,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  TincanLink *self = TINCAN_LINK (initable);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GSocketAddress) bind_address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) any = NULL;
+
+  self->socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
+                               G_SOCKET_PROTOCOL_UDP, NULL);
+  if (self->socket != NULL && g_socket_set_option (self->socket, IPPROTO_IPV6, IPV6_V6ONLY, 0, NULL))
+    self->family = G_SOCKET_FAMILY_IPV6;
+  else
+    {
+      g_clear_object (&self->socket);
+      self->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                   G_SOCKET_PROTOCOL_UDP, &local_error);
+      if (self->socket == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("Could not open a UDP socket: %s"), local_error->message);
+          return FALSE;
+        }
+      self->family = G_SOCKET_FAMILY_IPV4;
+    }
+
+  g_socket_set_blocking (self->socket, FALSE);
+
+  /* Room for a full send window and its ACKs; the kernel caps these at
+   * what it allows, which is fine.
+   */
+  g_socket_set_option (self->socket, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER_SIZE, NULL);
+  g_socket_set_option (self->socket, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER_SIZE, NULL);
+
+  /* Port unreachable, reported for an unconnected socket too. */
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (self->socket, IPPROTO_IPV6, IPV6_RECVERR, 1, NULL);
+  g_socket_set_option (self->socket, IPPROTO_IP, IP_RECVERR, 1, NULL);
+
+  any = g_inet_address_new_any (self->family);
+  bind_address = g_inet_socket_address_new (any, self->local_port);
+
+  if (!g_socket_bind (self->socket, bind_address, FALSE, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                     _("UDP port %u is already in use by another program"), self->local_port);
+      else
+        g_set_error (error, local_error->domain, local_error->code,
+                     _("Could not listen on UDP port %u: %s"), self->local_port,
+                     local_error->message);
+      return FALSE;
+    }
+
+  bound = g_socket_get_local_address (self->socket, NULL);
+  if (bound != NULL)
+    self->local_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  self->socket_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
+  g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_ready_cb), self, NULL);
+  g_source_set_static_name (self->socket_source, "[tincan] socket");
+  g_source_attach (self->socket_source, g_main_context_get_thread_default ());
+
+  self->timer_source = g_source_new (&timer_funcs, sizeof (GSource));
+  g_source_set_callback (self->timer_source, on_timer_cb, self, NULL);
+  g_source_set_static_name (self->timer_source, "[tincan] timers");
+  g_source_set_ready_time (self->timer_source, -1);
+  g_source_attach (self->timer_source, g_main_context_get_thread_default ());
+
+  return TRUE;
+}
+
+static void
+tincan_link_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = tincan_link_initable_init;
+}
+
+static void
+tincan_link_dispose (GObject *object)
+{
+  TincanLink *self = TINCAN_LINK (object);
+
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->socket_source != NULL)
+    {
+      g_source_destroy (self->socket_source);
+      g_clear_pointer (&self->socket_source, g_source_unref);
+    }
+
+  if (self->timer_source != NULL)
+    {
+      g_source_destroy (self->timer_source);
+      g_clear_pointer (&self->timer_source, g_source_unref);
+    }
+
+  g_queue_clear_full (&self->outgoing, (GDestroyNotify) outgoing_free);
+  g_list_free_full (g_steal_pointer (&self->reassemblies), (GDestroyNotify) reassembly_free);
+
+  G_OBJECT_CLASS (tincan_link_parent_class)->dispose (object);
+}
+
+static void
+tincan_link_finalize (GObject *object)
+{
+  TincanLink *self = TINCAN_LINK (object);
+
+  g_clear_object (&self->socket);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->peer_destination);
+  g_clear_pointer (&self->peer_addresses, g_ptr_array_unref);
+  g_clear_pointer (&self->plain_queue, g_ptr_array_unref);
+  g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->in_buffers, g_free);
+  g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->peer_host, g_free);
+  g_clear_pointer (&self->peer_name, g_free);
+
+  G_OBJECT_CLASS (tincan_link_parent_class)->finalize (object);
+}
+
+static void
+tincan_link_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  TincanLink *self = TINCAN_LINK (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCAL_PORT:
+      g_value_set_uint (value, self->local_port);
+      break;
+
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+
+    case PROP_PRESENCE:
+      g_value_set_enum (value, self->presence);
+      break;
+
+    case PROP_PEER_NAME:
+      g_value_set_string (value, self->peer_name);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tincan_link_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  TincanLink *self = TINCAN_LINK (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCAL_PORT:
+      self->local_port = g_value_get_uint (value);
+      break;
+
+    case PROP_MODE:
+      self->mode = g_value_get_enum (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tincan_link_class_init (TincanLinkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tincan_link_dispose;
+  object_class->finalize = tincan_link_finalize;
+  object_class->get_property = tincan_link_get_property;
+  object_class->set_property = tincan_link_set_property;
+
+  properties[PROP_LOCAL_PORT] =
+    g_param_spec_uint ("local-port", NULL, NULL,
+                       0, G_MAXUINT16, TINCAN_DEFAULT_PORT,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL,
+                       TINCAN_TYPE_MODE, TINCAN_MODE_RELIABLE,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PRESENCE] =
+    g_param_spec_enum ("presence", NULL, NULL,
+                       TINCAN_TYPE_PRESENCE, TINCAN_PRESENCE_UNKNOWN,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PEER_NAME] =
+    g_param_spec_string ("peer-name", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TincanLink::message-received:
+   * @link: the link
+   * @message: a message from the peer, complete, in the order sent
+   */
+  signals[MESSAGE_RECEIVED] =
+    g_signal_new ("message-received",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, TINCAN_TYPE_MESSAGE);
+
+  /**
+   * TincanLink::peer-error:
+   * @link: the link
+   * @error: why the peer cannot be reached at all, such as a host name
+   *   that does not resolve
+   */
+  signals[PEER_ERROR] =
+    g_signal_new ("peer-error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+tincan_link_init (TincanLink *self)
+{
+  self->rand = g_rand_new ();
+  do
+    self->session = ((guint64) g_rand_int (self->rand) << 32) | g_rand_int (self->rand);
+  while (self->session == 0);
+
+  self->cancellable = g_cancellable_new ();
+  self->plain_queue = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cwnd = INITIAL_CWND;
+  self->rto = INITIAL_RTO;
+  self->give_up = DEFAULT_GIVE_UP;
+  self->hello_interval = HELLO_FIRST_RETRY;
+  self->local_port = TINCAN_DEFAULT_PORT;
+  g_queue_init (&self->outgoing);
+
+  self->in_buffers = g_malloc (RECEIVE_BATCH * MAX_DATAGRAM_RECEIVED);
+  for (guint i = 0; i < RECEIVE_BATCH; i++)
+    {
+      self->in_vectors[i].buffer = self->in_buffers + i * MAX_DATAGRAM_RECEIVED;
+      self->in_vectors[i].size = MAX_DATAGRAM_RECEIVED;
+      self->in_messages[i].address = &self->in_addresses[i];
+      self->in_messages[i].vectors = &self->in_vectors[i];
+      self->in_messages[i].num_vectors = 1;
+    }
+}
+
+/* Public API */
+
+/**
+ * tincan_link_new:
+ * @local_port: the UDP port to listen on, or 0 for any free one
+ * @mode: how to talk to the peer
+ * @error: return location for a #GError, such as
+ *   %G_IO_ERROR_ADDRESS_IN_USE
+ *
+ * Opens the socket and watches it on the thread-default main context.
+ *
+ * Returns: (transfer full): a new #TincanLink, or %NULL
+ */
+TincanLink *
+tincan_link_new (guint16      local_port,
+                 TincanMode   mode,
+                 GError     **error)
+{
+  return g_initable_new (TINCAN_TYPE_LINK, NULL, error,
+                         "local-port", (guint) local_port,
+                         "mode", mode,
+                         NULL);
+}
+
+guint16
+tincan_link_get_local_port (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
+
+  return self->local_port;
+}
+
+TincanMode
+tincan_link_get_mode (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), TINCAN_MODE_RELIABLE);
+
+  return self->mode;
+}
+
+/**
+ * tincan_link_set_display_name:
+ * @self: a #TincanLink
+ * @name: the name the peer shows for us, sent in every hello
+ */
+void
+tincan_link_set_display_name (TincanLink *self,
+                              const char *name)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (name == NULL || g_utf8_validate (name, -1, NULL));
+
+  g_free (self->display_name);
+  self->display_name = g_strdup (name);
+}
+
+/**
+ * tincan_link_set_peer:
+ * @self: a #TincanLink
+ * @host: an IP address or a host name, as checked by
+ *   tincan_address_normalize_host()
+ * @port: the peer's UDP port
+ *
+ * Resolves @host in the background; packets are then accepted from its
+ * addresses only.  A name that does not resolve emits
+ * #TincanLink::peer-error.
+ */
+void
+tincan_link_set_peer (TincanLink *self,
+                      const char *host,
+                      guint16     port)
+{
+  g_autoptr(GInetAddress) literal = NULL;
+
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (port > 0);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_free (self->peer_host);
+  self->peer_host = g_strdup (host);
+  self->peer_port = port;
+  g_clear_pointer (&self->peer_addresses, g_ptr_array_unref);
+  g_clear_object (&self->peer_destination);
+  self->peer_session = 0;
+  reset_receiving (self, 0);
+  start_new_epoch (self);
+  set_presence (self, TINCAN_PRESENCE_UNKNOWN);
+
+  literal = g_inet_address_new_from_string (host);
+  if (literal != NULL)
+    {
+      GList addresses = { literal, NULL, NULL };
+
+      set_peer_addresses (self, &addresses);
+      start_talking (self);
+    }
+  else
+    {
+      g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+      g_resolver_lookup_by_name_async (resolver, host, self->cancellable,
+                                       on_resolved_cb, g_object_ref (self));
+    }
+}
+
+/**
+ * tincan_link_get_peer_name:
+ * @self: a #TincanLink
+ *
+ * Returns: (nullable): the name from the peer's hello
+ */
+const char *
+tincan_link_get_peer_name (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  return self->peer_name;
+}
+
+TincanPresence
+tincan_link_get_presence (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), TINCAN_PRESENCE_UNKNOWN);
+
+  return self->presence;
+}
+
+/**
+ * tincan_link_get_rtt:
+ * @self: a #TincanLink
+ *
+ * Returns: the smoothed round-trip time in microseconds, or 0 before the
+ *   first measurement
+ */
+gint64
+tincan_link_get_rtt (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
+
+  return self->srtt;
+}
+
+guint64
+tincan_link_get_session_id (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
+
+  return self->session;
+}
+
+static gboolean
+check_text (const char  *text,
+            GError     **error)
+{
+  gsize length = strlen (text);
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_EMPTY,
+                           _("The message is empty"));
+      return FALSE;
+    }
+
+  if (length > TINCAN_WIRE_MAX_MESSAGE)
+    {
+      g_set_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_TOO_LARGE,
+                   _("The message is %" G_GSIZE_FORMAT " bytes long; the most Tin Can sends is 1 MiB (%d bytes)"),
+                   length, TINCAN_WIRE_MAX_MESSAGE);
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (text, length, NULL))
+    {
+      g_set_error_literal (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_NOT_UTF8,
+                           _("The message is not valid UTF-8 text"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+enqueue (TincanLink    *self,
+         TincanMessage *message)
+{
+  Outgoing *out;
+
+  if (self->mode == TINCAN_MODE_PLAIN)
+    {
+      g_ptr_array_add (self->plain_queue, g_object_ref (message));
+      tincan_link_flush (self);
+      return;
+    }
+
+  out = g_new0 (Outgoing, 1);
+  out->message = g_object_ref (message);
+  out->bytes = (const guint8 *) tincan_message_get_text (message);
+  out->length = strlen (tincan_message_get_text (message));
+  out->seq = ++self->next_seq;
+  out->n_fragments = tincan_wire_fragment_count (out->length);
+  out->acked = g_malloc0 (out->n_fragments);
+  out->lost = g_malloc0 (out->n_fragments);
+  out->resent = g_malloc0 (out->n_fragments);
+  out->sent_at = g_new0 (gint64, out->n_fragments);
+  out->deadline = g_get_monotonic_time () + self->give_up;
+  g_queue_push_tail (&self->outgoing, out);
+
+  /* Offline or not met yet: say hello now rather than at the next retry. */
+  if (self->peer_destination != NULL && self->presence != TINCAN_PRESENCE_ONLINE
+      && self->hello_deadline == 0)
+    {
+      send_hello (self, FALSE);
+      self->hello_interval = HELLO_FIRST_RETRY;
+      schedule_hello (self, g_get_monotonic_time ());
+    }
+
+  tincan_link_flush (self);
+  tincan_link_schedule (self);
+}
+
+/**
+ * tincan_link_send:
+ * @self: a #TincanLink
+ * @text: UTF-8 text, 1 byte to 1 MiB
+ * @error: return location for a #TincanLinkError
+ *
+ * Queues @text for the peer.  Watch the message's #TincanMessage:state:
+ * it ends delivered or failed (in plain mode: sent).
+ *
+ * Returns: (transfer full): the message, or %NULL if @text cannot be sent
+ */
+TincanMessage *
+tincan_link_send (TincanLink  *self,
+                  const char  *text,
+                  GError     **error)
+{
+  g_autoptr(TincanMessage) message = NULL;
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!check_text (text, error))
+    return NULL;
+
+  id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x-%" G_GUINT64_FORMAT,
+                        self->session, ++self->message_counter);
+  message = tincan_message_new_outgoing (id, text, self->mode == TINCAN_MODE_PLAIN);
+  enqueue (self, message);
+
+  return g_steal_pointer (&message);
+}
+
+/**
+ * tincan_link_retry:
+ * @self: a #TincanLink
+ * @message: a failed message sent through @self
+ * @error: return location for a #TincanLinkError
+ *
+ * Queues @message again, with a new give-up time.
+ *
+ * Returns: %TRUE if it was queued
+ */
+gboolean
+tincan_link_retry (TincanLink     *self,
+                   TincanMessage  *message,
+                   GError        **error)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), FALSE);
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
+
+  if (!tincan_message_get_outgoing (message)
+      || tincan_message_get_state (message) != TINCAN_MESSAGE_FAILED)
+    {
+      g_set_error_literal (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_NOT_FAILED,
+                           _("Only a message that failed can be sent again"));
+      return FALSE;
+    }
+
+  tincan_message_set_state (message, TINCAN_MESSAGE_QUEUED, NULL);
+  enqueue (self, message);
+
+  return TRUE;
+}
+
+/**
+ * tincan_link_get_n_pending:
+ * @self: a #TincanLink
+ *
+ * Returns: how many messages are neither delivered nor failed yet
+ */
+guint
+tincan_link_get_n_pending (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
+
+  return self->outgoing.length + self->plain_queue->len;
+}
+
+const TincanLinkStats *
+tincan_link_get_stats (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  return &self->stats;
+}
+
+/* Test seams */
+
+void
+tincan_link_set_filter (TincanLink       *self,
+                        TincanLinkFilter  filter,
+                        gpointer          user_data)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  self->filter = filter;
+  self->filter_data = user_data;
+}
+
+void
+tincan_link_send_raw (TincanLink   *self,
+                      const guint8 *datagram,
+                      gsize         length)
+{
+  TincanLinkFilter filter = self->filter;
+
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  self->filter = NULL;
+  send_datagram (self, datagram, length);
+  self->filter = filter;
+}
+
+void
+tincan_link_set_give_up_time (TincanLink *self,
+                              gint64      usec)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (usec > 0);
+
+  self->give_up = usec;
+}

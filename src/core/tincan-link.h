@@ -1,0 +1,82 @@
+/* tincan-link.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tincan-message.h"
+#include "tincan-settings.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TINCAN_PRESENCE_UNKNOWN,
+  TINCAN_PRESENCE_ONLINE,
+  TINCAN_PRESENCE_OFFLINE,
+  TINCAN_PRESENCE_NOT_LISTENING,
+} TincanPresence;
+
+#define TINCAN_TYPE_PRESENCE (tincan_presence_get_type ())
+GType tincan_presence_get_type (void);
+
+#define TINCAN_LINK_ERROR (tincan_link_error_quark ())
+
+typedef enum
+{
+  TINCAN_LINK_ERROR_EMPTY,
+  TINCAN_LINK_ERROR_TOO_LARGE,
+  TINCAN_LINK_ERROR_NOT_UTF8,
+  TINCAN_LINK_ERROR_NOT_FAILED,
+} TincanLinkError;
+
+GQuark tincan_link_error_quark (void);
+
+/* What the link dropped or repeated, and why: nothing is dropped without
+ * being counted here.
+ */
+typedef struct
+{
+  guint64 datagrams_received;
+  guint64 datagrams_sent;
+  guint64 foreign;               /* not from the peer's address */
+  guint64 malformed;             /* claimed to be Tin Can, was not valid */
+  guint64 stale;                 /* for an old session or epoch */
+  guint64 duplicates;            /* data already received */
+  guint64 out_of_window;         /* data too far ahead */
+  guint64 reassembly_discarded;  /* past a memory bound, or too old */
+  guint64 plain_received;
+  guint64 retransmissions;
+} TincanLinkStats;
+
+#define TINCAN_TYPE_LINK (tincan_link_get_type ())
+
+G_DECLARE_FINAL_TYPE (TincanLink, tincan_link, TINCAN, LINK, GObject)
+
+TincanLink            *tincan_link_new              (guint16          local_port,
+                                                     TincanMode       mode,
+                                                     GError         **error);
+guint16                tincan_link_get_local_port   (TincanLink      *self);
+TincanMode             tincan_link_get_mode         (TincanLink      *self);
+void                   tincan_link_set_display_name (TincanLink      *self,
+                                                     const char      *name);
+void                   tincan_link_set_peer         (TincanLink      *self,
+                                                     const char      *host,
+                                                     guint16          port);
+const char            *tincan_link_get_peer_name    (TincanLink      *self);
+TincanPresence         tincan_link_get_presence     (TincanLink      *self);
+gint64                 tincan_link_get_rtt          (TincanLink      *self);
+guint64                tincan_link_get_session_id   (TincanLink      *self);
+TincanMessage         *tincan_link_send             (TincanLink      *self,
+                                                     const char      *text,
+                                                     GError         **error);
+gboolean               tincan_link_retry            (TincanLink      *self,
+                                                     TincanMessage   *message,
+                                                     GError         **error);
+guint                  tincan_link_get_n_pending    (TincanLink      *self);
+const TincanLinkStats *tincan_link_get_stats        (TincanLink      *self);
+
+G_END_DECLS

@@ -1,0 +1,287 @@
+/* tincan-message.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One chat message, sent or received.  Its state is what the window shows
+ * next to it; only the link changes it.
+ */
+
+#define G_LOG_DOMAIN "tincan-message"
+
+#include "config.h"
+
+#include "tincan-message.h"
+
+struct _TincanMessage
+{
+  GObject             parent_instance;
+
+  char               *id;
+  char               *text;
+  char               *failure_reason;
+  gint64              time;
+  TincanMessageState  state;
+  guint               outgoing : 1;
+  guint               plain : 1;
+};
+
+G_DEFINE_ENUM_TYPE (TincanMessageState, tincan_message_state,
+                    G_DEFINE_ENUM_VALUE (TINCAN_MESSAGE_QUEUED, "queued"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_MESSAGE_SENT, "sent"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_MESSAGE_DELIVERED, "delivered"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_MESSAGE_FAILED, "failed"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_MESSAGE_RECEIVED, "received"))
+
+G_DEFINE_FINAL_TYPE (TincanMessage, tincan_message, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_TEXT,
+  PROP_OUTGOING,
+  PROP_PLAIN,
+  PROP_TIME,
+  PROP_STATE,
+  PROP_FAILURE_REASON,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+tincan_message_finalize (GObject *object)
+{
+  TincanMessage *self = TINCAN_MESSAGE (object);
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->failure_reason, g_free);
+
+  G_OBJECT_CLASS (tincan_message_parent_class)->finalize (object);
+}
+
+static void
+tincan_message_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TincanMessage *self = TINCAN_MESSAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+
+    case PROP_OUTGOING:
+      g_value_set_boolean (value, self->outgoing);
+      break;
+
+    case PROP_PLAIN:
+      g_value_set_boolean (value, self->plain);
+      break;
+
+    case PROP_TIME:
+      g_value_set_int64 (value, self->time);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_FAILURE_REASON:
+      g_value_set_string (value, self->failure_reason);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tincan_message_class_init (TincanMessageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tincan_message_finalize;
+  object_class->get_property = tincan_message_get_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_OUTGOING] =
+    g_param_spec_boolean ("outgoing", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PLAIN] =
+    g_param_spec_boolean ("plain", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TIME] =
+    g_param_spec_int64 ("time", NULL, NULL, 0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       TINCAN_TYPE_MESSAGE_STATE, TINCAN_MESSAGE_QUEUED,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FAILURE_REASON] =
+    g_param_spec_string ("failure-reason", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tincan_message_init (TincanMessage *self)
+{
+  self->time = g_get_real_time ();
+}
+
+static TincanMessage *
+tincan_message_new (const char *id,
+                    const char *text,
+                    gboolean    outgoing,
+                    gboolean    plain)
+{
+  TincanMessage *self;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  self = g_object_new (TINCAN_TYPE_MESSAGE, NULL);
+  self->id = g_strdup (id);
+  self->text = g_strdup (text);
+  self->outgoing = !!outgoing;
+  self->plain = !!plain;
+  self->state = outgoing ? TINCAN_MESSAGE_QUEUED : TINCAN_MESSAGE_RECEIVED;
+
+  return self;
+}
+
+/**
+ * tincan_message_new_outgoing:
+ * @id: unique among this sender's messages
+ * @text: UTF-8 text
+ * @plain: sent as a plain-text datagram, without delivery receipts
+ *
+ * Returns: (transfer full): a queued message
+ */
+TincanMessage *
+tincan_message_new_outgoing (const char *id,
+                             const char *text,
+                             gboolean    plain)
+{
+  return tincan_message_new (id, text, TRUE, plain);
+}
+
+/**
+ * tincan_message_new_incoming:
+ * @id: the sender's ID for it
+ * @text: UTF-8 text
+ * @plain: it came as a plain-text datagram, so nothing vouches for it
+ *
+ * Returns: (transfer full): a received message
+ */
+TincanMessage *
+tincan_message_new_incoming (const char *id,
+                             const char *text,
+                             gboolean    plain)
+{
+  return tincan_message_new (id, text, FALSE, plain);
+}
+
+const char *
+tincan_message_get_id (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->id;
+}
+
+const char *
+tincan_message_get_text (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->text;
+}
+
+gboolean
+tincan_message_get_outgoing (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), FALSE);
+
+  return self->outgoing;
+}
+
+gboolean
+tincan_message_get_plain (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), FALSE);
+
+  return self->plain;
+}
+
+/**
+ * tincan_message_get_time:
+ * @self: a #TincanMessage
+ *
+ * Returns: when it was written or received, in microseconds since the epoch
+ */
+gint64
+tincan_message_get_time (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), 0);
+
+  return self->time;
+}
+
+TincanMessageState
+tincan_message_get_state (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), TINCAN_MESSAGE_FAILED);
+
+  return self->state;
+}
+
+/**
+ * tincan_message_get_failure_reason:
+ * @self: a #TincanMessage
+ *
+ * Returns: (nullable): why it failed, for a person to read
+ */
+const char *
+tincan_message_get_failure_reason (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->failure_reason;
+}
+
+void
+tincan_message_set_state (TincanMessage      *self,
+                          TincanMessageState  state,
+                          const char         *failure_reason)
+{
+  g_return_if_fail (TINCAN_IS_MESSAGE (self));
+  g_return_if_fail ((state == TINCAN_MESSAGE_FAILED) == (failure_reason != NULL));
+
+  if (g_strcmp0 (self->failure_reason, failure_reason) != 0)
+    {
+      g_free (self->failure_reason);
+      self->failure_reason = g_strdup (failure_reason);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE_REASON]);
+    }
+
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+}

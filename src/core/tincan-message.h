@@ -1,0 +1,45 @@
+/* tincan-message.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TINCAN_MESSAGE_QUEUED,     /* waiting for the peer or for room to send */
+  TINCAN_MESSAGE_SENT,       /* on the wire, not all acknowledged yet */
+  TINCAN_MESSAGE_DELIVERED,  /* every fragment acknowledged */
+  TINCAN_MESSAGE_FAILED,     /* given up on; see failure-reason */
+  TINCAN_MESSAGE_RECEIVED,   /* from the peer */
+} TincanMessageState;
+
+#define TINCAN_TYPE_MESSAGE_STATE (tincan_message_state_get_type ())
+GType tincan_message_state_get_type (void);
+
+#define TINCAN_TYPE_MESSAGE (tincan_message_get_type ())
+
+G_DECLARE_FINAL_TYPE (TincanMessage, tincan_message, TINCAN, MESSAGE, GObject)
+
+TincanMessage      *tincan_message_new_outgoing       (const char         *id,
+                                                       const char         *text,
+                                                       gboolean            plain);
+TincanMessage      *tincan_message_new_incoming       (const char         *id,
+                                                       const char         *text,
+                                                       gboolean            plain);
+const char         *tincan_message_get_id             (TincanMessage      *self);
+const char         *tincan_message_get_text           (TincanMessage      *self);
+gboolean            tincan_message_get_outgoing       (TincanMessage      *self);
+gboolean            tincan_message_get_plain          (TincanMessage      *self);
+gint64              tincan_message_get_time           (TincanMessage      *self);
+TincanMessageState  tincan_message_get_state          (TincanMessage      *self);
+const char         *tincan_message_get_failure_reason (TincanMessage      *self);
+void                tincan_message_set_state          (TincanMessage      *self,
+                                                       TincanMessageState  state,
+                                                       const char         *failure_reason);
+
+G_END_DECLS

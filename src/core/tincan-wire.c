@@ -1,0 +1,385 @@
+/* tincan-wire.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Decoding is strict: every field is checked against what version 1
+ * allows before anything is trusted, so the link above never sees an
+ * impossible fragment or an oversized length.  Nothing here allocates.
+ */
+
+#define G_LOG_DOMAIN "tincan-wire"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tincan-wire.h"
+
+#define MAGIC_0 'T'
+#define MAGIC_1 'C'
+
+static inline guint16
+read_u16 (const guint8 *p)
+{
+  return (guint16) ((p[0] << 8) | p[1]);
+}
+
+static inline guint32
+read_u32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static inline guint64
+read_u64 (const guint8 *p)
+{
+  return ((guint64) read_u32 (p) << 32) | read_u32 (p + 4);
+}
+
+static inline void
+write_u16 (guint8  *p,
+           guint16  value)
+{
+  p[0] = value >> 8;
+  p[1] = value & 0xff;
+}
+
+static inline void
+write_u32 (guint8  *p,
+           guint32  value)
+{
+  p[0] = value >> 24;
+  p[1] = (value >> 16) & 0xff;
+  p[2] = (value >> 8) & 0xff;
+  p[3] = value & 0xff;
+}
+
+static inline void
+write_u64 (guint8  *p,
+           guint64  value)
+{
+  write_u32 (p, value >> 32);
+  write_u32 (p + 4, value & 0xffffffff);
+}
+
+/**
+ * tincan_wire_fragment_count:
+ * @message_length: a message's length in bytes, 1 to 1 MiB
+ *
+ * Returns: how many DATA packets carry it
+ */
+guint16
+tincan_wire_fragment_count (gsize message_length)
+{
+  g_return_val_if_fail (message_length > 0 && message_length <= TINCAN_WIRE_MAX_MESSAGE, 0);
+
+  return (message_length + TINCAN_WIRE_MAX_PAYLOAD - 1) / TINCAN_WIRE_MAX_PAYLOAD;
+}
+
+/**
+ * tincan_wire_fragment_length:
+ * @message_length: a message's length in bytes
+ * @fragment_index: which fragment
+ *
+ * Every fragment is full but the last, so a fragment's place in the
+ * message follows from its index alone.
+ *
+ * Returns: the payload length of that fragment
+ */
+gsize
+tincan_wire_fragment_length (gsize   message_length,
+                             guint16 fragment_index)
+{
+  gsize offset = (gsize) fragment_index * TINCAN_WIRE_MAX_PAYLOAD;
+
+  g_return_val_if_fail (offset < message_length, 0);
+
+  return MIN (TINCAN_WIRE_MAX_PAYLOAD, message_length - offset);
+}
+
+gsize
+tincan_wire_ack_size (guint n_ranges)
+{
+  return TINCAN_WIRE_HEADER_SIZE + 9 + 8 * n_ranges;
+}
+
+static TincanWireResult
+decode_data (const guint8 *body,
+             gsize         length,
+             TincanPacket *packet)
+{
+  guint16 expected_count;
+
+  if (length < 20)
+    return TINCAN_WIRE_TRUNCATED;
+
+  packet->data.epoch = read_u32 (body);
+  packet->data.packet_number = read_u32 (body + 4);
+  packet->data.message_seq = read_u32 (body + 8);
+  packet->data.fragment_index = read_u16 (body + 12);
+  packet->data.fragment_count = read_u16 (body + 14);
+  packet->data.message_length = read_u32 (body + 16);
+  packet->data.payload = body + 20;
+  packet->data.payload_length = length - 20;
+
+  if (packet->data.message_seq == 0
+      || packet->data.message_length == 0
+      || packet->data.message_length > TINCAN_WIRE_MAX_MESSAGE)
+    return TINCAN_WIRE_BAD_FRAGMENT;
+
+  expected_count = tincan_wire_fragment_count (packet->data.message_length);
+  if (packet->data.fragment_count != expected_count
+      || packet->data.fragment_index >= packet->data.fragment_count)
+    return TINCAN_WIRE_BAD_FRAGMENT;
+
+  if (packet->data.payload_length != tincan_wire_fragment_length (packet->data.message_length,
+                                                                  packet->data.fragment_index))
+    return TINCAN_WIRE_BAD_FRAGMENT;
+
+  /* The fragments of one message have consecutive packet numbers, so the
+   * first one's number must not wrap.
+   */
+  if (packet->data.packet_number < packet->data.fragment_index)
+    return TINCAN_WIRE_BAD_FRAGMENT;
+
+  return TINCAN_WIRE_OK;
+}
+
+static TincanWireResult
+decode_ack (const guint8 *body,
+            gsize         length,
+            TincanPacket *packet)
+{
+  guint32 floor;
+
+  if (length < 9)
+    return TINCAN_WIRE_TRUNCATED;
+
+  packet->ack.epoch = read_u32 (body);
+  packet->ack.cumulative = read_u32 (body + 4);
+  packet->ack.n_ranges = body[8];
+
+  if (packet->ack.n_ranges > TINCAN_WIRE_MAX_ACK_RANGES)
+    return TINCAN_WIRE_BAD_ACK;
+
+  if (length != 9 + 8 * (gsize) packet->ack.n_ranges)
+    return length < 9 + 8 * (gsize) packet->ack.n_ranges ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_BAD_ACK;
+
+  /* Ranges lie above the cumulative point, ascending, apart, non-empty. */
+  floor = packet->ack.cumulative;
+  for (guint i = 0; i < packet->ack.n_ranges; i++)
+    {
+      TincanAckRange *range = &packet->ack.ranges[i];
+
+      range->start = read_u32 (body + 9 + 8 * i);
+      range->end = read_u32 (body + 13 + 8 * i);
+
+      if (range->start <= floor || range->end <= range->start)
+        return TINCAN_WIRE_BAD_ACK;
+
+      floor = range->end;
+    }
+
+  return TINCAN_WIRE_OK;
+}
+
+static TincanWireResult
+decode_hello (const guint8 *body,
+              gsize         length,
+              TincanPacket *packet)
+{
+  guint8 name_length;
+
+  if (length + TINCAN_WIRE_HEADER_SIZE != TINCAN_WIRE_HELLO_SIZE)
+    return length + TINCAN_WIRE_HEADER_SIZE < TINCAN_WIRE_HELLO_SIZE
+           ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_BAD_HELLO;
+
+  if (body[0] > 1)
+    return TINCAN_WIRE_BAD_HELLO;
+
+  packet->hello.reply = body[0] == 1;
+  name_length = body[1];
+
+  /* The name is shown to a person: it must be text. */
+  if (!g_utf8_validate ((const char *) body + 2, name_length, NULL)
+      || memchr (body + 2, '\0', name_length) != NULL)
+    return TINCAN_WIRE_BAD_HELLO;
+
+  memcpy (packet->hello.name, body + 2, name_length);
+  packet->hello.name[name_length] = '\0';
+
+  return TINCAN_WIRE_OK;
+}
+
+/**
+ * tincan_wire_decode:
+ * @datagram: the bytes received
+ * @length: their number
+ * @packet: (out caller-allocates): the packet
+ *
+ * Returns: %TINCAN_WIRE_OK, or why the datagram is not a valid packet;
+ *   %TINCAN_WIRE_NOT_TINCAN means it does not even claim to be one
+ */
+TincanWireResult
+tincan_wire_decode (const guint8 *datagram,
+                    gsize         length,
+                    TincanPacket *packet)
+{
+  const guint8 *body = datagram + TINCAN_WIRE_HEADER_SIZE;
+  gsize body_length;
+
+  g_return_val_if_fail (datagram != NULL || length == 0, TINCAN_WIRE_TRUNCATED);
+  g_return_val_if_fail (packet != NULL, TINCAN_WIRE_TRUNCATED);
+
+  if (length < 3 || datagram[0] != MAGIC_0 || datagram[1] != MAGIC_1 || datagram[2] == 0
+      || datagram[2] > 0x0f)
+    return TINCAN_WIRE_NOT_TINCAN;
+
+  if (datagram[2] != TINCAN_WIRE_VERSION)
+    return TINCAN_WIRE_BAD_VERSION;
+
+  if (length > TINCAN_WIRE_MAX_DATAGRAM)
+    return TINCAN_WIRE_OVERSIZED;
+
+  if (length < TINCAN_WIRE_HEADER_SIZE)
+    return TINCAN_WIRE_TRUNCATED;
+
+  /* Bit 0 of the flags is kept for the encrypted mode; a version 1 peer
+   * that does not speak it must not guess at such a packet.
+   */
+  if (datagram[4] != 0 || datagram[5] != 0)
+    return TINCAN_WIRE_BAD_FLAGS;
+
+  memset (packet, 0, sizeof *packet);
+  packet->type = datagram[3];
+  packet->sender_session = read_u64 (datagram + 6);
+  packet->receiver_session = read_u64 (datagram + 14);
+  body_length = length - TINCAN_WIRE_HEADER_SIZE;
+
+  if (packet->sender_session == 0)
+    return TINCAN_WIRE_BAD_SESSION;
+
+  switch (packet->type)
+    {
+    case TINCAN_PACKET_HELLO:
+      return decode_hello (body, body_length, packet);
+
+    case TINCAN_PACKET_DATA:
+      if (packet->receiver_session == 0)
+        return TINCAN_WIRE_BAD_SESSION;
+      return decode_data (body, body_length, packet);
+
+    case TINCAN_PACKET_ACK:
+      if (packet->receiver_session == 0)
+        return TINCAN_WIRE_BAD_SESSION;
+      return decode_ack (body, body_length, packet);
+
+    case TINCAN_PACKET_PING:
+    case TINCAN_PACKET_PONG:
+      if (body_length != 8)
+        return body_length < 8 ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_OVERSIZED;
+      packet->ping.token = read_u64 (body);
+      return TINCAN_WIRE_OK;
+
+    default:
+      return TINCAN_WIRE_BAD_TYPE;
+    }
+}
+
+/**
+ * tincan_wire_encode:
+ * @packet: the packet
+ * @buffer: where to write it
+ * @buffer_size: at least %TINCAN_WIRE_MAX_DATAGRAM
+ *
+ * Returns: the datagram's length
+ */
+gsize
+tincan_wire_encode (const TincanPacket *packet,
+                    guint8             *buffer,
+                    gsize               buffer_size)
+{
+  guint8 *body = buffer + TINCAN_WIRE_HEADER_SIZE;
+  gsize length = TINCAN_WIRE_HEADER_SIZE;
+
+  g_return_val_if_fail (packet != NULL, 0);
+  g_return_val_if_fail (buffer_size >= TINCAN_WIRE_MAX_DATAGRAM, 0);
+
+  buffer[0] = MAGIC_0;
+  buffer[1] = MAGIC_1;
+  buffer[2] = TINCAN_WIRE_VERSION;
+  buffer[3] = packet->type;
+  buffer[4] = 0;
+  buffer[5] = 0;
+  write_u64 (buffer + 6, packet->sender_session);
+  write_u64 (buffer + 14, packet->receiver_session);
+
+  switch (packet->type)
+    {
+    case TINCAN_PACKET_HELLO:
+      {
+        gsize name_length = strlen (packet->hello.name);
+
+        g_return_val_if_fail (name_length <= TINCAN_WIRE_MAX_NAME, 0);
+
+        memset (body, 0, TINCAN_WIRE_HELLO_SIZE - TINCAN_WIRE_HEADER_SIZE);
+        body[0] = packet->hello.reply ? 1 : 0;
+        body[1] = name_length;
+        memcpy (body + 2, packet->hello.name, name_length);
+        length = TINCAN_WIRE_HELLO_SIZE;
+      }
+      break;
+
+    case TINCAN_PACKET_DATA:
+      g_return_val_if_fail (packet->data.payload_length <= TINCAN_WIRE_MAX_PAYLOAD, 0);
+
+      write_u32 (body, packet->data.epoch);
+      write_u32 (body + 4, packet->data.packet_number);
+      write_u32 (body + 8, packet->data.message_seq);
+      write_u16 (body + 12, packet->data.fragment_index);
+      write_u16 (body + 14, packet->data.fragment_count);
+      write_u32 (body + 16, packet->data.message_length);
+      memcpy (body + 20, packet->data.payload, packet->data.payload_length);
+      length += 20 + packet->data.payload_length;
+      break;
+
+    case TINCAN_PACKET_ACK:
+      g_return_val_if_fail (packet->ack.n_ranges <= TINCAN_WIRE_MAX_ACK_RANGES, 0);
+
+      write_u32 (body, packet->ack.epoch);
+      write_u32 (body + 4, packet->ack.cumulative);
+      body[8] = packet->ack.n_ranges;
+      for (guint i = 0; i < packet->ack.n_ranges; i++)
+        {
+          write_u32 (body + 9 + 8 * i, packet->ack.ranges[i].start);
+          write_u32 (body + 13 + 8 * i, packet->ack.ranges[i].end);
+        }
+      length = tincan_wire_ack_size (packet->ack.n_ranges);
+      break;
+
+    case TINCAN_PACKET_PING:
+    case TINCAN_PACKET_PONG:
+      write_u64 (body, packet->ping.token);
+      length += 8;
+      break;
+
+    default:
+      g_return_val_if_reached (0);
+    }
+
+  return length;
+}
+
+const char *
+tincan_wire_result_to_string (TincanWireResult result)
+{
+  static const char *names[] = {
+    "ok", "not-tincan", "bad-version", "bad-type", "bad-flags", "truncated",
+    "oversized", "bad-session", "bad-fragment", "bad-ack", "bad-hello",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == TINCAN_WIRE_N_RESULTS);
+  g_return_val_if_fail (result < TINCAN_WIRE_N_RESULTS, "unknown");
+
+  return names[result];
+}

@@ -1,0 +1,108 @@
+/* tincan-wire.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Tin Can wire format, version 1: encoding and strict decoding of
+ * single datagrams.  No state, no I/O: what docs/PROTOCOL.md describes,
+ * and nothing else.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define TINCAN_WIRE_VERSION          1
+#define TINCAN_WIRE_MAX_DATAGRAM     1200
+#define TINCAN_WIRE_HEADER_SIZE      22
+#define TINCAN_WIRE_DATA_HEADER_SIZE (TINCAN_WIRE_HEADER_SIZE + 20)
+#define TINCAN_WIRE_MAX_PAYLOAD      (TINCAN_WIRE_MAX_DATAGRAM - TINCAN_WIRE_DATA_HEADER_SIZE)
+#define TINCAN_WIRE_MAX_MESSAGE      (1024 * 1024)
+#define TINCAN_WIRE_MAX_FRAGMENTS    ((TINCAN_WIRE_MAX_MESSAGE + TINCAN_WIRE_MAX_PAYLOAD - 1) / TINCAN_WIRE_MAX_PAYLOAD)
+#define TINCAN_WIRE_MAX_ACK_RANGES   32
+#define TINCAN_WIRE_HELLO_SIZE       280
+#define TINCAN_WIRE_MAX_NAME         255
+#define TINCAN_WIRE_PING_SIZE        (TINCAN_WIRE_HEADER_SIZE + 8)
+
+typedef enum
+{
+  TINCAN_PACKET_HELLO = 1,
+  TINCAN_PACKET_DATA  = 2,
+  TINCAN_PACKET_ACK   = 3,
+  TINCAN_PACKET_PING  = 4,
+  TINCAN_PACKET_PONG  = 5,
+} TincanPacketType;
+
+/* Why a datagram was refused; each has a counter in the link. */
+typedef enum
+{
+  TINCAN_WIRE_OK = 0,
+  TINCAN_WIRE_NOT_TINCAN,      /* no magic: a plain-text datagram */
+  TINCAN_WIRE_BAD_VERSION,
+  TINCAN_WIRE_BAD_TYPE,
+  TINCAN_WIRE_BAD_FLAGS,
+  TINCAN_WIRE_TRUNCATED,
+  TINCAN_WIRE_OVERSIZED,
+  TINCAN_WIRE_BAD_SESSION,
+  TINCAN_WIRE_BAD_FRAGMENT,
+  TINCAN_WIRE_BAD_ACK,
+  TINCAN_WIRE_BAD_HELLO,
+  TINCAN_WIRE_N_RESULTS
+} TincanWireResult;
+
+typedef struct
+{
+  guint32 start;   /* first packet number in the range */
+  guint32 end;     /* one past the last */
+} TincanAckRange;
+
+typedef struct
+{
+  TincanPacketType type;
+  guint64          sender_session;
+  guint64          receiver_session;   /* 0: not known yet */
+
+  union {
+    struct {
+      guint32       epoch;
+      guint32       packet_number;
+      guint32       message_seq;
+      guint16       fragment_index;
+      guint16       fragment_count;
+      guint32       message_length;
+      const guint8 *payload;           /* points into the datagram */
+      gsize         payload_length;
+    } data;
+
+    struct {
+      guint32        epoch;
+      guint32        cumulative;       /* every packet below this arrived */
+      guint8         n_ranges;
+      TincanAckRange ranges[TINCAN_WIRE_MAX_ACK_RANGES];
+    } ack;
+
+    struct {
+      gboolean reply;
+      char     name[TINCAN_WIRE_MAX_NAME + 1];
+    } hello;
+
+    struct {
+      guint64 token;
+    } ping;
+  };
+} TincanPacket;
+
+TincanWireResult  tincan_wire_decode          (const guint8       *datagram,
+                                               gsize               length,
+                                               TincanPacket       *packet);
+gsize             tincan_wire_encode          (const TincanPacket *packet,
+                                               guint8             *buffer,
+                                               gsize               buffer_size);
+gsize             tincan_wire_ack_size        (guint              n_ranges);
+guint16           tincan_wire_fragment_count  (gsize              message_length);
+gsize             tincan_wire_fragment_length (gsize              message_length,
+                                               guint16            fragment_index);
+const char       *tincan_wire_result_to_string (TincanWireResult  result);
+
+G_END_DECLS
