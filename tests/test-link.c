@@ -1,0 +1,838 @@
+/* test-link.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two TincanLinks in one process, talking over loopback: order, size
+ * limits, duplicates, a restarted peer, presence, a port in use, give-up
+ * and retry, strangers and garbage, and the no-amplification rule.
+ * Every wait is bounded.
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <libglib-testing/signal-logger.h>
+#include <string.h>
+
+#include "tincan-link-private.h"
+#include "tincan-wire.h"
+
+#define WAIT_LIMIT (20 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  TincanLink *link;
+  GPtrArray  *received;   /* TincanMessage */
+} End;
+
+typedef struct
+{
+  End a;
+  End b;
+} Fixture;
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_for (gboolean (*condition) (gpointer),
+          gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT;
+  guint wake = g_timeout_add (10, wake_cb, NULL);
+  gboolean met;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+
+  return met;
+}
+
+/* Spins the loop for @ms milliseconds. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+  guint wake = g_timeout_add (5, wake_cb, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+}
+
+static void
+on_received_cb (TincanLink    *link,
+                TincanMessage *message,
+                End           *end)
+{
+  g_ptr_array_add (end->received, g_object_ref (message));
+}
+
+static void
+end_open (End        *end,
+          guint16     port,
+          const char *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  end->link = tincan_link_new (port, TINCAN_MODE_RELIABLE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (end->link);
+  if (end->received == NULL)
+    end->received = g_ptr_array_new_with_free_func (g_object_unref);
+  tincan_link_set_display_name (end->link, name);
+  g_signal_connect (end->link, "message-received", G_CALLBACK (on_received_cb), end);
+}
+
+static void
+end_close (End *end)
+{
+  if (end->link != NULL)
+    g_assert_finalize_object (g_steal_pointer (&end->link));
+}
+
+static void
+connect_ends (End *from,
+              End *to)
+{
+  tincan_link_set_peer (from->link, "127.0.0.1", tincan_link_get_local_port (to->link));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  end_open (&fixture->a, 0, "Ada");
+  end_open (&fixture->b, 0, "Grace");
+  connect_ends (&fixture->a, &fixture->b);
+  connect_ends (&fixture->b, &fixture->a);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  end_close (&fixture->a);
+  end_close (&fixture->b);
+  g_clear_pointer (&fixture->a.received, g_ptr_array_unref);
+  g_clear_pointer (&fixture->b.received, g_ptr_array_unref);
+}
+
+static gboolean
+both_online (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return tincan_link_get_presence (fixture->a.link) == TINCAN_PRESENCE_ONLINE
+         && tincan_link_get_presence (fixture->b.link) == TINCAN_PRESENCE_ONLINE;
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  GPtrArray *messages = data;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      TincanMessageState state = tincan_message_get_state (g_ptr_array_index (messages, i));
+
+      if (state != TINCAN_MESSAGE_DELIVERED && state != TINCAN_MESSAGE_FAILED)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  GPtrArray *array;
+  guint      n;
+} Count;
+
+static gboolean
+has_count (gpointer data)
+{
+  Count *count = data;
+
+  return count->array->len >= count->n;
+}
+
+static void
+wait_received (End   *end,
+               guint  n)
+{
+  Count count = { end->received, n };
+
+  g_assert_true (wait_for (has_count, &count));
+}
+
+static char *
+make_text (guint  index,
+           gsize  length)
+{
+  GString *text = g_string_sized_new (length + 16);
+
+  g_string_printf (text, "#%u:", index);
+  while (text->len < length)
+    g_string_append_c (text, 'a' + (text->len + index) % 26);
+  g_string_truncate (text, MAX (length, 1));
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_hello_and_presence (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_assert_true (wait_for (both_online, fixture));
+  g_assert_cmpstr (tincan_link_get_peer_name (fixture->a.link), ==, "Grace");
+  g_assert_cmpstr (tincan_link_get_peer_name (fixture->b.link), ==, "Ada");
+  g_assert_cmpuint (tincan_link_get_session_id (fixture->a.link), !=,
+                    tincan_link_get_session_id (fixture->b.link));
+}
+
+static void
+test_states_and_order (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
+  static const gsize sizes[] = { 1, 100, 1158, 1159, 3000, 20000, 5, 70000 };
+  GParamSpec *pspec = NULL;
+  TincanMessage *first;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *text = make_text (i, sizes[i % G_N_ELEMENTS (sizes)]);
+      TincanMessage *message = tincan_link_send (fixture->a.link, text, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (tincan_message_get_outgoing (message));
+      if (i == 0)
+        gt_signal_logger_connect (logger, message, "notify::state");
+      g_ptr_array_add (sent, message);
+      g_ptr_array_add (texts, text);
+    }
+
+  first = g_ptr_array_index (sent, 0);
+  g_assert_true (wait_for (all_finished, sent));
+  wait_received (&fixture->b, sent->len);
+
+  /* queued → sent → delivered, each once. */
+  gt_signal_logger_assert_emission_pop (logger, first, "notify::state", &pspec);
+  gt_signal_logger_assert_emission_pop (logger, first, "notify::state", &pspec);
+  gt_signal_logger_assert_no_emissions (logger);
+
+  for (guint i = 0; i < sent->len; i++)
+    {
+      TincanMessage *message = g_ptr_array_index (fixture->b.received, i);
+
+      g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, i)), ==,
+                       TINCAN_MESSAGE_DELIVERED);
+      g_assert_cmpstr (tincan_message_get_text (message), ==, g_ptr_array_index (texts, i));
+      g_assert_false (tincan_message_get_plain (message));
+      g_assert_false (tincan_message_get_outgoing (message));
+    }
+
+  /* Nothing more arrives later. */
+  run_for (100);
+  g_assert_cmpuint (fixture->b.received->len, ==, sent->len);
+  g_assert_cmpuint (tincan_link_get_n_pending (fixture->a.link), ==, 0);
+  g_assert_cmpint (tincan_link_get_rtt (fixture->a.link), >, 0);
+}
+
+static void
+test_both_ways (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *ta = make_text (i, 2000);
+      g_autofree char *tb = make_text (100 + i, 300);
+
+      g_ptr_array_add (sent, tincan_link_send (fixture->a.link, ta, NULL));
+      g_ptr_array_add (sent, tincan_link_send (fixture->b.link, tb, NULL));
+    }
+
+  g_assert_true (wait_for (all_finished, sent));
+  wait_received (&fixture->a, 20);
+  wait_received (&fixture->b, 20);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *ta = make_text (i, 2000);
+      g_autofree char *tb = make_text (100 + i, 300);
+
+      g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, i)), ==, ta);
+      g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->a.received, i)), ==, tb);
+    }
+}
+
+static void
+test_one_mebibyte (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_malloc (TINCAN_WIRE_MAX_MESSAGE + 2);
+  g_autoptr(TincanMessage) message = NULL;
+  g_autoptr(TincanMessage) too_big = NULL;
+  g_autoptr(TincanMessage) empty = NULL;
+  g_autoptr(TincanMessage) not_utf8 = NULL;
+  g_autoptr(GPtrArray) sent = g_ptr_array_new ();
+
+  /* Multi-byte characters, so fragments end in the middle of some. */
+  for (gsize i = 0; i < TINCAN_WIRE_MAX_MESSAGE; i += 2)
+    memcpy (text + i, "é", 2);
+  text[TINCAN_WIRE_MAX_MESSAGE] = '\0';
+
+  message = tincan_link_send (fixture->a.link, text, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (sent, message);
+  g_assert_true (wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_DELIVERED);
+  wait_received (&fixture->b, 1);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 0)), ==, text);
+
+  /* One byte more is refused before anything is sent. */
+  text[TINCAN_WIRE_MAX_MESSAGE] = 'x';
+  text[TINCAN_WIRE_MAX_MESSAGE + 1] = '\0';
+  too_big = tincan_link_send (fixture->a.link, text, &error);
+  g_assert_null (too_big);
+  g_assert_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "1048577 bytes"));
+  g_clear_error (&error);
+
+  empty = tincan_link_send (fixture->a.link, "", &error);
+  g_assert_null (empty);
+  g_assert_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_EMPTY);
+  g_clear_error (&error);
+
+  not_utf8 = tincan_link_send (fixture->a.link, "caf\xe9", &error);
+  g_assert_null (not_utf8);
+  g_assert_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_NOT_UTF8);
+  g_assert_cmpuint (tincan_link_get_n_pending (fixture->a.link), ==, 0);
+}
+
+static gboolean
+duplicate_everything (TincanLink   *link,
+                      const guint8 *datagram,
+                      gsize         length,
+                      gpointer      user_data)
+{
+  tincan_link_send_raw (link, datagram, length);
+
+  return TRUE;
+}
+
+static void
+test_duplicates_delivered_once (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+
+  tincan_link_set_filter (fixture->a.link, duplicate_everything, NULL);
+  tincan_link_set_filter (fixture->b.link, duplicate_everything, NULL);
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *text = make_text (i, 50 + 400 * i);
+
+      g_ptr_array_add (sent, tincan_link_send (fixture->a.link, text, NULL));
+    }
+
+  g_assert_true (wait_for (all_finished, sent));
+  run_for (200);
+
+  g_assert_cmpuint (fixture->b.received->len, ==, 30);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *text = make_text (i, 50 + 400 * i);
+
+      g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, i)), ==,
+                       TINCAN_MESSAGE_DELIVERED);
+      g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, i)), ==,
+                       text);
+    }
+
+  g_assert_cmpuint (tincan_link_get_stats (fixture->b.link)->duplicates, >, 0);
+}
+
+static gboolean
+is_presence (gpointer data)
+{
+  gpointer *args = data;
+
+  return (int) tincan_link_get_presence (args[0]) == GPOINTER_TO_INT (args[1]);
+}
+
+static void
+wait_presence (TincanLink     *link,
+               TincanPresence  presence)
+{
+  gpointer args[2] = { link, GINT_TO_POINTER (presence) };
+
+  g_assert_true (wait_for (is_presence, args));
+}
+
+static void
+test_peer_restart (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  guint16 port_b = tincan_link_get_local_port (fixture->b.link);
+  guint64 old_session = tincan_link_get_session_id (fixture->b.link);
+
+  g_ptr_array_add (sent, tincan_link_send (fixture->a.link, "before", NULL));
+  g_assert_true (wait_for (all_finished, sent));
+  wait_received (&fixture->b, 1);
+
+  /* B goes away; A's next message has nobody to go to. */
+  end_close (&fixture->b);
+  g_ptr_array_add (sent, tincan_link_send (fixture->a.link, "while away", NULL));
+  wait_presence (fixture->a.link, TINCAN_PRESENCE_NOT_LISTENING);
+  g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, 1)), !=,
+                   TINCAN_MESSAGE_DELIVERED);
+
+  /* B comes back on the same port as a new session, and gets it once. */
+  end_open (&fixture->b, port_b, "Grace again");
+  g_assert_cmpuint (tincan_link_get_session_id (fixture->b.link), !=, old_session);
+  connect_ends (&fixture->b, &fixture->a);
+
+  g_assert_true (wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, 1)), ==,
+                   TINCAN_MESSAGE_DELIVERED);
+  wait_received (&fixture->b, 2);
+  run_for (200);
+  g_assert_cmpuint (fixture->b.received->len, ==, 2);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 1)), ==,
+                   "while away");
+  wait_presence (fixture->a.link, TINCAN_PRESENCE_ONLINE);
+  g_assert_cmpstr (tincan_link_get_peer_name (fixture->a.link), ==, "Grace again");
+}
+
+static guint16
+unused_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                            G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+
+  /* Closed when this returns: nobody listens there now. */
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+test_not_listening_then_failed (void)
+{
+  End a = { 0 };
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  TincanMessage *message;
+
+  end_open (&a, 0, "Ada");
+  tincan_link_set_give_up_time (a.link, 1500 * G_TIME_SPAN_MILLISECOND);
+  tincan_link_set_peer (a.link, "127.0.0.1", unused_port ());
+
+  message = tincan_link_send (a.link, "anyone?", NULL);
+  g_ptr_array_add (sent, message);
+  wait_presence (a.link, TINCAN_PRESENCE_NOT_LISTENING);
+
+  /* Not lost: failed, with the reason, after the give-up time. */
+  g_assert_true (wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_FAILED);
+  g_assert_cmpstr (tincan_message_get_failure_reason (message), ==,
+                   "The other computer is not listening on that port");
+  g_assert_cmpuint (tincan_link_get_n_pending (a.link), ==, 0);
+
+  end_close (&a);
+  g_ptr_array_unref (a.received);
+}
+
+static void
+test_port_in_use (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  guint16 port = tincan_link_get_local_port (fixture->a.link);
+  g_autoptr(TincanLink) second = tincan_link_new (port, TINCAN_MODE_RELIABLE, &error);
+
+  g_assert_null (second);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  expected = g_strdup_printf ("UDP port %u is already in use by another program", port);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+static gboolean
+drop_everything (TincanLink   *link,
+                 const guint8 *datagram,
+                 gsize         length,
+                 gpointer      user_data)
+{
+  return FALSE;
+}
+
+static void
+test_give_up_and_retry (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = make_text (0, 5000);
+  GParamSpec *pspec = NULL;
+  TincanMessage *lost;
+
+  g_assert_true (wait_for (both_online, fixture));
+  tincan_link_set_give_up_time (fixture->a.link, 1 * G_USEC_PER_SEC);
+
+  /* The link goes dark: a message half sent fails, and says why. */
+  tincan_link_set_filter (fixture->a.link, drop_everything, NULL);
+  lost = tincan_link_send (fixture->a.link, big, NULL);
+  g_ptr_array_add (sent, lost);
+  gt_signal_logger_connect (logger, lost, "notify::state");
+  g_assert_true (wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (lost), ==, TINCAN_MESSAGE_FAILED);
+  g_assert_cmpstr (tincan_message_get_failure_reason (lost), ==,
+                   "The other computer did not confirm the message in time");
+  /* It was on the wire before the logger listened: sent → failed. */
+  gt_signal_logger_assert_emission_pop (logger, lost, "notify::state", &pspec);
+  gt_signal_logger_assert_no_emissions (logger);
+  g_assert_cmpuint (fixture->b.received->len, ==, 0);
+
+  /* Back up: the next message and the retried one both arrive, once. */
+  tincan_link_set_filter (fixture->a.link, NULL, NULL);
+  tincan_link_set_give_up_time (fixture->a.link, 20 * G_USEC_PER_SEC);
+  g_ptr_array_add (sent, tincan_link_send (fixture->a.link, "after", NULL));
+  g_assert_true (tincan_link_retry (fixture->a.link, lost, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tincan_message_get_state (lost), !=, TINCAN_MESSAGE_FAILED);
+
+  g_assert_true (wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (lost), ==, TINCAN_MESSAGE_DELIVERED);
+  wait_received (&fixture->b, 2);
+  run_for (200);
+  g_assert_cmpuint (fixture->b.received->len, ==, 2);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 0)), ==, "after");
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 1)), ==, big);
+
+  /* A delivered message cannot be retried. */
+  g_assert_false (tincan_link_retry (fixture->a.link, lost, &error));
+  g_assert_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_NOT_FAILED);
+}
+
+/* A plain UDP socket on a loopback address, standing in for a stranger
+ * or for a misbehaving peer.
+ */
+static GSocket *
+raw_socket (const char *address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) bind_address = g_inet_socket_address_new (inet, 0);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                  G_SOCKET_PROTOCOL_UDP, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, bind_address, FALSE, &error));
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+
+  return socket;
+}
+
+static void
+raw_send (GSocket      *socket,
+          TincanLink   *to,
+          const guint8 *data,
+          gsize         length)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback,
+                                                                 tincan_link_get_local_port (to));
+
+  g_assert_cmpint (g_socket_send_to (socket, address, (const char *) data, length, NULL, NULL),
+                   ==, length);
+}
+
+/* Everything that came back within @ms, as one GBytes per datagram. */
+static GPtrArray *
+raw_collect (GSocket *socket,
+             guint    ms)
+{
+  GPtrArray *replies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      guint8 buffer[2048];
+      gssize n;
+
+      g_main_context_iteration (NULL, FALSE);
+      n = g_socket_receive (socket, (char *) buffer, sizeof buffer, NULL, NULL);
+      if (n > 0)
+        g_ptr_array_add (replies, g_bytes_new (buffer, n));
+      else
+        g_usleep (1000);
+    }
+
+  return replies;
+}
+
+static void
+test_strangers_ignored (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GSocket) stranger = raw_socket ("127.0.0.2");
+  g_autoptr(GPtrArray) replies = NULL;
+  TincanPacket packet = { 0 };
+  guint8 hello[TINCAN_WIRE_MAX_DATAGRAM];
+  gsize length;
+
+  g_assert_true (wait_for (both_online, fixture));
+
+  /* Text and a hello from an address that is not the peer's. */
+  raw_send (stranger, fixture->a.link, (const guint8 *) "let me in\n", 10);
+  packet.type = TINCAN_PACKET_HELLO;
+  packet.sender_session = 99;
+  length = tincan_wire_encode (&packet, hello, sizeof hello);
+  raw_send (stranger, fixture->a.link, hello, length);
+
+  replies = raw_collect (stranger, 300);
+  g_assert_cmpuint (replies->len, ==, 0);
+  g_assert_cmpuint (fixture->a.received->len, ==, 0);
+  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->foreign, ==, 2);
+  g_assert_cmpstr (tincan_link_get_peer_name (fixture->a.link), ==, "Grace");
+}
+
+static void
+assert_replies_no_bigger (GPtrArray *replies,
+                          gsize      sent)
+{
+  for (guint i = 0; i < replies->len; i++)
+    g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (replies, i)), <=, sent);
+}
+
+static void
+test_garbage_and_amplification (void)
+{
+  End a = { 0 };
+  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
+  g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
+  g_autoptr(GPtrArray) replies = NULL;
+  TincanPacket packet = { 0 }, reply;
+  guint8 datagram[TINCAN_WIRE_MAX_DATAGRAM];
+  guint64 session_a;
+  gsize length;
+  GRand *rand = g_rand_new_with_seed (7);
+
+  end_open (&a, 0, "Ada");
+  tincan_link_set_peer (a.link, "127.0.0.1",
+                        g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_address)));
+
+  /* A's own hello and its retries arrive first; read them away. */
+  g_ptr_array_unref (raw_collect (peer, 100));
+
+  /* A hello is answered with a hello of the same size, never bigger. */
+  packet.type = TINCAN_PACKET_HELLO;
+  packet.sender_session = 0x5eed;
+  strcpy (packet.hello.name, "fake");
+  length = tincan_wire_encode (&packet, datagram, sizeof datagram);
+  raw_send (peer, a.link, datagram, length);
+  replies = raw_collect (peer, 200);
+  g_assert_cmpuint (replies->len, >=, 1);
+  assert_replies_no_bigger (replies, length);
+  g_assert_cmpint (tincan_wire_decode (g_bytes_get_data (g_ptr_array_index (replies, 0), NULL),
+                                       g_bytes_get_size (g_ptr_array_index (replies, 0)), &reply),
+                   ==, TINCAN_WIRE_OK);
+  g_assert_cmpint (reply.type, ==, TINCAN_PACKET_HELLO);
+  g_assert_true (reply.hello.reply);
+  session_a = reply.sender_session;
+  g_clear_pointer (&replies, g_ptr_array_unref);
+
+  /* The smallest DATA there is, with pieces missing before it so the ACK
+   * would like to list ranges: the ACK still fits in what came in.
+   */
+  for (guint pn = 2; pn < 40; pn += 2)
+    {
+      memset (&packet, 0, sizeof packet);
+      packet.type = TINCAN_PACKET_DATA;
+      packet.sender_session = 0x5eed;
+      packet.receiver_session = session_a;
+      packet.data.epoch = 1;
+      packet.data.packet_number = pn;
+      packet.data.message_seq = pn;
+      packet.data.fragment_count = 1;
+      packet.data.message_length = 1;
+      packet.data.payload = (const guint8 *) "x";
+      packet.data.payload_length = 1;
+      length = tincan_wire_encode (&packet, datagram, sizeof datagram);
+      raw_send (peer, a.link, datagram, length);
+
+      replies = raw_collect (peer, 20);
+      g_assert_cmpuint (replies->len, >=, 1);
+      assert_replies_no_bigger (replies, length);
+      g_clear_pointer (&replies, g_ptr_array_unref);
+    }
+
+  /* Nothing was complete in order, so nothing was delivered. */
+  g_assert_cmpuint (a.received->len, ==, 0);
+
+  /* A ping gets a pong of its size. */
+  memset (&packet, 0, sizeof packet);
+  packet.type = TINCAN_PACKET_PING;
+  packet.sender_session = 0x5eed;
+  packet.receiver_session = session_a;
+  length = tincan_wire_encode (&packet, datagram, sizeof datagram);
+  raw_send (peer, a.link, datagram, length);
+  replies = raw_collect (peer, 100);
+  g_assert_cmpuint (replies->len, ==, 1);
+  assert_replies_no_bigger (replies, length);
+  g_clear_pointer (&replies, g_ptr_array_unref);
+
+  /* Random bytes behind a valid-looking header: dropped and counted,
+   * never answered, never a crash.
+   */
+  for (guint i = 0; i < 500; i++)
+    {
+      gsize n = g_rand_int_range (rand, 3, sizeof datagram);
+
+      for (gsize j = 0; j < n; j++)
+        datagram[j] = g_rand_int_range (rand, 0, 256);
+      datagram[0] = 'T';
+      datagram[1] = 'C';
+      datagram[2] = 1;
+      raw_send (peer, a.link, datagram, n);
+      if (i % 50 == 0)
+        g_main_context_iteration (NULL, FALSE);
+    }
+
+  replies = raw_collect (peer, 300);
+  g_assert_cmpuint (replies->len, ==, 0);
+  g_assert_cmpuint (tincan_link_get_stats (a.link)->malformed + tincan_link_get_stats (a.link)->stale,
+                    >=, 450);
+  g_assert_cmpuint (a.received->len, ==, 0);
+
+  g_rand_free (rand);
+  end_close (&a);
+  g_ptr_array_unref (a.received);
+}
+
+static void
+test_plain_mode (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
+  g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
+  g_autoptr(GPtrArray) datagrams = NULL;
+  g_autoptr(TincanMessage) message = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  End a = { 0 };
+
+  a.received = g_ptr_array_new_with_free_func (g_object_unref);
+  a.link = tincan_link_new (0, TINCAN_MODE_PLAIN, &error);
+  g_assert_no_error (error);
+  g_signal_connect (a.link, "message-received", G_CALLBACK (on_received_cb), &a);
+  tincan_link_set_peer (a.link, "127.0.0.1",
+                        g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_address)));
+
+  /* 3000 bytes of two-byte characters with a three-byte one placed so a
+   * naive cut at 1024 would split it.
+   */
+  g_string_append (text, "a");
+  while (text->len < 1022)
+    g_string_append (text, "ß");
+  g_string_append (text, "€");
+  while (text->len < 3000)
+    g_string_append_c (text, 'z');
+
+  message = tincan_link_send (a.link, text->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_SENT);
+  g_assert_true (tincan_message_get_plain (message));
+
+  datagrams = raw_collect (peer, 200);
+  g_assert_cmpuint (datagrams->len, ==, 3);
+  for (guint i = 0; i < datagrams->len; i++)
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (g_ptr_array_index (datagrams, i), &size);
+
+      g_assert_cmpuint (size, <=, 1024);
+      g_assert_true (g_utf8_validate (data, size, NULL));
+      g_string_append_len (joined, data, size);
+    }
+  g_assert_cmpstr (joined->str, ==, text->str);
+
+  /* Received: one newline stripped, bad bytes replaced, never answered. */
+  raw_send (peer, a.link, (const guint8 *) "hello\n", 6);
+  raw_send (peer, a.link, (const guint8 *) "caf\xe9 two lines\nkept\r\n", 21);
+  g_clear_pointer (&datagrams, g_ptr_array_unref);
+  datagrams = raw_collect (peer, 200);
+  g_assert_cmpuint (datagrams->len, ==, 0);
+  g_assert_cmpuint (a.received->len, ==, 2);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (a.received, 0)), ==, "hello");
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (a.received, 1)), ==,
+                   "caf\xef\xbf\xbd two lines\nkept");
+  g_assert_true (tincan_message_get_plain (g_ptr_array_index (a.received, 0)));
+
+  end_close (&a);
+  g_ptr_array_unref (a.received);
+}
+
+static void
+test_plain_received_in_reliable_mode (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
+
+  /* The peer's address, any port: that is how nc -u sends. */
+  raw_send (peer, fixture->a.link, (const guint8 *) "from netcat\n", 12);
+  wait_received (&fixture->a, 1);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->a.received, 0)), ==,
+                   "from netcat");
+  g_assert_true (tincan_message_get_plain (g_ptr_array_index (fixture->a.received, 0)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/link/hello-and-presence", test_hello_and_presence);
+  ADD ("/link/states-and-order", test_states_and_order);
+  ADD ("/link/both-ways", test_both_ways);
+  ADD ("/link/one-mebibyte", test_one_mebibyte);
+  ADD ("/link/duplicates-delivered-once", test_duplicates_delivered_once);
+  ADD ("/link/peer-restart", test_peer_restart);
+  ADD ("/link/port-in-use", test_port_in_use);
+  ADD ("/link/give-up-and-retry", test_give_up_and_retry);
+  ADD ("/link/strangers-ignored", test_strangers_ignored);
+  ADD ("/link/plain-received-in-reliable-mode", test_plain_received_in_reliable_mode);
+  g_test_add_func ("/link/not-listening-then-failed", test_not_listening_then_failed);
+  g_test_add_func ("/link/garbage-and-amplification", test_garbage_and_amplification);
+  g_test_add_func ("/link/plain-mode", test_plain_mode);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,461 @@
+/* test-wire.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The wire codec: what it encodes decodes to the same packet, and every
+ * rule of docs/PROTOCOL.md that refuses a datagram refuses it here.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tincan-wire.h"
+
+#define SESSION_A G_GUINT64_CONSTANT (0x0123456789abcdef)
+#define SESSION_B G_GUINT64_CONSTANT (0xfedcba9876543210)
+
+typedef struct
+{
+  guint8 bytes[TINCAN_WIRE_MAX_DATAGRAM + 64];
+  gsize  length;
+} Datagram;
+
+static void
+encode (const TincanPacket *packet,
+        Datagram           *datagram)
+{
+  memset (datagram, 0, sizeof *datagram);
+  datagram->length = tincan_wire_encode (packet, datagram->bytes, sizeof datagram->bytes);
+  g_assert_cmpuint (datagram->length, >=, TINCAN_WIRE_HEADER_SIZE);
+}
+
+static void
+init_packet (TincanPacket     *packet,
+             TincanPacketType  type)
+{
+  memset (packet, 0, sizeof *packet);
+  packet->type = type;
+  packet->sender_session = SESSION_A;
+  packet->receiver_session = SESSION_B;
+}
+
+/* A valid DATA packet: fragment @index of a message of @length bytes. */
+static void
+make_data (Datagram *datagram,
+           gsize     length,
+           guint16   index,
+           guint32   pn)
+{
+  static guint8 text[TINCAN_WIRE_MAX_PAYLOAD];
+  TincanPacket packet;
+
+  memset (text, 'x', sizeof text);
+  init_packet (&packet, TINCAN_PACKET_DATA);
+  packet.data.epoch = 3;
+  packet.data.packet_number = pn;
+  packet.data.message_seq = 7;
+  packet.data.fragment_index = index;
+  packet.data.fragment_count = tincan_wire_fragment_count (length);
+  packet.data.message_length = length;
+  packet.data.payload = text;
+  packet.data.payload_length = tincan_wire_fragment_length (length, index);
+  encode (&packet, datagram);
+}
+
+static void
+assert_refused (const Datagram   *datagram,
+                TincanWireResult  expected)
+{
+  TincanPacket packet;
+  TincanWireResult result = tincan_wire_decode (datagram->bytes, datagram->length, &packet);
+
+  g_assert_cmpstr (tincan_wire_result_to_string (result), ==,
+                   tincan_wire_result_to_string (expected));
+}
+
+static void
+test_fragment_geometry (void)
+{
+  g_assert_cmpuint (TINCAN_WIRE_MAX_PAYLOAD, ==, 1158);
+  g_assert_cmpuint (tincan_wire_fragment_count (1), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_count (1158), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_count (1159), ==, 2);
+  g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE), ==, 906);
+  g_assert_cmpuint (TINCAN_WIRE_MAX_FRAGMENTS, ==, 906);
+  g_assert_cmpuint (tincan_wire_fragment_length (1159, 0), ==, 1158);
+  g_assert_cmpuint (tincan_wire_fragment_length (1159, 1), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, 905), ==,
+                    TINCAN_WIRE_MAX_MESSAGE - 905 * 1158);
+}
+
+static void
+test_data_round_trip (void)
+{
+  Datagram datagram;
+  TincanPacket packet;
+
+  /* A full fragment makes the largest datagram there is. */
+  make_data (&datagram, 5000, 0, 42);
+  g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_MAX_DATAGRAM);
+  g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &packet), ==, TINCAN_WIRE_OK);
+  g_assert_cmpint (packet.type, ==, TINCAN_PACKET_DATA);
+  g_assert_cmpuint (packet.sender_session, ==, SESSION_A);
+  g_assert_cmpuint (packet.receiver_session, ==, SESSION_B);
+  g_assert_cmpuint (packet.data.epoch, ==, 3);
+  g_assert_cmpuint (packet.data.packet_number, ==, 42);
+  g_assert_cmpuint (packet.data.message_seq, ==, 7);
+  g_assert_cmpuint (packet.data.fragment_index, ==, 0);
+  g_assert_cmpuint (packet.data.fragment_count, ==, 5);
+  g_assert_cmpuint (packet.data.message_length, ==, 5000);
+  g_assert_cmpuint (packet.data.payload_length, ==, 1158);
+  g_assert_true (packet.data.payload == datagram.bytes + TINCAN_WIRE_DATA_HEADER_SIZE);
+
+  /* The last fragment carries the rest. */
+  make_data (&datagram, 5000, 4, 46);
+  g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &packet), ==, TINCAN_WIRE_OK);
+  g_assert_cmpuint (packet.data.payload_length, ==, 5000 - 4 * 1158);
+}
+
+static void
+test_ack_round_trip (void)
+{
+  TincanPacket packet, decoded;
+  Datagram datagram;
+
+  init_packet (&packet, TINCAN_PACKET_ACK);
+  packet.ack.epoch = 9;
+  packet.ack.cumulative = 100;
+  packet.ack.n_ranges = TINCAN_WIRE_MAX_ACK_RANGES;
+  for (guint i = 0; i < TINCAN_WIRE_MAX_ACK_RANGES; i++)
+    {
+      packet.ack.ranges[i].start = 102 + 10 * i;
+      packet.ack.ranges[i].end = 105 + 10 * i;
+    }
+  encode (&packet, &datagram);
+
+  g_assert_cmpuint (datagram.length, ==, tincan_wire_ack_size (TINCAN_WIRE_MAX_ACK_RANGES));
+  g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
+  g_assert_cmpuint (decoded.ack.epoch, ==, 9);
+  g_assert_cmpuint (decoded.ack.cumulative, ==, 100);
+  g_assert_cmpuint (decoded.ack.n_ranges, ==, TINCAN_WIRE_MAX_ACK_RANGES);
+  g_assert_cmpmem (decoded.ack.ranges, sizeof decoded.ack.ranges,
+                   packet.ack.ranges, sizeof packet.ack.ranges);
+
+  /* The smallest ACK is smaller than the smallest DATA it can answer. */
+  g_assert_cmpuint (tincan_wire_ack_size (0), <, TINCAN_WIRE_DATA_HEADER_SIZE + 1);
+}
+
+static void
+test_hello_and_ping_round_trip (void)
+{
+  TincanPacket packet, decoded;
+  Datagram datagram;
+
+  init_packet (&packet, TINCAN_PACKET_HELLO);
+  packet.receiver_session = 0;
+  packet.hello.reply = TRUE;
+  strcpy (packet.hello.name, "Ada Lovelace ✓");
+  encode (&packet, &datagram);
+
+  g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_HELLO_SIZE);
+  g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
+  g_assert_true (decoded.hello.reply);
+  g_assert_cmpstr (decoded.hello.name, ==, "Ada Lovelace ✓");
+  g_assert_cmpuint (decoded.receiver_session, ==, 0);
+
+  init_packet (&packet, TINCAN_PACKET_PING);
+  packet.ping.token = G_GUINT64_CONSTANT (0x1122334455667788);
+  encode (&packet, &datagram);
+  g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_PING_SIZE);
+  g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
+  g_assert_cmpint (decoded.type, ==, TINCAN_PACKET_PING);
+  g_assert_cmpuint (decoded.ping.token, ==, packet.ping.token);
+}
+
+static void
+test_not_tincan (void)
+{
+  const char *texts[] = { "", "h", "hello", "TCP/IP is fine\n", "TC", "TC\x10rest" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      Datagram datagram = { 0 };
+
+      datagram.length = strlen (texts[i]);
+      memcpy (datagram.bytes, texts[i], datagram.length);
+      assert_refused (&datagram, TINCAN_WIRE_NOT_TINCAN);
+    }
+}
+
+static void
+test_header_rules (void)
+{
+  Datagram valid, datagram;
+
+  make_data (&valid, 10, 0, 0);
+
+  /* A later version: dropped, not taken for text. */
+  datagram = valid;
+  datagram.bytes[2] = 2;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
+
+  datagram = valid;
+  datagram.length = TINCAN_WIRE_HEADER_SIZE - 1;
+  assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
+
+  datagram = valid;
+  datagram.length = TINCAN_WIRE_MAX_DATAGRAM + 1;
+  assert_refused (&datagram, TINCAN_WIRE_OVERSIZED);
+
+  /* The encrypted-mode bit, and the reserved byte. */
+  datagram = valid;
+  datagram.bytes[4] = 1;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FLAGS);
+  datagram = valid;
+  datagram.bytes[5] = 0x80;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FLAGS);
+
+  datagram = valid;
+  datagram.bytes[3] = 0;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_TYPE);
+  datagram.bytes[3] = 6;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_TYPE);
+
+  /* No sender session; DATA to nobody. */
+  datagram = valid;
+  memset (datagram.bytes + 6, 0, 8);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_SESSION);
+  datagram = valid;
+  memset (datagram.bytes + 14, 0, 8);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_SESSION);
+}
+
+static void
+set_u32 (guint8  *p,
+         guint32  value)
+{
+  p[0] = value >> 24;
+  p[1] = value >> 16;
+  p[2] = value >> 8;
+  p[3] = value;
+}
+
+static void
+set_u16 (guint8  *p,
+         guint16  value)
+{
+  p[0] = value >> 8;
+  p[1] = value;
+}
+
+static void
+test_data_rules (void)
+{
+  Datagram datagram;
+
+  /* Body offsets: epoch 0, pn 4, seq 8, index 12, count 14, length 16. */
+#define BODY(d) ((d).bytes + TINCAN_WIRE_HEADER_SIZE)
+
+  make_data (&datagram, 10, 0, 0);
+  datagram.length = TINCAN_WIRE_HEADER_SIZE + 19;
+  assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
+
+  make_data (&datagram, 10, 0, 0);
+  set_u32 (BODY (datagram) + 8, 0);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+
+  /* Zero length, and more than 1 MiB. */
+  make_data (&datagram, 10, 0, 0);
+  set_u32 (BODY (datagram) + 16, 0);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+  make_data (&datagram, 10, 0, 0);
+  set_u32 (BODY (datagram) + 16, TINCAN_WIRE_MAX_MESSAGE + 1);
+  set_u16 (BODY (datagram) + 14, TINCAN_WIRE_MAX_FRAGMENTS + 1);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+
+  /* A count that does not match the length. */
+  make_data (&datagram, 10, 0, 0);
+  set_u16 (BODY (datagram) + 14, 2);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+  make_data (&datagram, 3000, 0, 0);
+  set_u16 (BODY (datagram) + 14, 65535);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+
+  /* An index past the count. */
+  make_data (&datagram, 3000, 2, 2);
+  set_u16 (BODY (datagram) + 12, 3);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+
+  /* A payload of the wrong size for its place. */
+  make_data (&datagram, 3000, 0, 0);
+  datagram.length--;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+  make_data (&datagram, 3000, 2, 2);
+  datagram.length++;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+
+  /* The first fragment's number would be below zero. */
+  make_data (&datagram, 3000, 2, 1);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+
+#undef BODY
+}
+
+static void
+test_ack_rules (void)
+{
+  TincanPacket packet;
+  Datagram datagram;
+  guint8 *body;
+
+  init_packet (&packet, TINCAN_PACKET_ACK);
+  packet.ack.cumulative = 10;
+  packet.ack.n_ranges = 2;
+  packet.ack.ranges[0] = (TincanAckRange) { 12, 14 };
+  packet.ack.ranges[1] = (TincanAckRange) { 20, 21 };
+  encode (&packet, &datagram);
+  body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
+  assert_refused (&datagram, TINCAN_WIRE_OK);
+
+  /* Counted ranges must all be there, and nothing else. */
+  datagram.length -= 1;
+  assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
+  datagram.length += 2;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
+  datagram.length -= 1;
+
+  body[8] = TINCAN_WIRE_MAX_ACK_RANGES + 1;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
+  body[8] = 2;
+
+  /* A range at or below the cumulative point. */
+  set_u32 (body + 9, 10);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
+  set_u32 (body + 9, 12);
+
+  /* Empty, overlapping, descending. */
+  set_u32 (body + 13, 12);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
+  set_u32 (body + 13, 14);
+  set_u32 (body + 17, 13);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
+  set_u32 (body + 17, 20);
+  assert_refused (&datagram, TINCAN_WIRE_OK);
+
+  datagram.length = TINCAN_WIRE_HEADER_SIZE + 8;
+  assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
+}
+
+static void
+test_hello_rules (void)
+{
+  TincanPacket packet;
+  Datagram valid, datagram;
+  guint8 *body;
+
+  init_packet (&packet, TINCAN_PACKET_HELLO);
+  strcpy (packet.hello.name, "Ada");
+  encode (&packet, &valid);
+
+  datagram = valid;
+  datagram.length--;
+  assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
+  datagram.length += 2;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
+
+  datagram = valid;
+  body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
+  body[0] = 2;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
+
+  /* A name that is not text. */
+  datagram = valid;
+  body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
+  body[3] = 0xff;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
+  datagram = valid;
+  body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
+  body[1] = 5;  /* runs into the zero padding */
+  assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
+
+  /* Pings are exactly eight bytes of token. */
+  init_packet (&packet, TINCAN_PACKET_PONG);
+  encode (&packet, &datagram);
+  datagram.length--;
+  assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
+  datagram.length += 2;
+  assert_refused (&datagram, TINCAN_WIRE_OVERSIZED);
+}
+
+/* Every single-byte change and every truncation of valid packets decodes
+ * to a verdict without reading out of bounds (ASan watches) and, when it
+ * is accepted, to fields within the limits.
+ */
+static void
+test_mutations (void)
+{
+  Datagram seeds[3];
+  TincanPacket packet;
+
+  make_data (&seeds[0], 3000, 2, 5);
+  init_packet (&packet, TINCAN_PACKET_ACK);
+  packet.ack.cumulative = 3;
+  packet.ack.n_ranges = 1;
+  packet.ack.ranges[0] = (TincanAckRange) { 5, 9 };
+  encode (&packet, &seeds[1]);
+  init_packet (&packet, TINCAN_PACKET_HELLO);
+  strcpy (packet.hello.name, "Grace");
+  encode (&packet, &seeds[2]);
+
+  for (guint s = 0; s < G_N_ELEMENTS (seeds); s++)
+    {
+      for (gsize length = 0; length <= seeds[s].length; length++)
+        {
+          g_autofree guint8 *copy = g_memdup2 (seeds[s].bytes, length);
+
+          tincan_wire_decode (copy, length, &packet);
+        }
+
+      for (gsize i = 0; i < seeds[s].length; i++)
+        {
+          for (guint bit = 0; bit < 8; bit++)
+            {
+              Datagram datagram = seeds[s];
+
+              datagram.bytes[i] ^= 1 << bit;
+              if (tincan_wire_decode (datagram.bytes, datagram.length, &packet) != TINCAN_WIRE_OK)
+                continue;
+
+              if (packet.type == TINCAN_PACKET_DATA)
+                {
+                  g_assert_cmpuint (packet.data.message_length, <=, TINCAN_WIRE_MAX_MESSAGE);
+                  g_assert_cmpuint (packet.data.fragment_index, <, packet.data.fragment_count);
+                  g_assert_cmpuint (packet.data.payload_length, <=, TINCAN_WIRE_MAX_PAYLOAD);
+                }
+              else if (packet.type == TINCAN_PACKET_ACK)
+                g_assert_cmpuint (packet.ack.n_ranges, <=, TINCAN_WIRE_MAX_ACK_RANGES);
+            }
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/wire/fragment-geometry", test_fragment_geometry);
+  g_test_add_func ("/wire/round-trip/data", test_data_round_trip);
+  g_test_add_func ("/wire/round-trip/ack", test_ack_round_trip);
+  g_test_add_func ("/wire/round-trip/hello-and-ping", test_hello_and_ping_round_trip);
+  g_test_add_func ("/wire/refused/not-tincan", test_not_tincan);
+  g_test_add_func ("/wire/refused/header", test_header_rules);
+  g_test_add_func ("/wire/refused/data", test_data_rules);
+  g_test_add_func ("/wire/refused/ack", test_ack_rules);
+  g_test_add_func ("/wire/refused/hello-and-ping", test_hello_rules);
+  g_test_add_func ("/wire/mutations", test_mutations);
+
+  return g_test_run ();
+}
