@@ -126,6 +126,7 @@ test_ack_round_trip (void)
   init_packet (&packet, TINCAN_PACKET_ACK);
   packet.ack.epoch = 9;
   packet.ack.cumulative = 100;
+  packet.ack.delay = 1234;
   packet.ack.n_ranges = TINCAN_WIRE_MAX_ACK_RANGES;
   for (guint i = 0; i < TINCAN_WIRE_MAX_ACK_RANGES; i++)
     {
@@ -138,6 +139,7 @@ test_ack_round_trip (void)
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
   g_assert_cmpuint (decoded.ack.epoch, ==, 9);
   g_assert_cmpuint (decoded.ack.cumulative, ==, 100);
+  g_assert_cmpuint (decoded.ack.delay, ==, 1234);
   g_assert_cmpuint (decoded.ack.n_ranges, ==, TINCAN_WIRE_MAX_ACK_RANGES);
   g_assert_cmpmem (decoded.ack.ranges, sizeof decoded.ack.ranges,
                    packet.ack.ranges, sizeof packet.ack.ranges);
@@ -325,25 +327,26 @@ test_ack_rules (void)
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
   datagram.length -= 1;
 
-  body[8] = TINCAN_WIRE_MAX_ACK_RANGES + 1;
+  /* Body offsets: epoch 0, cumulative 4, delay 8, count 12, ranges 13. */
+  body[12] = TINCAN_WIRE_MAX_ACK_RANGES + 1;
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
-  body[8] = 2;
+  body[12] = 2;
 
   /* A range at or below the cumulative point. */
-  set_u32 (body + 9, 10);
+  set_u32 (body + 13, 10);
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
-  set_u32 (body + 9, 12);
+  set_u32 (body + 13, 12);
 
   /* Empty, overlapping, descending. */
-  set_u32 (body + 13, 12);
+  set_u32 (body + 17, 12);
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
-  set_u32 (body + 13, 14);
-  set_u32 (body + 17, 13);
+  set_u32 (body + 17, 14);
+  set_u32 (body + 21, 13);
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
-  set_u32 (body + 17, 20);
+  set_u32 (body + 21, 20);
   assert_refused (&datagram, TINCAN_WIRE_OK);
 
-  datagram.length = TINCAN_WIRE_HEADER_SIZE + 8;
+  datagram.length = TINCAN_WIRE_HEADER_SIZE + 12;
   assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
 }
 

@@ -27,5 +27,6 @@ void tincan_link_send_raw          (TincanLink       *self,
                                     gsize             length);
 void tincan_link_set_give_up_time  (TincanLink       *self,
                                     gint64            usec);
+char *tincan_link_describe         (TincanLink       *self);
 
 G_END_DECLS

@@ -54,7 +54,7 @@
 #define LOSS_THRESHOLD         3
 #define INITIAL_RTO            (250 * G_TIME_SPAN_MILLISECOND)
 #define MIN_RTO                (30 * G_TIME_SPAN_MILLISECOND)
-#define MAX_RTO                (4 * G_USEC_PER_SEC)
+#define MAX_RTO                (1 * G_USEC_PER_SEC)
 #define MAX_BACKOFF            8
 #define DEFAULT_GIVE_UP        (30 * G_USEC_PER_SEC)
 #define HELLO_FIRST_RETRY      (500 * G_TIME_SPAN_MILLISECOND)
@@ -141,8 +141,10 @@ struct _TincanLink
 
   /* Receiving */
   guint32           rx_epoch;
+  guint32           rx_delivered_seq;   /* the peer session's last delivered message */
   guint32           rx_cum;
   guint32           rx_max;             /* one past the highest received */
+  gint64            rx_max_time;        /* when that one arrived */
   guint8            rx_bits[RX_WINDOW / 8];
   GList            *reassemblies;       /* Reassembly, by first_pn */
   gsize             reassembly_bytes;
@@ -288,6 +290,7 @@ send_datagram (TincanLink   *self,
   if (g_socket_send_to (self->socket, self->peer_destination, (const char *) data, length,
                         NULL, &error) < 0)
     {
+      self->stats.send_errors++;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
         set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
       else
@@ -536,8 +539,14 @@ handle_ack (TincanLink         *self,
               self->have_largest_acked = TRUE;
               self->largest_acked = pn;
               self->largest_acked_sent_at = out->sent_at[i];
-              sample = out->resent[i] ? -1 : now - out->sent_at[i];
             }
+
+          /* A round trip is measured only from the newest packet the ACK
+           * covers, sent once: an older one may have waited for an ACK that
+           * was lost, which says nothing of the path (RFC 9002, 5.1).
+           */
+          if (pn == top - 1 && !out->resent[i] && packet->ack.delay != TINCAN_WIRE_NO_DELAY)
+            sample = now - out->sent_at[i] - packet->ack.delay;
         }
     }
 
@@ -858,13 +867,24 @@ deliver_ready (TincanLink *self)
       if (r->n_received < r->n_fragments || r->first_pn + r->n_fragments > self->rx_cum)
         break;
 
+      /* Sent again in a later epoch after its ACK was lost: delivered
+       * already.  A sender's sequence numbers only grow, and it numbers its
+       * messages in order, so one not above the last delivered is old.
+       */
+      if (r->seq <= self->rx_delivered_seq)
+        {
+          self->stats.duplicates++;
+          drop_reassembly (self, l);
+          continue;
+        }
+
       if (g_utf8_validate ((const char *) r->buffer, r->length, NULL))
         text = g_strndup ((const char *) r->buffer, r->length);
       else
         text = g_utf8_make_valid ((const char *) r->buffer, r->length);
 
-      id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x-%u-%u",
-                            self->peer_session, self->rx_epoch, r->seq);
+      self->rx_delivered_seq = r->seq;
+      id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x-%u", self->peer_session, r->seq);
       message = tincan_message_new_incoming (id, text, FALSE);
 
       drop_reassembly (self, l);
@@ -922,7 +942,11 @@ handle_data (TincanLink         *self,
     }
 
   rx_set_bit (self, pn, TRUE);
-  self->rx_max = MAX (self->rx_max, pn + 1);
+  if (pn + 1 > self->rx_max)
+    {
+      self->rx_max = pn + 1;
+      self->rx_max_time = g_get_monotonic_time ();
+    }
   while (self->rx_cum < self->rx_max && rx_bit (self, self->rx_cum))
     {
       rx_set_bit (self, self->rx_cum, FALSE);
@@ -965,7 +989,17 @@ send_ack (TincanLink *self)
       range->end = pn;
     }
 
+  /* How long the newest packet waited for this ACK, so the sender can
+   * take it off its measurement; only if the ACK reaches that far.
+   */
+  packet.ack.delay = TINCAN_WIRE_NO_DELAY;
+  if ((packet.ack.n_ranges > 0 ? packet.ack.ranges[packet.ack.n_ranges - 1].end
+                               : packet.ack.cumulative) == self->rx_max
+      && self->rx_max > 0)
+    packet.ack.delay = MIN (g_get_monotonic_time () - self->rx_max_time, G_MAXUINT32 - 1);
+
   send_packet (self, &packet);
+  self->stats.acks_sent++;
 
   self->ack_pending = FALSE;
   self->ack_budget = 0;
@@ -981,6 +1015,7 @@ peer_session_changed (TincanLink *self,
            restarted ? " (restarted)" : "");
 
   self->peer_session = session;
+  self->rx_delivered_seq = 0;
   reset_receiving (self, 0);
 
   /* Whatever it had received of ours died with its old session. */
@@ -2073,4 +2108,53 @@ tincan_link_set_give_up_time (TincanLink *self,
   g_return_if_fail (usec > 0);
 
   self->give_up = usec;
+}
+
+/**
+ * tincan_link_describe:
+ * @self: a #TincanLink
+ *
+ * Returns: (transfer full): the sending and receiving state, for a test
+ *   that failed to say where things stood
+ */
+char *
+tincan_link_describe (TincanLink *self)
+{
+  GString *text = g_string_new (NULL);
+  guint shown = 0;
+
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  g_string_append_printf (text,
+                          "tx epoch %u next_pn %u in_flight %u cwnd %u backoff %u rto %" G_GINT64_FORMAT
+                          " srtt %" G_GINT64_FORMAT " rto_deadline in %" G_GINT64_FORMAT " ms; "
+                          "rx epoch %u cum %u max %u reassemblies %u; presence %d\n",
+                          self->tx_epoch, self->next_pn, self->in_flight, self->cwnd, self->backoff,
+                          self->rto, self->srtt,
+                          self->rto_deadline ? (self->rto_deadline - g_get_monotonic_time ()) / 1000 : -1,
+                          self->rx_epoch, self->rx_cum, self->rx_max, self->n_reassemblies,
+                          self->presence);
+  g_string_append_printf (text, "  received %" G_GUINT64_FORMAT " sent %" G_GUINT64_FORMAT
+                          " stale %" G_GUINT64_FORMAT " malformed %" G_GUINT64_FORMAT
+                          " duplicates %" G_GUINT64_FORMAT " out-of-window %" G_GUINT64_FORMAT
+                          " foreign %" G_GUINT64_FORMAT " acks %" G_GUINT64_FORMAT
+                          " send-errors %" G_GUINT64_FORMAT "\n",
+                          self->stats.datagrams_received, self->stats.datagrams_sent,
+                          self->stats.stale, self->stats.malformed, self->stats.duplicates,
+                          self->stats.out_of_window, self->stats.foreign,
+                          self->stats.acks_sent, self->stats.send_errors);
+
+  for (GList *l = self->outgoing.head; l != NULL && shown < 5; l = l->next, shown++)
+    {
+      Outgoing *out = l->data;
+
+      g_string_append_printf (text, "  seq %u numbered %d first_pn %u fragments %u acked %u sent %u:",
+                              out->seq, out->numbered, out->first_pn, out->n_fragments,
+                              out->n_acked, out->next_unsent);
+      for (guint16 i = 0; i < out->next_unsent; i++)
+        g_string_append_printf (text, " %c", out->acked[i] ? 'A' : out->lost[i] ? 'L' : 'F');
+      g_string_append_c (text, '\n');
+    }
+
+  return g_string_free (text, FALSE);
 }

@@ -50,6 +50,8 @@ typedef struct
   guint64 reassembly_discarded;  /* past a memory bound, or too old */
   guint64 plain_received;
   guint64 retransmissions;
+  guint64 acks_sent;
+  guint64 send_errors;
 } TincanLinkStats;
 
 #define TINCAN_TYPE_LINK (tincan_link_get_type ())

@@ -100,7 +100,7 @@ tincan_wire_fragment_length (gsize   message_length,
 gsize
 tincan_wire_ack_size (guint n_ranges)
 {
-  return TINCAN_WIRE_HEADER_SIZE + 9 + 8 * n_ranges;
+  return TINCAN_WIRE_HEADER_SIZE + 13 + 8 * n_ranges;
 }
 
 static TincanWireResult
@@ -152,18 +152,19 @@ decode_ack (const guint8 *body,
 {
   guint32 floor;
 
-  if (length < 9)
+  if (length < 13)
     return TINCAN_WIRE_TRUNCATED;
 
   packet->ack.epoch = read_u32 (body);
   packet->ack.cumulative = read_u32 (body + 4);
-  packet->ack.n_ranges = body[8];
+  packet->ack.delay = read_u32 (body + 8);
+  packet->ack.n_ranges = body[12];
 
   if (packet->ack.n_ranges > TINCAN_WIRE_MAX_ACK_RANGES)
     return TINCAN_WIRE_BAD_ACK;
 
-  if (length != 9 + 8 * (gsize) packet->ack.n_ranges)
-    return length < 9 + 8 * (gsize) packet->ack.n_ranges ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_BAD_ACK;
+  if (length != 13 + 8 * (gsize) packet->ack.n_ranges)
+    return length < 13 + 8 * (gsize) packet->ack.n_ranges ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_BAD_ACK;
 
   /* Ranges lie above the cumulative point, ascending, apart, non-empty. */
   floor = packet->ack.cumulative;
@@ -171,8 +172,8 @@ decode_ack (const guint8 *body,
     {
       TincanAckRange *range = &packet->ack.ranges[i];
 
-      range->start = read_u32 (body + 9 + 8 * i);
-      range->end = read_u32 (body + 13 + 8 * i);
+      range->start = read_u32 (body + 13 + 8 * i);
+      range->end = read_u32 (body + 17 + 8 * i);
 
       if (range->start <= floor || range->end <= range->start)
         return TINCAN_WIRE_BAD_ACK;
@@ -348,11 +349,12 @@ tincan_wire_encode (const TincanPacket *packet,
 
       write_u32 (body, packet->ack.epoch);
       write_u32 (body + 4, packet->ack.cumulative);
-      body[8] = packet->ack.n_ranges;
+      write_u32 (body + 8, packet->ack.delay);
+      body[12] = packet->ack.n_ranges;
       for (guint i = 0; i < packet->ack.n_ranges; i++)
         {
-          write_u32 (body + 9 + 8 * i, packet->ack.ranges[i].start);
-          write_u32 (body + 13 + 8 * i, packet->ack.ranges[i].end);
+          write_u32 (body + 13 + 8 * i, packet->ack.ranges[i].start);
+          write_u32 (body + 17 + 8 * i, packet->ack.ranges[i].end);
         }
       length = tincan_wire_ack_size (packet->ack.n_ranges);
       break;

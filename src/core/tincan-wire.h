@@ -24,6 +24,7 @@ G_BEGIN_DECLS
 #define TINCAN_WIRE_HELLO_SIZE       280
 #define TINCAN_WIRE_MAX_NAME         255
 #define TINCAN_WIRE_PING_SIZE        (TINCAN_WIRE_HEADER_SIZE + 8)
+#define TINCAN_WIRE_NO_DELAY         G_MAXUINT32
 
 typedef enum
 {
@@ -78,6 +79,7 @@ typedef struct
     struct {
       guint32        epoch;
       guint32        cumulative;       /* every packet below this arrived */
+      guint32        delay;            /* µs since the newest one arrived, or NO_DELAY */
       guint8         n_ranges;
       TincanAckRange ranges[TINCAN_WIRE_MAX_ACK_RANGES];
     } ack;
