@@ -21,6 +21,7 @@ rm -f "$destdir.log"
 root="$destdir$prefix"
 set -- \
   "bin/tincan" \
+  "bin/tincan-cli" \
   "share/applications/$app_id.desktop" \
   "share/metainfo/$app_id.metainfo.xml" \
   "share/glib-2.0/schemas/io.github.tincan.TinCan.gschema.xml" \

@@ -293,12 +293,12 @@ read_file (const char  *path,
 
   stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
   memory = g_memory_output_stream_new_resizable ();
-  if (g_output_stream_splice (memory, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL,
-                              error) < 0)
+  if (g_output_stream_splice (memory, stream, G_OUTPUT_STREAM_SPLICE_NONE, NULL, error) < 0)
     return NULL;
 
   /* NUL-terminated */
-  if (!g_output_stream_write_all (memory, "", 1, NULL, NULL, error))
+  if (!g_output_stream_write_all (memory, "", 1, NULL, NULL, error)
+      || !g_output_stream_close (memory, NULL, error))
     return NULL;
 
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));

@@ -1932,8 +1932,8 @@ check_text (const char  *text,
   if (length > TINCAN_WIRE_MAX_MESSAGE)
     {
       g_set_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_TOO_LARGE,
-                   _("The message is %" G_GSIZE_FORMAT " bytes long; the most Tin Can sends is 1 MiB (%d bytes)"),
-                   length, TINCAN_WIRE_MAX_MESSAGE);
+                   _("The message is %lu bytes long; the most Tin Can sends is 1 MiB (%d bytes)"),
+                   (unsigned long) length, TINCAN_WIRE_MAX_MESSAGE);
       return FALSE;
     }
 

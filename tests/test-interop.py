@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# tincan-cli against real tools, on loopback only: netcat and socat in
+# plain-text mode, a Python recvfrom(1024) reader like the script Tin Can
+# grew out of, and two tincan-cli processes.  Also the CLI contract: its
+# JSON events and its exit statuses.  Prints TAP.
+#
+# Usage: test-interop.py PATH-TO-TINCAN-CLI
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+CLI = sys.argv[1]
+LOOPBACK = "127.0.0.1"
+LIMIT = 20  # seconds, for any one process
+
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append((name, bool(condition), detail))
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def cli(*args, stdin=None, input_bytes=None):
+    """Runs tincan-cli to the end; returns (status, stdout, stderr)."""
+    process = subprocess.run(
+        [CLI, *args],
+        input=input_bytes if input_bytes is not None else b"",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        timeout=LIMIT,
+    )
+    return process.returncode, process.stdout.decode(), process.stderr.decode()
+
+
+def cli_background(*args, stdout=subprocess.PIPE):
+    return subprocess.Popen(
+        [CLI, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_ready(process):
+    """Reads the ready event of a --json tincan-cli; returns its port."""
+    line = process.stdout.readline().decode()
+    event = json.loads(line)
+    assert event["event"] == "ready", line
+    return event["port"]
+
+
+def finish(process):
+    try:
+        out, err = process.communicate(timeout=LIMIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+    return process.returncode, (out or b"").decode(), (err or b"").decode()
+
+
+def events(text):
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_two_clis():
+    port_a, port_b = free_port(), free_port()
+    receiver = cli_background("--json", "-l", str(port_b), "-c", "3", "-t", "15",
+                              f"{LOOPBACK}:{port_a}")
+    wait_ready(receiver)
+    lines = "first line\nsecond line, ünïcödé\n\nthird\n".encode()
+    status, out, err = cli("--json", "-l", str(port_a), "-t", "15", f"{LOOPBACK}:{port_b}",
+                           input_bytes=lines)
+    sent = events(out)
+    check("two clis: the sender exits 0", status == 0, err)
+    check("two clis: ready, then sent and delivered for each line",
+          sent[0] == {"event": "ready", "port": port_a}
+          and len([e for e in sent if e["event"] == "delivered"]) == 3
+          and len([e for e in sent if e["event"] == "sent"]) == 3, out)
+    check("two clis: the empty line is not a message",
+          len([e for e in sent if e["event"] == "sent"]) == 3, out)
+
+    status, out, err = finish(receiver)
+    got = [e for e in events(out) if e["event"] == "received"]
+    check("two clis: the receiver exits 0 after --count", status == 0, err)
+    check("two clis: received in order, as sent",
+          [e["text"] for e in got] == ["first line", "second line, ünïcödé", "third"]
+          and all(e["plain"] is False and e["id"] for e in got), out)
+    check("two clis: peer events", any(e == {"event": "peer", "state": "online"}
+                                       for e in events(out)), out)
+
+
+def test_file_and_plain_output():
+    port_a, port_b = free_port(), free_port()
+    text = "".join(chr(0x4e00 + (i % 500)) for i in range(100000))  # 300,000 bytes
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", delete=False) as f:
+        f.write(text)
+        path = f.name
+    # Into a file: a pipe nobody reads yet would fill up and stall it.
+    with tempfile.TemporaryFile() as output:
+        receiver = cli_background("-l", str(port_b), "-c", "1", "-t", "15", f"{LOOPBACK}:{port_a}",
+                                  stdout=output)
+        time.sleep(0.2)
+        status, out, err = cli("-l", str(port_a), "-f", path, "-t", "15", f"{LOOPBACK}:{port_b}")
+        os.unlink(path)
+        check("--file: delivered, exit 0", status == 0, err)
+        status, _, err = finish(receiver)
+        output.seek(0)
+        out = output.read().decode()
+    check("plain output: the text and a newline", status == 0 and out == text + "\n",
+          f"{len(out)} characters")
+
+
+def test_from_netcat():
+    port = free_port()
+    receiver = cli_background("--json", "--plain", "-l", str(port), "-c", "2", "-t", "10",
+                              f"{LOOPBACK}:{free_port()}")
+    wait_ready(receiver)
+    subprocess.run(["nc", "-u", "-w", "1", LOOPBACK, str(port)],
+                   input=b"hello from nc\n", timeout=LIMIT)
+    subprocess.run(["socat", "-u", "-", f"UDP4-SENDTO:{LOOPBACK}:{port}"],
+                   input=b"and from socat\n", timeout=LIMIT)
+    status, out, err = finish(receiver)
+    got = [e for e in events(out) if e["event"] == "received"]
+    check("nc and socat: received as plain",
+          status == 0 and [(e["text"], e["plain"]) for e in got]
+          == [("hello from nc", True), ("and from socat", True)], out + err)
+
+
+def test_to_netcat():
+    port = free_port()
+    nc = subprocess.Popen(["nc", "-u", "-l", "-W", "1", LOOPBACK, str(port)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.3)
+    status, out, err = cli("--plain", "-l", "0", "-s", "to netcat", "-t", "10",
+                           f"{LOOPBACK}:{port}")
+    try:
+        got, _ = nc.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        nc.kill()
+        got, _ = nc.communicate()
+    check("plain send to nc -u: exit 0 once sent", status == 0, err)
+    check("plain send to nc -u: received", got == b"to netcat", repr(got))
+
+
+def test_recvfrom_1024():
+    reader = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    reader.bind((LOOPBACK, 0))
+    reader.settimeout(3)
+    port = reader.getsockname()[1]
+    text = "ä" * 700 + "€" * 300 + "x" * 700  # 1400 + 900 + 700 = 3000 bytes
+    status, out, err = cli("--plain", "-l", "0", "-s", text, "-t", "10", f"{LOOPBACK}:{port}")
+    parts = []
+    try:
+        while len(b"".join(parts)) < 3000:
+            data, _ = reader.recvfrom(1024)
+            parts.append(data)
+    except socket.timeout:
+        pass
+    reader.close()
+    joined = b"".join(parts)
+    check("recvfrom(1024): 3000 bytes arrive whole, in pieces",
+          status == 0 and joined == text.encode() and len(parts) == 3
+          and all(len(p) <= 1024 for p in parts), [len(p) for p in parts])
+    check("recvfrom(1024): every piece is valid UTF-8 on its own",
+          all(p.decode("utf-8") is not None for p in parts))
+
+
+def test_exit_statuses():
+    port = free_port()
+    holder = cli_background("-l", str(port), "-c", "1", "-t", "5", f"{LOOPBACK}:{free_port()}")
+    time.sleep(0.3)
+    status, out, err = cli("-l", str(port), "-s", "x", "-t", "3", f"{LOOPBACK}:{free_port()}")
+    holder.kill()
+    holder.communicate()
+    check("port in use: exit 2, one line",
+          status == 2 and err.count("\n") == 1 and f"UDP port {port} is already in use" in err, err)
+
+    status, out, err = cli("-l", "0", "-s", "x", "bad host!")
+    check("bad address: exit 2, one line", status == 2 and err.count("\n") == 1
+          and "not an IP address or a host name" in err, err)
+
+    status, out, err = cli("-l", "0", "-s", "x", f"{LOOPBACK}:70000")
+    check("bad port: exit 2", status == 2 and err.count("\n") == 1, err)
+
+    status, out, err = cli("-l", "0", "-f", "-", f"{LOOPBACK}:{free_port()}",
+                           input_bytes=b"y" * (1024 * 1024 + 1))
+    check("message too large: exit 2, one line", status == 2 and err.count("\n") == 1
+          and "1 MiB" in err, err)
+
+    status, out, err = cli("-l", "0")
+    check("no peer: exit 2", status == 2 and err.count("\n") == 1, err)
+
+    status, out, err = cli("--bogus", f"{LOOPBACK}")
+    check("unknown option: exit 2", status == 2 and err.count("\n") == 1, err)
+
+    # Nobody listens: not delivered before the timeout.
+    started = time.monotonic()
+    status, out, err = cli("-l", "0", "-s", "anyone?", "-t", "2", f"{LOOPBACK}:{free_port()}")
+    check("timeout: exit 1", status == 1 and "timed out" in err
+          and time.monotonic() - started < 10, err)
+
+
+def main():
+    for tool in ("nc", "socat"):
+        if shutil.which(tool) is None:
+            print(f"Bail out! {tool} is not installed")
+            return 1
+
+    for test in (test_two_clis, test_file_and_plain_output, test_from_netcat, test_to_netcat,
+                 test_recvfrom_1024, test_exit_statuses):
+        try:
+            test()
+        except Exception as error:  # a crash in a test is a failure of it
+            check(test.__name__, False, repr(error))
+
+    print(f"1..{len(results)}")
+    for i, (name, ok, detail) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+        if not ok and detail:
+            for line in str(detail).splitlines()[:20]:
+                print(f"#   {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
