@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Seams for the tests: a filter on every datagram the link sends (to
- * drop, duplicate or delay it), a way to send raw bytes to the peer, and
- * a shorter give-up time.
+ * Seams for the tests and fuzzers: a filter on every datagram the link
+ * sends (to drop, duplicate or delay it), a way to send raw bytes to the
+ * peer, a shorter give-up time, and a way to hand the link a datagram as
+ * if the socket had read it.
  */
 
 #pragma once
@@ -28,5 +29,9 @@ void tincan_link_send_raw          (TincanLink       *self,
 void tincan_link_set_give_up_time  (TincanLink       *self,
                                     gint64            usec);
 char *tincan_link_describe         (TincanLink       *self);
+void tincan_link_receive_datagram  (TincanLink       *self,
+                                    GSocketAddress   *from,
+                                    const guint8     *datagram,
+                                    gsize             length);
 
 G_END_DECLS

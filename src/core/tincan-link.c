@@ -2100,6 +2100,33 @@ tincan_link_send_raw (TincanLink   *self,
   self->filter = filter;
 }
 
+/**
+ * tincan_link_receive_datagram:
+ * @self: a #TincanLink
+ * @from: the address it came from
+ * @datagram: its bytes
+ * @length: their number
+ *
+ * Handles @datagram exactly as one read from the socket, answers included.
+ */
+void
+tincan_link_receive_datagram (TincanLink     *self,
+                              GSocketAddress *from,
+                              const guint8   *datagram,
+                              gsize           length)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (G_IS_SOCKET_ADDRESS (from));
+
+  handle_datagram (self, from, datagram, length);
+
+  if (self->ack_pending)
+    send_ack (self);
+
+  tincan_link_flush (self);
+  tincan_link_schedule (self);
+}
+
 void
 tincan_link_set_give_up_time (TincanLink *self,
                               gint64      usec)
