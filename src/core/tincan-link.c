@@ -1598,7 +1598,24 @@ tincan_link_dispose (GObject *object)
       g_clear_pointer (&self->timer_source, g_source_unref);
     }
 
-  g_queue_clear_full (&self->outgoing, (GDestroyNotify) outgoing_free);
+  /* Whatever was still on its way will not get there through this link:
+   * say so, so it can be retried on another.
+   */
+  while (self->outgoing.head != NULL)
+    {
+      Outgoing *out = g_queue_pop_head (&self->outgoing);
+
+      tincan_message_set_state (out->message, TINCAN_MESSAGE_FAILED,
+                                _("Stopped before the message was delivered"));
+      outgoing_free (out);
+    }
+
+  for (guint i = 0; self->plain_queue != NULL && i < self->plain_queue->len; i++)
+    tincan_message_set_state (g_ptr_array_index (self->plain_queue, i), TINCAN_MESSAGE_FAILED,
+                              _("Stopped before the message was sent"));
+  if (self->plain_queue != NULL)
+    g_ptr_array_set_size (self->plain_queue, 0);
+
   g_list_free_full (g_steal_pointer (&self->reassemblies), (GDestroyNotify) reassembly_free);
 
   G_OBJECT_CLASS (tincan_link_parent_class)->dispose (object);

@@ -26,6 +26,7 @@ struct _TincanApplication
   AdwApplication  parent_instance;
 
   TincanSettings *settings;
+  TincanChat     *chat;
 
   char           *override_address;
   guint16         override_peer_port;
@@ -66,6 +67,20 @@ tincan_application_get_settings (TincanApplication *self)
   g_return_val_if_fail (TINCAN_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * tincan_application_get_chat:
+ * @self: a #TincanApplication
+ *
+ * Returns: (transfer none) (nullable): the conversation, from startup on
+ */
+TincanChat *
+tincan_application_get_chat (TincanApplication *self)
+{
+  g_return_val_if_fail (TINCAN_IS_APPLICATION (self), NULL);
+
+  return self->chat;
 }
 
 static int
@@ -201,7 +216,16 @@ quit_activated_cb (GSimpleAction *action,
   g_application_quit (G_APPLICATION (application));
 }
 
+static void
+present_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
 static const GActionEntry app_entries[] = {
+  { "present", present_activated_cb },
   { "preferences", preferences_activated_cb },
   { "about", about_activated_cb },
   { "shortcuts", shortcuts_activated_cb },
@@ -229,6 +253,8 @@ tincan_application_startup (GApplication *application)
   if (self->override_local_port != 0)
     tincan_settings_override_local_port (self->settings, self->override_local_port);
 
+  self->chat = tincan_chat_new (self->settings);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
 
@@ -255,6 +281,7 @@ tincan_application_dispose (GObject *object)
 {
   TincanApplication *self = TINCAN_APPLICATION (object);
 
+  g_clear_object (&self->chat);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->override_address, g_free);
 

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "tincan-chat.h"
 #include "tincan-settings.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,6 @@ G_DECLARE_FINAL_TYPE (TincanApplication, tincan_application, TINCAN, APPLICATION
 
 TincanApplication *tincan_application_new          (void);
 TincanSettings    *tincan_application_get_settings (TincanApplication *self);
+TincanChat        *tincan_application_get_chat     (TincanApplication *self);
 
 G_END_DECLS

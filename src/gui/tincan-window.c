@@ -3,7 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The main window.  With no peer set up it welcomes the person and offers
- * the peer dialog; with a peer it says whom Tin Can talks to and how.
+ * the peer dialog; with a peer it is the conversation: the messages, each
+ * with what became of it, and an entry to write the next one.
+ *
+ * The list follows new messages while it is scrolled to the bottom; when
+ * the person has scrolled up to read, it stays put and offers a button to
+ * the new ones instead.
  */
 
 #define G_LOG_DOMAIN "tincan-window"
@@ -12,19 +17,31 @@
 
 #include <glib/gi18n.h>
 
-#include "tincan-address.h"
+#include "tincan-message-row.h"
 #include "tincan-window.h"
+
+/* How close to the end counts as "at the bottom", in pixels. */
+#define BOTTOM_SLACK 8
 
 struct _TincanWindow
 {
   AdwApplicationWindow  parent_instance;
 
   TincanSettings       *settings;
+  TincanChat           *chat;
+  gboolean              stick_to_bottom;
 
+  AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
   GtkStack             *stack;
   AdwStatusPage        *welcome_page;
-  AdwStatusPage        *peer_page;
+  GtkWidget            *chat_page;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkScrolledWindow    *scroller;
+  GtkListView          *list_view;
+  GtkWidget            *new_messages_button;
+  GtkEntry             *entry;
 };
 
 G_DEFINE_FINAL_TYPE (TincanWindow, tincan_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -32,17 +49,38 @@ G_DEFINE_FINAL_TYPE (TincanWindow, tincan_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_CHAT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
+static const char *
+presence_label (TincanPresence presence)
+{
+  switch (presence)
+    {
+    case TINCAN_PRESENCE_ONLINE:
+      return _("Online");
+
+    case TINCAN_PRESENCE_OFFLINE:
+      return _("Offline");
+
+    case TINCAN_PRESENCE_NOT_LISTENING:
+      return _("Not listening");
+
+    case TINCAN_PRESENCE_UNKNOWN:
+    default:
+      return _("Waiting for an answer");
+    }
+}
+
 static void
 tincan_window_update (TincanWindow *self)
 {
-  g_autofree char *peer = NULL;
-  g_autofree char *description = NULL;
-  const char *mode;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *error;
 
   if (!tincan_settings_get_has_peer (self->settings))
     {
@@ -51,36 +89,227 @@ tincan_window_update (TincanWindow *self)
       return;
     }
 
-  peer = tincan_address_format_peer (tincan_settings_get_peer_address (self->settings),
-                                     tincan_settings_get_peer_port (self->settings));
-
+  title = tincan_chat_dup_peer_title (self->chat);
   if (tincan_settings_get_mode (self->settings) == TINCAN_MODE_PLAIN)
-    mode = _("Plain text");
+    /* Translators: the peer's name or address, and "Plain text" */
+    subtitle = g_strdup_printf (_("%s · Plain text"), title ? title : "");
   else
-    mode = _("Tin Can");
+    /* Translators: the peer's name or address, and its presence, such as "Online" */
+    subtitle = g_strdup_printf (_("%s · %s"), title ? title : "",
+                                presence_label (tincan_chat_get_presence (self->chat)));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
 
-  if (tincan_settings_get_overridden (self->settings))
-    /* Translators: the first %s is a mode ("Tin Can" or "Plain text"), %u a UDP port */
-    description = g_strdup_printf (_("%s mode, using your UDP port %u. Set on the command line for this run."),
-                                   mode, tincan_settings_get_local_port (self->settings));
-  else
-    /* Translators: the first %s is a mode ("Tin Can" or "Plain text"), %u a UDP port */
-    description = g_strdup_printf (_("%s mode, using your UDP port %u."),
-                                   mode, tincan_settings_get_local_port (self->settings));
+  error = tincan_chat_get_error (self->chat);
+  if (error != NULL)
+    gtk_label_set_label (self->error_label, error);
+  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
 
-  adw_window_title_set_subtitle (self->window_title, peer);
-  adw_status_page_set_title (self->peer_page, peer);
-  adw_status_page_set_description (self->peer_page, description);
-  gtk_stack_set_visible_child_name (self->stack, "peer");
+  gtk_stack_set_visible_child_name (self->stack, "chat");
 }
 
 static void
-on_settings_notify_cb (TincanWindow *self,
-                       GParamSpec   *pspec,
-                       gpointer      user_data)
+on_state_changed_cb (TincanWindow *self)
 {
   tincan_window_update (self);
 }
+
+/* Scrolling */
+
+static GtkAdjustment *
+vadjustment (TincanWindow *self)
+{
+  return gtk_scrolled_window_get_vadjustment (self->scroller);
+}
+
+static gboolean
+at_bottom (TincanWindow *self)
+{
+  GtkAdjustment *adjustment = vadjustment (self);
+
+  return gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
+         >= gtk_adjustment_get_upper (adjustment) - BOTTOM_SLACK;
+}
+
+static void
+scroll_to_bottom (TincanWindow *self)
+{
+  GtkAdjustment *adjustment = vadjustment (self);
+
+  gtk_adjustment_set_value (adjustment,
+                            gtk_adjustment_get_upper (adjustment)
+                            - gtk_adjustment_get_page_size (adjustment));
+}
+
+static void
+on_adjustment_changed_cb (TincanWindow  *self,
+                          GtkAdjustment *adjustment)
+{
+  /* The content grew or the window was resized. */
+  if (self->stick_to_bottom)
+    scroll_to_bottom (self);
+}
+
+static void
+on_adjustment_value_changed_cb (TincanWindow  *self,
+                                GtkAdjustment *adjustment)
+{
+  self->stick_to_bottom = at_bottom (self);
+  if (self->stick_to_bottom)
+    gtk_widget_set_visible (self->new_messages_button, FALSE);
+}
+
+static void
+on_new_messages_button_clicked_cb (TincanWindow *self)
+{
+  self->stick_to_bottom = TRUE;
+  scroll_to_bottom (self);
+  gtk_widget_set_visible (self->new_messages_button, FALSE);
+}
+
+static void
+on_items_changed_cb (TincanWindow *self,
+                     guint         position,
+                     guint         removed,
+                     guint         added,
+                     GListModel   *model)
+{
+  if (added > 0 && !self->stick_to_bottom)
+    gtk_widget_set_visible (self->new_messages_button, TRUE);
+}
+
+/* Sending */
+
+static void
+show_toast (TincanWindow *self,
+            const char   *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+send_activated_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stripped = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+
+  stripped = g_strstrip (g_strdup (text));
+  if (stripped[0] == '\0')
+    return;
+
+  /* Sent as typed: leading spaces and pasted lines are the person's. */
+  if (tincan_chat_send (self->chat, text, &error) == NULL)
+    {
+      /* It stays in the entry, to be shortened or sent later. */
+      gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
+      show_toast (self, error->message);
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+
+  /* One's own message is always worth seeing. */
+  self->stick_to_bottom = TRUE;
+  scroll_to_bottom (self);
+}
+
+static void
+on_entry_activated_cb (TincanWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.send", NULL);
+}
+
+static void
+retry_activated_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  GListModel *messages = tincan_chat_get_messages (self->chat);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  for (guint i = g_list_model_get_n_items (messages); i > 0; i--)
+    {
+      g_autoptr(TincanMessage) message = g_list_model_get_item (messages, i - 1);
+      g_autoptr(GError) error = NULL;
+
+      if (g_strcmp0 (tincan_message_get_id (message), id) != 0)
+        continue;
+
+      if (!tincan_chat_retry (self->chat, message, &error))
+        show_toast (self, error->message);
+      return;
+    }
+}
+
+/* Notifications */
+
+static void
+on_message_received_cb (TincanWindow  *self,
+                        TincanMessage *message,
+                        TincanChat    *chat)
+{
+  GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (application == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  title = tincan_chat_dup_peer_title (chat);
+  body = g_utf8_substring (tincan_message_get_text (message), 0, 200);
+
+  notification = g_notification_new (title ? title : _("Tin Can"));
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.present");
+  g_application_send_notification (application, "new-message", notification);
+}
+
+static void
+on_is_active_cb (TincanWindow *self)
+{
+  GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (application != NULL && gtk_window_is_active (GTK_WINDOW (self)))
+    g_application_withdraw_notification (application, "new-message");
+}
+
+/* The list */
+
+static void
+on_factory_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, tincan_message_row_new ());
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_selectable (item, FALSE);
+}
+
+static void
+on_factory_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  tincan_message_row_set_message (TINCAN_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                  gtk_list_item_get_item (item));
+}
+
+static void
+on_factory_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      gpointer                  user_data)
+{
+  tincan_message_row_set_message (TINCAN_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* GObject */
 
 static void
 tincan_window_save_state (TincanWindow *self)
@@ -111,15 +340,32 @@ static void
 tincan_window_constructed (GObject *object)
 {
   TincanWindow *self = TINCAN_WINDOW (object);
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+  GListModel *messages;
   GSettings *gsettings;
 
   G_OBJECT_CLASS (tincan_window_parent_class)->constructed (object);
 
   g_assert (TINCAN_IS_SETTINGS (self->settings));
+  g_assert (TINCAN_IS_CHAT (self->chat));
 
   g_signal_connect_object (self->settings, "notify",
-                           G_CALLBACK (on_settings_notify_cb), self,
-                           G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_state_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->chat, "notify",
+                           G_CALLBACK (on_state_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->chat, "message-received",
+                           G_CALLBACK (on_message_received_cb), self, G_CONNECT_SWAPPED);
+
+  messages = tincan_chat_get_messages (self->chat);
+  selection = gtk_no_selection_new (g_object_ref (messages));
+  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (messages, "items-changed",
+                           G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
 
   gsettings = tincan_settings_get_gsettings (self->settings);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -129,6 +375,9 @@ tincan_window_constructed (GObject *object)
     gtk_window_maximize (GTK_WINDOW (self));
 
   tincan_window_update (self);
+
+  /* A person can just start typing. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->entry));
 }
 
 static void
@@ -137,6 +386,7 @@ tincan_window_dispose (GObject *object)
   TincanWindow *self = TINCAN_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TINCAN_TYPE_WINDOW);
+  g_clear_object (&self->chat);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (tincan_window_parent_class)->dispose (object);
@@ -154,6 +404,10 @@ tincan_window_get_property (GObject    *object,
     {
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_CHAT:
+      g_value_set_object (value, self->chat);
       break;
 
     default:
@@ -175,6 +429,10 @@ tincan_window_set_property (GObject      *object,
       self->settings = g_value_dup_object (value);
       break;
 
+    case PROP_CHAT:
+      self->chat = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -192,26 +450,54 @@ tincan_window_class_init (TincanWindowClass *klass)
   object_class->get_property = tincan_window_get_property;
   object_class->set_property = tincan_window_set_property;
 
+  window_class->close_request = tincan_window_close_request;
+
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
                          TINCAN_TYPE_SETTINGS,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_CHAT] =
+    g_param_spec_object ("chat", NULL, NULL,
+                         TINCAN_TYPE_CHAT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  window_class->close_request = tincan_window_close_request;
-
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tincan-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, welcome_page);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, peer_page);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, chat_page);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, new_messages_button);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_messages_button_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.send", NULL, send_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.retry", "s", retry_activated_cb);
 }
 
 static void
 tincan_window_init (TincanWindow *self)
 {
+  GtkAdjustment *adjustment;
+
+  self->stick_to_bottom = TRUE;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  adjustment = vadjustment (self);
+  g_signal_connect_object (adjustment, "changed",
+                           G_CALLBACK (on_adjustment_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "value-changed",
+                           G_CALLBACK (on_adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_cb), NULL);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -226,5 +512,6 @@ tincan_window_new (TincanApplication *application)
   return g_object_new (TINCAN_TYPE_WINDOW,
                        "application", application,
                        "settings", tincan_application_get_settings (application),
+                       "chat", tincan_application_get_chat (application),
                        NULL);
 }

@@ -1,0 +1,32 @@
+/* tincan-chat.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tincan-link.h"
+#include "tincan-settings.h"
+
+G_BEGIN_DECLS
+
+#define TINCAN_TYPE_CHAT (tincan_chat_get_type ())
+
+G_DECLARE_FINAL_TYPE (TincanChat, tincan_chat, TINCAN, CHAT, GObject)
+
+TincanChat     *tincan_chat_new            (TincanSettings  *settings);
+GListModel     *tincan_chat_get_messages   (TincanChat      *self);
+TincanLink     *tincan_chat_get_link       (TincanChat      *self);
+TincanPresence  tincan_chat_get_presence   (TincanChat      *self);
+char           *tincan_chat_dup_peer_title (TincanChat      *self);
+const char     *tincan_chat_get_error      (TincanChat      *self);
+TincanMessage  *tincan_chat_send           (TincanChat      *self,
+                                            const char      *text,
+                                            GError         **error);
+gboolean        tincan_chat_retry          (TincanChat      *self,
+                                            TincanMessage   *message,
+                                            GError         **error);
+
+G_END_DECLS

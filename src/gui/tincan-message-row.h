@@ -1,0 +1,24 @@
+/* tincan-message-row.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "tincan-message.h"
+
+G_BEGIN_DECLS
+
+#define TINCAN_TYPE_MESSAGE_ROW (tincan_message_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (TincanMessageRow, tincan_message_row, TINCAN, MESSAGE_ROW, GtkWidget)
+
+GtkWidget     *tincan_message_row_new         (void);
+TincanMessage *tincan_message_row_get_message (TincanMessageRow *self);
+void           tincan_message_row_set_message (TincanMessageRow *self,
+                                               TincanMessage    *message);
+char          *tincan_message_markup          (const char       *text);
+
+G_END_DECLS
