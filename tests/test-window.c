@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "tincan-application.h"
+#include "tincan-link-private.h"
+#include "tincan-message-row.h"
 #include "tincan-peer-dialog.h"
 #include "tincan-window.h"
 
@@ -528,12 +530,405 @@ test_peer_option_overrides_settings (void)
   run_app (NULL, saved_peer_without_options);
 }
 
+
+
+/* A stand-in for the desktop's notification server: org.gtk.Notifications
+ * on the test's private session bus, keeping what it is sent.  With it,
+ * GLib picks its "gtk" notification backend, as on GNOME.
+ */
+
+typedef struct
+{
+  char *id;
+  char *title;
+  char *body;
+} Notification;
+
+static GPtrArray *notifications;
+
+static void
+notification_free (gpointer data)
+{
+  Notification *n = data;
+
+  g_free (n->id);
+  g_free (n->title);
+  g_free (n->body);
+  g_free (n);
+}
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  if (g_str_equal (method_name, "AddNotification"))
+    {
+      g_autoptr(GVariant) data = NULL;
+      Notification *n = g_new0 (Notification, 1);
+
+      g_variant_get (parameters, "(&ss@a{sv})", NULL, &n->id, &data);
+      g_variant_lookup (data, "title", "s", &n->title);
+      g_variant_lookup (data, "body", "s", &n->body);
+      g_ptr_array_add (notifications, n);
+    }
+
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+start_notification_server (void)
+{
+  static const char xml[] =
+    "<node><interface name='org.gtk.Notifications'>"
+    "<method name='AddNotification'><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='a{sv}' direction='in'/></method>"
+    "<method name='RemoveNotification'><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/></method>"
+    "</interface></node>";
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, NULL);
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_no_error (error);
+  notifications = g_ptr_array_new_with_free_func (notification_free);
+  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.gtk.Notifications", 4),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The conversation, against a TincanLink in this process standing in for
+ * the other computer.
+ */
+
+typedef struct
+{
+  TincanLink *link;
+  GPtrArray  *received;   /* char * */
+  guint16     app_port;
+} Peer;
+
+static Peer peer;
+
+static guint16
+unused_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                            G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+on_peer_received_cb (TincanLink    *link,
+                     TincanMessage *message,
+                     gpointer       user_data)
+{
+  g_ptr_array_add (peer.received, g_strdup (tincan_message_get_text (message)));
+}
+
+/* A peer on loopback, and settings that point the app at it. */
+static void
+peer_open (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+
+  reset_settings ();
+  peer.app_port = unused_port ();
+  peer.received = g_ptr_array_new_with_free_func (g_free);
+  peer.link = tincan_link_new (0, TINCAN_MODE_RELIABLE, &error);
+  g_assert_no_error (error);
+  tincan_link_set_display_name (peer.link, "Grace");
+  g_signal_connect (peer.link, "message-received", G_CALLBACK (on_peer_received_cb), NULL);
+  tincan_link_set_peer (peer.link, "127.0.0.1", peer.app_port);
+
+  g_settings_set_string (settings, "peer-address", "127.0.0.1");
+  g_settings_set_int (settings, "peer-port", tincan_link_get_local_port (peer.link));
+  g_settings_set_int (settings, "local-port", peer.app_port);
+}
+
+static void
+peer_close (void)
+{
+  g_clear_object (&peer.link);
+  g_clear_pointer (&peer.received, g_ptr_array_unref);
+}
+
+static gboolean
+peer_has_received (gpointer n)
+{
+  return peer.received->len >= GPOINTER_TO_UINT (n);
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (TINCAN_IS_MESSAGE_ROW (widget))
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+typedef struct
+{
+  GtkWindow  *window;
+  const char *text;
+  const char *state;   /* what its state label says, or NULL for any */
+} RowQuery;
+
+/* The row a person sees for @text: mapped, with that text on screen. */
+static GtkWidget *
+find_row (RowQuery *query)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (child (query->window, TINCAN_TYPE_WINDOW, "list_view"), rows);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      TincanMessage *message = tincan_message_row_get_message (TINCAN_MESSAGE_ROW (row));
+      GtkLabel *text_label = child (row, TINCAN_TYPE_MESSAGE_ROW, "text_label");
+      GtkLabel *state_label = child (row, TINCAN_TYPE_MESSAGE_ROW, "state_label");
+
+      if (message == NULL || !gtk_widget_get_mapped (row)
+          || g_strcmp0 (gtk_label_get_text (text_label), query->text) != 0)
+        continue;
+
+      if (query->state == NULL || g_strcmp0 (gtk_label_get_text (state_label), query->state) == 0)
+        return row;
+    }
+
+  return NULL;
+}
+
+static gboolean
+row_shown (gpointer query)
+{
+  return find_row (query) != NULL;
+}
+
+static gboolean
+subtitle_ends_with (gpointer data)
+{
+  gpointer *args = data;
+  const char *subtitle = adw_window_title_get_subtitle (args[0]);
+
+  return subtitle != NULL && g_str_has_suffix (subtitle, args[1]);
+}
+
+static void
+wait_subtitle (GtkWindow  *window,
+               const char *suffix)
+{
+  gpointer args[2] = { child (window, TINCAN_TYPE_WINDOW, "window_title"), (gpointer) suffix };
+
+  if (!wait_for (subtitle_ends_with, args))
+    g_error ("The header says “%s”, not “…%s”",
+             adw_window_title_get_subtitle (args[0]), suffix);
+}
+
+static void
+type_and_send (GtkWindow  *window,
+               const char *text)
+{
+  GtkWidget *entry = child (window, TINCAN_TYPE_WINDOW, "entry");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "activate");
+}
+
+static gboolean
+has_notification (gpointer unused)
+{
+  return notifications->len > 0;
+}
+
+static void
+chat_both_ways (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWidget *entry = child (window, TINCAN_TYPE_WINDOW, "entry");
+  GListModel *messages = tincan_chat_get_messages (tincan_application_get_chat (app));
+  RowQuery mine = { window, "  hello, Grace\nsecond line", "Delivered" };
+  RowQuery theirs = { window, "hello, app", NULL };
+
+  /* The entry has the keyboard from the start. */
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (entry))))
+                 || gtk_widget_is_focus (entry));
+
+  wait_subtitle (window, "Grace · Online");
+
+  /* Typed, with a pasted second line: sent as it is. */
+  type_and_send (window, mine.text);
+  g_assert_true (wait_for (peer_has_received, GUINT_TO_POINTER (1)));
+  g_assert_cmpstr (g_ptr_array_index (peer.received, 0), ==, mine.text);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_true (wait_for (row_shown, &mine));
+
+  /* Blank is not a message. */
+  type_and_send (window, "   ");
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "   ");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+
+  /* The peer's message appears as a row of its own. */
+  g_ptr_array_set_size (notifications, 0);
+  g_object_unref (tincan_link_send (peer.link, theirs.text, NULL));
+  g_assert_true (wait_for (row_shown, &theirs));
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+
+  /* And, the window not being the active one, as a notification. */
+  g_assert_false (gtk_window_is_active (window));
+  g_assert_true (wait_for (has_notification, NULL));
+  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->id, ==, "new-message");
+  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->title, ==, "Grace");
+  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->body, ==, theirs.text);
+}
+
+static void
+test_chat_both_ways (void)
+{
+  peer_open ();
+  run_app (NULL, chat_both_ways);
+  peer_close ();
+}
+
+static gboolean
+drop_everything (TincanLink   *link,
+                 const guint8 *datagram,
+                 gsize         length,
+                 gpointer      user_data)
+{
+  return FALSE;
+}
+
+static void
+chat_failed_and_retry (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanLink *link = tincan_chat_get_link (tincan_application_get_chat (app));
+  RowQuery failed = { window, "are you there?", "Not delivered" };
+  RowQuery delivered = { window, "are you there?", "Delivered" };
+  GtkWidget *row, *retry;
+
+  wait_subtitle (window, "Grace · Online");
+
+  /* Nothing the app sends gets out. */
+  tincan_link_set_give_up_time (link, 1 * G_USEC_PER_SEC);
+  tincan_link_set_filter (link, drop_everything, NULL);
+  type_and_send (window, failed.text);
+
+  g_assert_true (wait_for (row_shown, &failed));
+  row = find_row (&failed);
+  retry = child (row, TINCAN_TYPE_MESSAGE_ROW, "retry_button");
+  g_assert_true (gtk_widget_get_mapped (retry));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (child (row, TINCAN_TYPE_MESSAGE_ROW, "state_label")),
+                   ==, "The other computer did not confirm the message in time");
+  g_assert_cmpuint (peer.received->len, ==, 0);
+
+  /* The network is back; Retry delivers it, once. */
+  tincan_link_set_filter (link, NULL, NULL);
+  tincan_link_set_give_up_time (link, 20 * G_USEC_PER_SEC);
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_true (wait_for (row_shown, &delivered));
+  g_assert_true (wait_for (peer_has_received, GUINT_TO_POINTER (1)));
+  g_assert_cmpstr (g_ptr_array_index (peer.received, 0), ==, failed.text);
+  g_assert_false (gtk_widget_get_visible (child (find_row (&delivered), TINCAN_TYPE_MESSAGE_ROW,
+                                                 "retry_button")));
+
+  /* The peer goes away: the next message finds nobody listening. */
+  g_clear_object (&peer.link);
+  type_and_send (window, "still there?");
+  wait_subtitle (window, "· Not listening");
+}
+
+static void
+test_chat_failed_and_retry (void)
+{
+  peer_open ();
+  run_app (NULL, chat_failed_and_retry);
+  peer_close ();
+}
+
+static gboolean
+revealed (gpointer revealer)
+{
+  return gtk_revealer_get_reveal_child (revealer) && gtk_widget_get_mapped (revealer);
+}
+
+static void
+chat_port_in_use (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
+  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+  g_autofree char *expected = g_strdup_printf ("UDP port %u is already in use by another program",
+                                               peer.app_port);
+
+  g_assert_true (wait_for (revealed, revealer));
+  g_assert_cmpstr (gtk_label_get_text (label), ==, expected);
+
+  /* What was typed stays typed. */
+  type_and_send (window, "anyone?");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (window, TINCAN_TYPE_WINDOW, "entry"))),
+                   ==, "anyone?");
+}
+
+static void
+test_chat_port_in_use (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanLink) squatter = NULL;
+
+  peer_open ();
+  squatter = tincan_link_new (peer.app_port, TINCAN_MODE_RELIABLE, &error);
+  g_assert_no_error (error);
+
+  run_app (NULL, chat_port_in_use);
+  peer_close ();
+}
+
+static void
+test_markup_is_text (void)
+{
+  g_autofree char *plain = tincan_message_markup ("<b>not bold</b> & co");
+  g_autofree char *link = tincan_message_markup ("see https://example.org/a?b=1&c=2. ok");
+
+  g_assert_cmpstr (plain, ==, "&lt;b&gt;not bold&lt;/b&gt; &amp; co");
+  g_assert_cmpstr (link, ==,
+                   "see <a href=\"https://example.org/a?b=1&amp;c=2\">https://example.org/a?b=1&amp;c=2</a>. ok");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gtk_disable_setlocale ();
   g_test_init (&argc, &argv, NULL);
+  start_notification_server ();
 
   g_test_add_func ("/window/welcome-without-peer", test_welcome_without_peer);
   g_test_add_func ("/peer-dialog/rejects-bad-input", test_dialog_rejects_bad_input);
@@ -541,6 +936,10 @@ main (int   argc,
   g_test_add_func ("/application/actions-and-accels", test_actions_and_accels);
   g_test_add_func ("/application/peer-option-overrides-settings",
                    test_peer_option_overrides_settings);
+  g_test_add_func ("/chat/both-ways", test_chat_both_ways);
+  g_test_add_func ("/chat/failed-and-retry", test_chat_failed_and_retry);
+  g_test_add_func ("/chat/port-in-use", test_chat_port_in_use);
+  g_test_add_func ("/chat/markup-is-text", test_markup_is_text);
 
   return g_test_run ();
 }

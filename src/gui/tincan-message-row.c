@@ -121,7 +121,7 @@ static void
 on_retry_button_clicked_cb (TincanMessageRow *self)
 {
   if (self->message != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.retry", "s",
+    gtk_widget_activate_action (GTK_WIDGET (self), "chat.retry", "s",
                                 tincan_message_get_id (self->message));
 }
 

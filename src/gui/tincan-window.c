@@ -221,7 +221,7 @@ send_activated_cb (GtkWidget  *widget,
 static void
 on_entry_activated_cb (TincanWindow *self)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.send", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "chat.send", NULL);
 }
 
 static void
@@ -479,8 +479,8 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_new_messages_button_clicked_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.send", NULL, send_activated_cb);
-  gtk_widget_class_install_action (widget_class, "win.retry", "s", retry_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.retry", "s", retry_activated_cb);
 }
 
 static void
