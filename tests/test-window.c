@@ -761,6 +761,18 @@ type_and_send (GtkWindow  *window,
 }
 
 static gboolean
+revealed (gpointer revealer)
+{
+  return gtk_revealer_get_reveal_child (revealer) && gtk_widget_get_mapped (revealer);
+}
+
+static gboolean
+hidden (gpointer revealer)
+{
+  return !gtk_revealer_get_reveal_child (revealer);
+}
+
+static gboolean
 has_notification (gpointer unused)
 {
   return notifications->len > 0;
@@ -780,6 +792,7 @@ chat_both_ways (TincanApplication *app)
                  || gtk_widget_is_focus (entry));
 
   wait_subtitle (window, "Grace · Online");
+  g_assert_false (gtk_revealer_get_reveal_child (child (window, TINCAN_TYPE_WINDOW, "plain_revealer")));
 
   /* Typed, with a pasted second line: sent as it is. */
   type_and_send (window, mine.text);
@@ -800,12 +813,36 @@ chat_both_ways (TincanApplication *app)
   g_assert_true (wait_for (row_shown, &theirs));
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
 
+  /* Plain text from the peer's address is shown as unverified, and the
+   * window offers to speak plain text back.
+   */
+  {
+    g_autoptr(GSocket) netcat = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                              G_SOCKET_PROTOCOL_UDP, NULL);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) to = g_inet_socket_address_new (loopback, peer.app_port);
+    g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+    RowQuery plain = { window, "from netcat", "Unverified" };
+    GtkWidget *plain_revealer = child (window, TINCAN_TYPE_WINDOW, "plain_revealer");
+
+    g_assert_cmpint (g_socket_send_to (netcat, to, "from netcat\n", 12, NULL, NULL), ==, 12);
+    g_assert_true (wait_for (row_shown, &plain));
+    g_assert_true (wait_for (revealed, plain_revealer));
+
+    g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "use_plain_button"), "clicked");
+    g_assert_cmpint (g_settings_get_enum (settings, "mode"), ==, TINCAN_MODE_PLAIN);
+    g_assert_true (wait_for (hidden, plain_revealer));
+    wait_subtitle (window, "· Plain text");
+  }
+
   /* And, the window not being the active one, as a notification. */
   g_assert_false (gtk_window_is_active (window));
   g_assert_true (wait_for (has_notification, NULL));
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->id, ==, "new-message");
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->title, ==, "Grace");
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->body, ==, theirs.text);
+  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, notifications->len - 1))->body,
+                   ==, "from netcat");
 }
 
 static void
@@ -873,12 +910,6 @@ test_chat_failed_and_retry (void)
   peer_close ();
 }
 
-static gboolean
-revealed (gpointer revealer)
-{
-  return gtk_revealer_get_reveal_child (revealer) && gtk_widget_get_mapped (revealer);
-}
-
 static void
 chat_port_in_use (TincanApplication *app)
 {
@@ -887,6 +918,10 @@ chat_port_in_use (TincanApplication *app)
   GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
   g_autofree char *expected = g_strdup_printf ("UDP port %u is already in use by another program",
                                                peer.app_port);
+  g_autofree char *port_text = NULL;
+  TincanPeerDialog *dialog;
+  TincanLink *link;
+  guint16 free_port;
 
   g_assert_true (wait_for (revealed, revealer));
   g_assert_cmpstr (gtk_label_get_text (label), ==, expected);
@@ -895,6 +930,23 @@ chat_port_in_use (TincanApplication *app)
   type_and_send (window, "anyone?");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (window, TINCAN_TYPE_WINDOW, "entry"))),
                    ==, "anyone?");
+
+  /* The dialog will not save a port in use either, and says why. */
+  dialog = open_peer_dialog (app);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "peer.save", NULL);
+  assert_field_error (dialog, "local_port_row", "local_port_error", expected);
+  g_assert_true (find_toplevel (TINCAN_TYPE_PEER_DIALOG) == (gpointer) dialog);
+
+  /* A free port: saved, applied at once, and the error is gone. */
+  free_port = unused_port ();
+  port_text = g_strdup_printf ("%u", free_port);
+  set_field (dialog, "local_port_row", port_text);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "peer.save", NULL);
+  g_assert_true (wait_for (dialog_closed, NULL));
+  g_assert_true (wait_for (hidden, revealer));
+  link = tincan_chat_get_link (tincan_application_get_chat (app));
+  g_assert_nonnull (link);
+  g_assert_cmpuint (tincan_link_get_local_port (link), ==, free_port);
 }
 
 static void

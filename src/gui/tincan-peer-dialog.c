@@ -27,6 +27,7 @@ struct _TincanPeerDialog
   AdwWindow            parent_instance;
 
   TincanSettings      *settings;
+  TincanChat          *chat;
 
   GtkButton           *save_button;
   AdwEntryRow         *address_row;
@@ -55,6 +56,7 @@ G_DEFINE_FINAL_TYPE (TincanPeerDialog, tincan_peer_dialog, ADW_TYPE_WINDOW)
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_CHAT,
   N_PROPS
 };
 
@@ -240,6 +242,26 @@ save_activated_cb (GtkWidget  *widget,
   mode = adw_combo_row_get_selected (self->mode_row) == TINCAN_MODE_PLAIN
          ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE;
 
+  /* A port another program holds would leave the chat where it is; say
+   * so here, where it can be changed, and keep the dialog open.
+   */
+  if (self->chat != NULL)
+    {
+      TincanLink *link = tincan_chat_get_link (self->chat);
+
+      if (link == NULL || tincan_link_get_local_port (link) != local_port)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(TincanLink) probe = tincan_link_new (local_port, mode, &error);
+
+          if (probe == NULL)
+            {
+              show_field_error (self->local_port_row, self->local_port_error, error, TRUE);
+              return;
+            }
+        }
+    }
+
   g_debug ("Saving peer %s:%u, local port %u", host, peer_port, local_port);
 
   tincan_settings_set_display_name (self->settings,
@@ -344,6 +366,7 @@ tincan_peer_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), TINCAN_TYPE_PEER_DIALOG);
   g_clear_pointer (&self->address_rows, g_ptr_array_unref);
   g_clear_object (&self->settings);
+  g_clear_object (&self->chat);
 
   G_OBJECT_CLASS (tincan_peer_dialog_parent_class)->dispose (object);
 }
@@ -360,6 +383,10 @@ tincan_peer_dialog_get_property (GObject    *object,
     {
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_CHAT:
+      g_value_set_object (value, self->chat);
       break;
 
     default:
@@ -381,6 +408,10 @@ tincan_peer_dialog_set_property (GObject      *object,
       self->settings = g_value_dup_object (value);
       break;
 
+    case PROP_CHAT:
+      self->chat = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -400,6 +431,11 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
                          TINCAN_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CHAT] =
+    g_param_spec_object ("chat", NULL, NULL,
+                         TINCAN_TYPE_CHAT,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -440,15 +476,19 @@ tincan_peer_dialog_init (TincanPeerDialog *self)
 /**
  * tincan_peer_dialog_new:
  * @settings: the settings to edit
+ * @chat: (nullable): the running chat, whose port is not "in use"
  *
  * Returns: (transfer full): a new #TincanPeerDialog
  */
 TincanPeerDialog *
-tincan_peer_dialog_new (TincanSettings *settings)
+tincan_peer_dialog_new (TincanSettings *settings,
+                        TincanChat     *chat)
 {
   g_return_val_if_fail (TINCAN_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (chat == NULL || TINCAN_IS_CHAT (chat), NULL);
 
   return g_object_new (TINCAN_TYPE_PEER_DIALOG,
                        "settings", settings,
+                       "chat", chat,
                        NULL);
 }

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "tincan-chat.h"
 #include "tincan-settings.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TincanPeerDialog, tincan_peer_dialog, TINCAN, PEER_DIALOG, AdwWindow)
 
-TincanPeerDialog *tincan_peer_dialog_new (TincanSettings *settings);
+TincanPeerDialog *tincan_peer_dialog_new (TincanSettings *settings,
+                                          TincanChat     *chat);
 
 G_END_DECLS

@@ -38,6 +38,8 @@ struct _TincanWindow
   GtkWidget            *chat_page;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
+  GtkRevealer          *plain_revealer;
+  GtkWidget            *use_plain_button;
   GtkScrolledWindow    *scroller;
   GtkListView          *list_view;
   GtkWidget            *new_messages_button;
@@ -98,6 +100,9 @@ tincan_window_update (TincanWindow *self)
     subtitle = g_strdup_printf (_("%s · %s"), title ? title : "",
                                 presence_label (tincan_chat_get_presence (self->chat)));
   adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  if (tincan_settings_get_mode (self->settings) == TINCAN_MODE_PLAIN)
+    gtk_revealer_set_reveal_child (self->plain_revealer, FALSE);
 
   error = tincan_chat_get_error (self->chat);
   if (error != NULL)
@@ -247,6 +252,20 @@ retry_activated_cb (GtkWidget  *widget,
     }
 }
 
+static void
+use_plain_text_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+
+  tincan_settings_save_peer (self->settings,
+                             tincan_settings_get_peer_address (self->settings),
+                             tincan_settings_get_peer_port (self->settings),
+                             tincan_settings_get_local_port (self->settings),
+                             TINCAN_MODE_PLAIN);
+}
+
 /* Notifications */
 
 static void
@@ -254,6 +273,11 @@ on_message_received_cb (TincanWindow  *self,
                         TincanMessage *message,
                         TincanChat    *chat)
 {
+  /* A peer speaking plain text likely cannot read ours. */
+  if (tincan_message_get_plain (message)
+      && tincan_settings_get_mode (self->settings) == TINCAN_MODE_RELIABLE)
+    gtk_revealer_set_reveal_child (self->plain_revealer, TRUE);
+
   GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
@@ -472,6 +496,8 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, chat_page);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, plain_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, use_plain_button);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, new_messages_button);
@@ -481,6 +507,8 @@ tincan_window_class_init (TincanWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.retry", "s", retry_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.use-plain-text", NULL,
+                                   use_plain_text_activated_cb);
 }
 
 static void
