@@ -902,6 +902,62 @@ chat_failed_and_retry (TincanApplication *app)
   wait_subtitle (window, "· Not listening");
 }
 
+static gboolean
+subtitle_starts_with (gpointer data)
+{
+  gpointer *args = data;
+  const char *subtitle = adw_action_row_get_subtitle (args[0]);
+
+  return subtitle != NULL && g_str_has_prefix (subtitle, args[1]);
+}
+
+static void
+test_and_expect (TincanPeerDialog *dialog,
+                 const char       *prefix)
+{
+  gpointer args[2] = { child (dialog, TINCAN_TYPE_PEER_DIALOG, "test_row"), (gpointer) prefix };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "peer.test", NULL));
+  if (!wait_for (subtitle_starts_with, args))
+    g_error ("The test said “%s”, not “%s…”", adw_action_row_get_subtitle (args[0]), prefix);
+}
+
+static void
+chat_test_connection (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanPeerDialog *dialog;
+  GtkWidget *test_button;
+
+  wait_subtitle (window, "Grace · Online");
+  dialog = open_peer_dialog (app);
+  test_button = child (dialog, TINCAN_TYPE_PEER_DIALOG, "test_button");
+
+  test_and_expect (dialog, "Tin Can answered in ");
+
+  /* The peer's firewall drops everything. */
+  tincan_link_set_filter (peer.link, drop_everything, NULL);
+  test_and_expect (dialog, "Nothing answered. Check that Tin Can runs on the other computer");
+  tincan_link_set_filter (peer.link, NULL, NULL);
+
+  /* Nobody there at all. */
+  g_clear_object (&peer.link);
+  test_and_expect (dialog, "Nothing is listening on port ");
+
+  /* Unsaved changes cannot be tested through the running link. */
+  set_field (dialog, "peer_port_row", "9");
+  g_assert_false (gtk_widget_get_sensitive (test_button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (test_button), ==, "Save the changes to test them");
+}
+
+static void
+test_chat_test_connection (void)
+{
+  peer_open ();
+  run_app (NULL, chat_test_connection);
+  peer_close ();
+}
+
 static void
 test_chat_failed_and_retry (void)
 {
@@ -991,6 +1047,7 @@ main (int   argc,
   g_test_add_func ("/chat/both-ways", test_chat_both_ways);
   g_test_add_func ("/chat/failed-and-retry", test_chat_failed_and_retry);
   g_test_add_func ("/chat/port-in-use", test_chat_port_in_use);
+  g_test_add_func ("/chat/test-connection", test_chat_test_connection);
   g_test_add_func ("/chat/markup-is-text", test_markup_is_text);
 
   return g_test_run ();

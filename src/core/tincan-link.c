@@ -63,6 +63,7 @@
 #define KEEPALIVE_INTERVAL     (20 * G_USEC_PER_SEC)
 #define KEEPALIVES_BEFORE_OFFLINE 3
 #define SOCKET_BUFFER_SIZE     (4 * 1024 * 1024)
+#define TEST_TIMEOUT_SECONDS   3
 
 typedef struct
 {
@@ -166,6 +167,10 @@ struct _TincanLink
   GSocketAddress   *in_addresses[RECEIVE_BATCH];
   guint8           *in_buffers;
 
+  GTask            *test;                /* a connection test waiting for an answer */
+  gint64            test_started;
+  guint             test_timeout;
+
   TincanLinkFilter  filter;
   gpointer          filter_data;
 
@@ -242,10 +247,17 @@ outgoing_reset_numbering (Outgoing *out)
   memset (out->sent_at, 0, out->n_fragments * sizeof (gint64));
 }
 
+static void finish_test (TincanLink *self, gint64 rtt, GError *error);
+
 static void
 set_presence (TincanLink     *self,
               TincanPresence  presence)
 {
+  if (presence == TINCAN_PRESENCE_NOT_LISTENING && self->test != NULL)
+    finish_test (self, -1, g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
+                                        _("Nothing is listening on port %u of that computer"),
+                                        self->peer_port));
+
   if (self->presence == presence)
     return;
 
@@ -1024,9 +1036,30 @@ peer_session_changed (TincanLink *self,
 }
 
 static void
+finish_test (TincanLink *self,
+             gint64      rtt,
+             GError     *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->test);
+
+  if (task == NULL)
+    return;
+
+  g_clear_handle_id (&self->test_timeout, g_source_remove);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, rtt);
+}
+
+static void
 heard_from_peer (TincanLink *self,
                  gint64      now)
 {
+  if (self->test != NULL)
+    finish_test (self, now - self->test_started, NULL);
+
   self->last_heard = now;
   self->hellos_unanswered = 0;
   self->hello_deadline = 0;
@@ -1585,6 +1618,8 @@ tincan_link_dispose (GObject *object)
   TincanLink *self = TINCAN_LINK (object);
 
   g_cancellable_cancel (self->cancellable);
+  finish_test (self, -1, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              _("The connection was closed")));
 
   if (self->socket_source != NULL)
     {
@@ -2066,6 +2101,88 @@ tincan_link_retry (TincanLink     *self,
   enqueue (self, message);
 
   return TRUE;
+}
+
+static gboolean
+on_test_timeout_cb (gpointer user_data)
+{
+  TincanLink *self = TINCAN_LINK (user_data);
+
+  self->test_timeout = 0;
+  finish_test (self, -1,
+               g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                            _("Nothing answered. Check that Tin Can runs on the other computer, and that its firewall lets UDP port %u in."),
+                            self->peer_port));
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * tincan_link_test_async:
+ * @self: a #TincanLink
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: for @callback
+ *
+ * Says hello to the peer and waits up to three seconds for an answer.
+ * Finish with tincan_link_test_finish().  A newer test replaces one still
+ * waiting, which then fails with %G_IO_ERROR_CANCELLED.
+ */
+void
+tincan_link_test_async (TincanLink          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tincan_link_test_async);
+
+  if (self->mode != TINCAN_MODE_RELIABLE)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Plain text has no answers to test with"));
+      return;
+    }
+
+  if (self->peer_destination == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND,
+                               "%s", failure_reason (self));
+      return;
+    }
+
+  finish_test (self, -1, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              _("Another test started")));
+
+  self->test = g_steal_pointer (&task);
+  self->test_started = g_get_monotonic_time ();
+  self->test_timeout = g_timeout_add_seconds (TEST_TIMEOUT_SECONDS, on_test_timeout_cb, self);
+
+  /* A hello, as it is answered whether or not the peer knows us yet. */
+  send_hello (self, FALSE);
+}
+
+/**
+ * tincan_link_test_finish:
+ * @self: a #TincanLink
+ * @result: the result
+ * @error: return location for a #GError: %G_IO_ERROR_TIMED_OUT when
+ *   nothing answered, %G_IO_ERROR_CONNECTION_REFUSED when nothing listens
+ *
+ * Returns: the round trip in microseconds, or -1
+ */
+gint64
+tincan_link_test_finish (TincanLink    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 /**

@@ -79,6 +79,13 @@ gboolean               tincan_link_retry            (TincanLink      *self,
                                                      TincanMessage   *message,
                                                      GError         **error);
 guint                  tincan_link_get_n_pending    (TincanLink      *self);
+void                   tincan_link_test_async       (TincanLink          *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gint64                 tincan_link_test_finish      (TincanLink      *self,
+                                                     GAsyncResult    *result,
+                                                     GError         **error);
 const TincanLinkStats *tincan_link_get_stats        (TincanLink      *self);
 
 G_END_DECLS

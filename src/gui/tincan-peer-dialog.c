@@ -33,6 +33,9 @@ struct _TincanPeerDialog
   AdwEntryRow         *address_row;
   AdwEntryRow         *peer_port_row;
   AdwComboRow         *mode_row;
+  AdwActionRow        *test_row;
+  GtkWidget           *test_button;
+  GCancellable        *test_cancellable;
   AdwEntryRow         *name_row;
   AdwEntryRow         *local_port_row;
   GtkLabel            *address_error;
@@ -130,6 +133,82 @@ tincan_peer_dialog_update_addresses (TincanPeerDialog *self)
     }
 }
 
+/* The test speaks through the running link, so it tests what is saved:
+ * with changes in the fields, they must be saved first.
+ */
+static void
+tincan_peer_dialog_update_test (TincanPeerDialog *self,
+                                const char       *host,
+                                guint16           local_port)
+{
+  guint16 peer_port = 0;
+  gboolean unchanged;
+  TincanLink *link = self->chat ? tincan_chat_get_link (self->chat) : NULL;
+
+  tincan_address_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->peer_port_row)),
+                             &peer_port, NULL);
+
+  unchanged = host != NULL
+              && g_strcmp0 (host, tincan_settings_get_peer_address (self->settings)) == 0
+              && peer_port == tincan_settings_get_peer_port (self->settings)
+              && local_port == tincan_settings_get_local_port (self->settings)
+              && adw_combo_row_get_selected (self->mode_row) == tincan_settings_get_mode (self->settings);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "peer.test",
+                                 link != NULL && unchanged
+                                 && tincan_settings_get_mode (self->settings) == TINCAN_MODE_RELIABLE);
+  gtk_widget_set_tooltip_text (self->test_button,
+                               unchanged ? NULL : _("Save the changes to test them"));
+}
+
+static void
+on_test_finished_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  TincanPeerDialog *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 rtt;
+
+  rtt = tincan_link_test_finish (TINCAN_LINK (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = TINCAN_PEER_DIALOG (user_data);
+  gtk_widget_set_sensitive (self->test_button, TRUE);
+
+  if (error != NULL)
+    {
+      adw_action_row_set_subtitle (self->test_row, error->message);
+      return;
+    }
+
+  /* Translators: %.1f is a round-trip time in milliseconds */
+  text = g_strdup_printf (_("Tin Can answered in %.1f ms"), rtt / 1000.0);
+  adw_action_row_set_subtitle (self->test_row, text);
+}
+
+static void
+test_activated_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TincanPeerDialog *self = TINCAN_PEER_DIALOG (widget);
+  TincanLink *link = self->chat ? tincan_chat_get_link (self->chat) : NULL;
+
+  if (link == NULL)
+    return;
+
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+  self->test_cancellable = g_cancellable_new ();
+
+  adw_action_row_set_subtitle (self->test_row, _("Testing…"));
+  gtk_widget_set_sensitive (self->test_button, FALSE);
+  tincan_link_test_async (link, self->test_cancellable, on_test_finished_cb, self);
+}
+
 /* Checks every field, shows the messages of the edited ones, and enables
  * Save only when all are valid.
  */
@@ -149,6 +228,7 @@ tincan_peer_dialog_validate (TincanPeerDialog *self)
   tincan_address_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->peer_port_row)),
                              &port, &peer_port_error);
   validate_name (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), &name_error);
+  port = 0;
   tincan_address_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->local_port_row)),
                              &port, &local_port_error);
 
@@ -161,6 +241,7 @@ tincan_peer_dialog_validate (TincanPeerDialog *self)
 
   valid = !address_error && !peer_port_error && !name_error && !local_port_error;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "peer.save", valid);
+  tincan_peer_dialog_update_test (self, host, port);
 
   return valid;
 }
@@ -194,9 +275,14 @@ on_local_port_row_changed_cb (TincanPeerDialog *self)
   tincan_peer_dialog_update_addresses (self);
 }
 
+static gboolean tincan_peer_dialog_validate (TincanPeerDialog *self);
+
 static void
 on_mode_row_selected_cb (TincanPeerDialog *self)
 {
+  if (!self->loading)
+    tincan_peer_dialog_validate (self);
+
   if (adw_combo_row_get_selected (self->mode_row) == TINCAN_MODE_PLAIN)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row),
                                  _("Raw text, for netcat and simple scripts"));
@@ -365,6 +451,8 @@ tincan_peer_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TINCAN_TYPE_PEER_DIALOG);
   g_clear_pointer (&self->address_rows, g_ptr_array_unref);
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->chat);
 
@@ -446,6 +534,8 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, peer_port_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, test_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, test_button);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, local_port_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, address_error);
@@ -462,6 +552,7 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_row_entry_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "peer.save", NULL, save_activated_cb);
+  gtk_widget_class_install_action (widget_class, "peer.test", NULL, test_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
