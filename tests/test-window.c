@@ -57,6 +57,19 @@ wait_for (gboolean (*condition) (gpointer),
   return met;
 }
 
+/* Spins the loop for @ms milliseconds. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+  guint wake = g_timeout_add (5, wake_cb, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+}
+
 static gboolean
 is_mapped (gpointer widget)
 {
@@ -773,6 +786,24 @@ hidden (gpointer revealer)
 }
 
 static gboolean
+is_active (gpointer window)
+{
+  return gtk_window_is_active (window);
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static gboolean
+is_inactive (gpointer window)
+{
+  return !gtk_window_is_active (window);
+}
+
+static gboolean
 has_notification (gpointer unused)
 {
   return notifications->len > 0;
@@ -786,6 +817,7 @@ chat_both_ways (TincanApplication *app)
   GListModel *messages = tincan_chat_get_messages (tincan_application_get_chat (app));
   RowQuery mine = { window, "  hello, Grace\nsecond line", "Delivered" };
   RowQuery theirs = { window, "hello, app", NULL };
+  GtkWidget *decoy;
 
   /* The entry has the keyboard from the start. */
   g_assert_true (gtk_widget_is_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (entry))))
@@ -807,11 +839,46 @@ chat_both_ways (TincanApplication *app)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "   ");
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 
-  /* The peer's message appears as a row of its own. */
+  /* Another window has the focus: the peer's message appears as a row
+   * of its own, and as a notification.
+   */
+  decoy = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (decoy));
+  g_assert_true (wait_for (is_inactive, window));
   g_ptr_array_set_size (notifications, 0);
   g_object_unref (tincan_link_send (peer.link, theirs.text, NULL));
   g_assert_true (wait_for (row_shown, &theirs));
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  g_assert_true (wait_for (has_notification, NULL));
+  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->id, ==, "new-message");
+  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->title, ==, "Grace");
+  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->body, ==, theirs.text);
+
+  /* Ours again: messages raise no notification.  Without a window
+   * manager the X server may move the focus on its own; the check counts
+   * only if the window stayed active throughout.
+   */
+  gtk_window_destroy (GTK_WINDOW (decoy));
+  gtk_window_present (window);
+  g_assert_true (wait_for (is_active, window));
+  run_for (300);
+  {
+    RowQuery later = { window, "seen it here", NULL };
+    guint focus_changes = 0;
+    gulong handler = g_signal_connect_swapped (window, "notify::is-active",
+                                               G_CALLBACK (count_cb), &focus_changes);
+
+    g_ptr_array_set_size (notifications, 0);
+    g_object_unref (tincan_link_send (peer.link, later.text, NULL));
+    g_assert_true (wait_for (row_shown, &later));
+    run_for (300);
+    g_signal_handler_disconnect (window, handler);
+
+    if (focus_changes == 0 && gtk_window_is_active (window))
+      g_assert_cmpuint (notifications->len, ==, 0);
+    else
+      g_test_message ("The focus moved during the check; not counted");
+  }
 
   /* Plain text from the peer's address is shown as unverified, and the
    * window offers to speak plain text back.
@@ -834,15 +901,6 @@ chat_both_ways (TincanApplication *app)
     g_assert_true (wait_for (hidden, plain_revealer));
     wait_subtitle (window, "· Plain text");
   }
-
-  /* And, the window not being the active one, as a notification. */
-  g_assert_false (gtk_window_is_active (window));
-  g_assert_true (wait_for (has_notification, NULL));
-  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->id, ==, "new-message");
-  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->title, ==, "Grace");
-  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->body, ==, theirs.text);
-  g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, notifications->len - 1))->body,
-                   ==, "from netcat");
 }
 
 static void
@@ -958,6 +1016,116 @@ test_chat_test_connection (void)
   peer_close ();
 }
 
+static gboolean
+peer_link_online (gpointer unused)
+{
+  return tincan_link_get_presence (peer.link) == TINCAN_PRESENCE_ONLINE;
+}
+
+static GtkWidget *
+newest_row (GtkWindow *window)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *newest = NULL;
+  gint64 newest_time = 0;
+
+  collect_rows (child (window, TINCAN_TYPE_WINDOW, "list_view"), rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TincanMessage *message = tincan_message_row_get_message (g_ptr_array_index (rows, i));
+
+      if (message != NULL && gtk_widget_get_mapped (g_ptr_array_index (rows, i))
+          && tincan_message_get_time (message) >= newest_time)
+        {
+          newest_time = tincan_message_get_time (message);
+          newest = g_ptr_array_index (rows, i);
+        }
+    }
+
+  return newest;
+}
+
+static gboolean
+n_messages_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_list_model_get_n_items (args[0]) >= GPOINTER_TO_UINT (args[1]);
+}
+
+static void
+chat_long_message_and_scrolling (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GListModel *messages = tincan_chat_get_messages (tincan_application_get_chat (app));
+  GtkScrolledWindow *scroller = child (window, TINCAN_TYPE_WINDOW, "scroller");
+  GtkWidget *new_messages = child (window, TINCAN_TYPE_WINDOW, "new_messages_button");
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  g_autofree char *long_text = g_strnfill (5000, 'w');
+  gpointer count[2] = { messages, NULL };
+  GtkWidget *row, *more;
+  GtkLabel *label;
+
+  wait_subtitle (window, "Grace · Online");
+  g_assert_true (wait_for (peer_link_online, NULL));
+
+  /* A long message shows its start, and all of it on request. */
+  g_object_unref (tincan_link_send (peer.link, long_text, NULL));
+  count[1] = GUINT_TO_POINTER (1);
+  g_assert_true (wait_for (n_messages_is, count));
+  run_for (200);
+  row = newest_row (window);
+  g_assert_nonnull (row);
+  more = child (row, TINCAN_TYPE_MESSAGE_ROW, "more_button");
+  label = child (row, TINCAN_TYPE_MESSAGE_ROW, "text_label");
+  g_assert_true (gtk_widget_get_visible (more));
+  g_assert_cmpuint (g_utf8_strlen (gtk_label_get_text (label), -1), ==, 1201);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (more), TRUE);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, long_text);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (more), FALSE);
+
+  /* Enough to scroll; the list follows while at the bottom. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("line %u", i);
+
+      g_object_unref (tincan_link_send (peer.link, text, NULL));
+    }
+  count[1] = GUINT_TO_POINTER (41);
+  g_assert_true (wait_for (n_messages_is, count));
+  run_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment),
+                     >=, gtk_adjustment_get_upper (adjustment) - 8);
+  g_assert_false (gtk_widget_get_visible (new_messages));
+
+  /* Scrolled up to read: a new message does not move the view, and a
+   * button offers the way down.
+   */
+  gtk_adjustment_set_value (adjustment, 0);
+  run_for (100);
+  g_object_unref (tincan_link_send (peer.link, "while you were reading", NULL));
+  count[1] = GUINT_TO_POINTER (42);
+  g_assert_true (wait_for (n_messages_is, count));
+  run_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  g_assert_true (gtk_widget_get_visible (new_messages));
+
+  g_signal_emit_by_name (new_messages, "clicked");
+  run_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment),
+                     >=, gtk_adjustment_get_upper (adjustment) - 8);
+  g_assert_false (gtk_widget_get_visible (new_messages));
+}
+
+static void
+test_chat_long_message_and_scrolling (void)
+{
+  peer_open ();
+  run_app (NULL, chat_long_message_and_scrolling);
+  peer_close ();
+}
+
 static void
 test_chat_failed_and_retry (void)
 {
@@ -1048,6 +1216,7 @@ main (int   argc,
   g_test_add_func ("/chat/failed-and-retry", test_chat_failed_and_retry);
   g_test_add_func ("/chat/port-in-use", test_chat_port_in_use);
   g_test_add_func ("/chat/test-connection", test_chat_test_connection);
+  g_test_add_func ("/chat/long-message-and-scrolling", test_chat_long_message_and_scrolling);
   g_test_add_func ("/chat/markup-is-text", test_markup_is_text);
 
   return g_test_run ();

@@ -287,7 +287,9 @@ on_message_received_cb (TincanWindow  *self,
     return;
 
   title = tincan_chat_dup_peer_title (chat);
-  body = g_utf8_substring (tincan_message_get_text (message), 0, 200);
+  /* The start of it: g_utf8_substring() must not be asked past the end. */
+  body = g_utf8_substring (tincan_message_get_text (message), 0,
+                           MIN (g_utf8_strlen (tincan_message_get_text (message), 800), 200));
 
   notification = g_notification_new (title ? title : _("Tin Can"));
   g_notification_set_body (notification, body);
