@@ -1,0 +1,814 @@
+/* tincan-bench.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Tin Can against what it is built on and what it replaces, in one run, on
+ * loopback: raw UDP ping-pong (the floor), TCP ping-pong and a TCP bulk
+ * transfer (what one would pick for reliability), and Tin Can's own
+ * latency, 1 MiB transfer, lossy-link delivery and idle wake-ups.
+ *
+ * Every figure is the median of repeated runs, with their min and max; the
+ * ratios are of medians taken in this same run, so they hold on a busy
+ * machine where the absolute numbers do not.  The peer of each measurement
+ * is a forked process, as two computers would be.
+ *
+ *   tincan-bench [--output FILE] [--quick]
+ */
+
+#define G_LOG_DOMAIN "tincan-bench"
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tincan-link-private.h"
+#include "tincan-wire.h"
+
+#define PING_SIZE 100
+
+static guint repeats = 5;
+static guint pings = 1000;
+
+typedef struct
+{
+  const char *key;
+  double      median;
+  double      min;
+  double      max;
+  const char *unit;
+  const char *what;
+} Figure;
+
+static GArray *figures;
+
+static double
+now_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, MIN (values->len - 1, (guint) (p * values->len)));
+}
+
+/* Records the median, min and max of @runs under @key. */
+static double
+record (const char *key,
+        GArray     *runs,
+        const char *unit,
+        const char *what)
+{
+  Figure figure = { key, 0, 0, 0, unit, what };
+
+  g_array_sort (runs, compare_doubles);
+  figure.min = g_array_index (runs, double, 0);
+  figure.max = g_array_index (runs, double, runs->len - 1);
+  figure.median = runs->len % 2
+                  ? g_array_index (runs, double, runs->len / 2)
+                  : (g_array_index (runs, double, runs->len / 2 - 1)
+                     + g_array_index (runs, double, runs->len / 2)) / 2;
+  g_array_append_val (figures, figure);
+  g_printerr ("  %-22s %12.1f %s\n", key, figure.median, unit);
+
+  return figure.median;
+}
+
+static int
+loopback_socket (int       type,
+                 guint16  *port)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET };
+  socklen_t length = sizeof address;
+  int fd = socket (AF_INET, type, 0);
+  int one = 1;
+
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  address.sin_port = htons (*port);
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind (fd, (struct sockaddr *) &address, sizeof address) != 0)
+    g_error ("bind: %s", g_strerror (errno));
+  getsockname (fd, (struct sockaddr *) &address, &length);
+  *port = ntohs (address.sin_port);
+
+  return fd;
+}
+
+static void
+set_timeout (int fd,
+             int seconds)
+{
+  struct timeval tv = { seconds, 0 };
+
+  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+static struct sockaddr_in
+loopback_address (guint16 port)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET };
+
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  address.sin_port = htons (port);
+  return address;
+}
+
+/* A child that dies with this process, whatever becomes of it. */
+static pid_t
+fork_child (void)
+{
+  pid_t parent = getpid ();
+  pid_t child = fork ();
+
+  if (child == 0)
+    {
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid () != parent)
+        _exit (1);
+    }
+
+  return child;
+}
+
+static void
+stop_child (pid_t child)
+{
+  int status;
+
+  kill (child, SIGTERM);
+  waitpid (child, &status, 0);
+}
+
+static gboolean
+read_all (int     fd,
+          guint8 *buffer,
+          gsize   length)
+{
+  while (length > 0)
+    {
+      ssize_t n = read (fd, buffer, length);
+
+      if (n <= 0)
+        return FALSE;
+      buffer += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_all (int           fd,
+           const guint8 *buffer,
+           gsize         length)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, buffer, length);
+
+      if (n <= 0)
+        return FALSE;
+      buffer += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+/* Baselines */
+
+static double
+bench_udp_rtt (void)
+{
+  guint16 server_port = 0, client_port = 0;
+  int server = loopback_socket (SOCK_DGRAM, &server_port);
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (double));
+  pid_t child = fork_child ();
+
+  if (child == 0)
+    {
+      guint8 buffer[PING_SIZE];
+      struct sockaddr_in from;
+      socklen_t length = sizeof from;
+      ssize_t n;
+
+      set_timeout (server, 10);
+      while ((n = recvfrom (server, buffer, sizeof buffer, 0, (struct sockaddr *) &from, &length)) > 0)
+        sendto (server, buffer, n, 0, (struct sockaddr *) &from, length);
+      _exit (0);
+    }
+
+  close (server);
+  {
+    int client = loopback_socket (SOCK_DGRAM, &client_port);
+    struct sockaddr_in to = loopback_address (server_port);
+    guint8 buffer[PING_SIZE] = { 0 };
+
+    set_timeout (client, 2);
+    for (guint r = 0; r < repeats; r++)
+      {
+        g_autoptr(GArray) rtts = g_array_new (FALSE, FALSE, sizeof (double));
+
+        for (guint i = 0; i < pings; i++)
+          {
+            double start = now_us (), rtt;
+
+            sendto (client, buffer, sizeof buffer, 0, (struct sockaddr *) &to, sizeof to);
+            if (recv (client, buffer, sizeof buffer, 0) != sizeof buffer)
+              continue;
+            rtt = now_us () - start;
+            g_array_append_val (rtts, rtt);
+          }
+        if (rtts->len > 0)
+          {
+            double p50 = percentile (rtts, 0.5);
+
+            g_array_append_val (runs, p50);
+          }
+      }
+    close (client);
+  }
+  stop_child (child);
+
+  return record ("udp_rtt_p50_us", runs, "us", "raw UDP ping-pong, 100 bytes");
+}
+
+static void
+tcp_server (int listener,
+            gboolean bulk)
+{
+  int fd;
+
+  listen (listener, 4);
+  while ((fd = accept (listener, NULL, NULL)) >= 0)
+    {
+      int one = 1;
+
+      setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      if (bulk)
+        {
+          g_autofree guint8 *buffer = g_malloc (TINCAN_WIRE_MAX_MESSAGE);
+
+          if (read_all (fd, buffer, TINCAN_WIRE_MAX_MESSAGE))
+            write_all (fd, (const guint8 *) "k", 1);
+        }
+      else
+        {
+          guint8 buffer[PING_SIZE];
+
+          while (read_all (fd, buffer, sizeof buffer) && write_all (fd, buffer, sizeof buffer))
+            ;
+        }
+      close (fd);
+    }
+  _exit (0);
+}
+
+static int
+tcp_connect (guint16 port)
+{
+  struct sockaddr_in to = loopback_address (port);
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect (fd, (struct sockaddr *) &to, sizeof to) != 0)
+    g_error ("connect: %s", g_strerror (errno));
+  return fd;
+}
+
+static void
+bench_tcp (void)
+{
+  guint16 ping_port = 0, bulk_port = 0;
+  int ping_listener = loopback_socket (SOCK_STREAM, &ping_port);
+  int bulk_listener = loopback_socket (SOCK_STREAM, &bulk_port);
+  g_autoptr(GArray) ping_runs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) bulk_runs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree guint8 *payload = g_malloc0 (TINCAN_WIRE_MAX_MESSAGE);
+  pid_t ping_child, bulk_child;
+
+  if ((ping_child = fork_child ()) == 0)
+    tcp_server (ping_listener, FALSE);
+  if ((bulk_child = fork_child ()) == 0)
+    tcp_server (bulk_listener, TRUE);
+  close (ping_listener);
+  close (bulk_listener);
+
+  for (guint r = 0; r < repeats; r++)
+    {
+      g_autoptr(GArray) rtts = g_array_new (FALSE, FALSE, sizeof (double));
+      int fd = tcp_connect (ping_port);
+      guint8 buffer[PING_SIZE] = { 0 };
+      double p50;
+
+      for (guint i = 0; i < pings; i++)
+        {
+          double start = now_us (), rtt;
+
+          write_all (fd, buffer, sizeof buffer);
+          read_all (fd, buffer, sizeof buffer);
+          rtt = now_us () - start;
+          g_array_append_val (rtts, rtt);
+        }
+      close (fd);
+      p50 = percentile (rtts, 0.5);
+      g_array_append_val (ping_runs, p50);
+    }
+
+  for (guint r = 0; r < repeats; r++)
+    {
+      double start = now_us (), ms;
+      int fd = tcp_connect (bulk_port);
+      guint8 ack;
+
+      write_all (fd, payload, TINCAN_WIRE_MAX_MESSAGE);
+      read_all (fd, &ack, 1);
+      ms = (now_us () - start) / 1000;
+      close (fd);
+      g_array_append_val (bulk_runs, ms);
+    }
+
+  stop_child (ping_child);
+  stop_child (bulk_child);
+
+  record ("tcp_rtt_p50_us", ping_runs, "us", "TCP ping-pong, 100 bytes, TCP_NODELAY");
+  record ("tcp_1mib_ms", bulk_runs, "ms", "1 MiB over TCP, connect to last byte acknowledged");
+}
+
+/* Tin Can */
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+spin_until (gboolean (*condition) (gpointer),
+            gpointer   data,
+            double     limit_seconds)
+{
+  double deadline = now_us () + limit_seconds * 1e6;
+
+  while (!condition (data))
+    {
+      if (now_us () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_online (gpointer link)
+{
+  return tincan_link_get_presence (link) == TINCAN_PRESENCE_ONLINE;
+}
+
+static gboolean
+is_finished (gpointer message)
+{
+  TincanMessageState state = tincan_message_get_state (message);
+
+  return state == TINCAN_MESSAGE_DELIVERED || state == TINCAN_MESSAGE_FAILED;
+}
+
+/* A Tin Can peer in its own process: it receives, acknowledges, and
+ * answers keepalives, until it is stopped.
+ */
+static pid_t
+fork_peer (guint16 port,
+           guint16 peer_port)
+{
+  pid_t child = fork_child ();
+
+  if (child == 0)
+    {
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+      g_autoptr(TincanLink) link = tincan_link_new (port, TINCAN_MODE_RELIABLE, NULL);
+
+      if (link == NULL)
+        _exit (1);
+      tincan_link_set_peer (link, "127.0.0.1", peer_port);
+      g_main_loop_run (loop);
+      _exit (0);
+    }
+
+  return child;
+}
+
+static guint16
+free_udp_port (void)
+{
+  guint16 port = 0;
+  int fd = loopback_socket (SOCK_DGRAM, &port);
+
+  close (fd);
+  return port;
+}
+
+static void
+bench_tincan (double *latency_p50,
+              double *bulk_ms)
+{
+  guint16 port_a = free_udp_port (), port_b = free_udp_port ();
+  pid_t child = fork_peer (port_b, port_a);
+  g_autoptr(TincanLink) link = tincan_link_new (port_a, TINCAN_MODE_RELIABLE, NULL);
+  g_autoptr(GArray) p50_runs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) p99_runs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) bulk_runs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *ping = g_strnfill (PING_SIZE, 'p');
+  g_autofree char *bulk = g_strnfill (TINCAN_WIRE_MAX_MESSAGE, 'b');
+  guint wake = g_timeout_add (100, wake_cb, NULL);
+
+  g_assert (link != NULL);
+  tincan_link_set_peer (link, "127.0.0.1", port_b);
+  if (!spin_until (is_online, link, 10))
+    g_error ("The peer process did not answer");
+
+  for (guint r = 0; r < repeats; r++)
+    {
+      g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
+      double p50, p99;
+
+      for (guint i = 0; i < pings; i++)
+        {
+          double start = now_us (), latency;
+          g_autoptr(TincanMessage) message = tincan_link_send (link, ping, NULL);
+
+          if (!spin_until (is_finished, message, 10)
+              || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
+            g_error ("A ping was not delivered");
+          latency = now_us () - start;
+          g_array_append_val (latencies, latency);
+        }
+      p50 = percentile (latencies, 0.5);
+      p99 = percentile (latencies, 0.99);
+      g_array_append_val (p50_runs, p50);
+      g_array_append_val (p99_runs, p99);
+    }
+
+  for (guint r = 0; r < repeats; r++)
+    {
+      double start = now_us (), ms;
+      g_autoptr(TincanMessage) message = tincan_link_send (link, bulk, NULL);
+
+      if (!spin_until (is_finished, message, 30)
+          || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
+        g_error ("1 MiB was not delivered");
+      ms = (now_us () - start) / 1000;
+      g_array_append_val (bulk_runs, ms);
+    }
+
+  g_source_remove (wake);
+  stop_child (child);
+
+  *latency_p50 = record ("latency_p50_us", p50_runs, "us", "100 bytes, send to delivered");
+  record ("latency_p99_us", p99_runs, "us", "100 bytes, send to delivered, 99th percentile");
+  *bulk_ms = record ("bulk_1mib_ms", bulk_runs, "ms", "1 MiB, send to delivered");
+}
+
+/* 20% loss, 5% duplicates, 10% held back (reordered), both ways. */
+
+typedef struct
+{
+  GRand *rand;
+} Lossy;
+
+typedef struct
+{
+  TincanLink *link;
+  GBytes     *datagram;
+} Held;
+
+static gboolean
+release_cb (gpointer user_data)
+{
+  Held *held = user_data;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (held->datagram, &length);
+
+  tincan_link_send_raw (held->link, data, length);
+  g_object_unref (held->link);
+  g_bytes_unref (held->datagram);
+  g_free (held);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+lossy_filter (TincanLink   *link,
+              const guint8 *datagram,
+              gsize         length,
+              gpointer      user_data)
+{
+  Lossy *lossy = user_data;
+  double roll = g_rand_double (lossy->rand);
+
+  if (roll < 0.20)
+    return FALSE;
+
+  if (roll < 0.25)
+    {
+      tincan_link_send_raw (link, datagram, length);
+      return TRUE;
+    }
+
+  if (roll < 0.35)
+    {
+      Held *held = g_new0 (Held, 1);
+
+      held->link = g_object_ref (link);
+      held->datagram = g_bytes_new (datagram, length);
+      g_timeout_add (g_rand_int_range (lossy->rand, 1, 20), release_cb, held);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  GPtrArray *sent;
+  GPtrArray *received;
+} LossRun;
+
+static void
+on_lossy_received_cb (TincanLink    *link,
+                      TincanMessage *message,
+                      LossRun       *run)
+{
+  g_ptr_array_add (run->received, g_strdup (tincan_message_get_text (message)));
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  GPtrArray *sent = data;
+
+  for (guint i = 0; i < sent->len; i++)
+    if (!is_finished (g_ptr_array_index (sent, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+bench_loss (void)
+{
+  g_autoptr(GArray) fraction_runs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) time_runs = g_array_new (FALSE, FALSE, sizeof (double));
+  guint wake = g_timeout_add (10, wake_cb, NULL);
+
+  for (guint r = 0; r < MAX (3u, repeats / 2 + 1); r++)
+    {
+      g_autoptr(TincanLink) a = tincan_link_new (0, TINCAN_MODE_RELIABLE, NULL);
+      g_autoptr(TincanLink) b = tincan_link_new (0, TINCAN_MODE_RELIABLE, NULL);
+      g_autoptr(GRand) texts = g_rand_new_with_seed (r);
+      Lossy lossy_a = { g_rand_new_with_seed (100 + r) }, lossy_b = { g_rand_new_with_seed (200 + r) };
+      LossRun run = { g_ptr_array_new_with_free_func (g_object_unref),
+                      g_ptr_array_new_with_free_func (g_free) };
+      double start, ms, fraction;
+      guint exact = 0, next = 0;
+
+      g_signal_connect (b, "message-received", G_CALLBACK (on_lossy_received_cb), &run);
+      tincan_link_set_filter (a, lossy_filter, &lossy_a);
+      tincan_link_set_filter (b, lossy_filter, &lossy_b);
+      tincan_link_set_peer (a, "127.0.0.1", tincan_link_get_local_port (b));
+      tincan_link_set_peer (b, "127.0.0.1", tincan_link_get_local_port (a));
+
+      start = now_us ();
+      for (guint i = 0; i < 200; i++)
+        {
+          gsize length = g_rand_int_range (texts, 1, 3001);
+          GString *text = g_string_new (NULL);
+
+          g_string_printf (text, "%u:", i);
+          while (text->len < length)
+            g_string_append_c (text, 'a' + i % 26);
+          g_string_truncate (text, length);
+          g_ptr_array_add (run.sent, tincan_link_send (a, text->str, NULL));
+          g_string_free (text, TRUE);
+        }
+
+      spin_until (all_finished, run.sent, 120);
+      ms = (now_us () - start) / 1000;
+
+      /* Exactly once, in order: each sent text found once, in its place. */
+      for (guint i = 0; i < run.received->len; i++)
+        {
+          while (next < run.sent->len
+                 && g_strcmp0 (tincan_message_get_text (g_ptr_array_index (run.sent, next)),
+                               g_ptr_array_index (run.received, i)) != 0)
+            next++;
+          if (next < run.sent->len)
+            {
+              exact++;
+              next++;
+            }
+        }
+      fraction = run.received->len == exact ? exact / 200.0 : 0;
+
+      g_array_append_val (fraction_runs, fraction);
+      g_array_append_val (time_runs, ms);
+
+      tincan_link_set_filter (a, NULL, NULL);
+      tincan_link_set_filter (b, NULL, NULL);
+      g_rand_free (lossy_a.rand);
+      g_rand_free (lossy_b.rand);
+      g_ptr_array_unref (run.sent);
+      g_ptr_array_unref (run.received);
+    }
+
+  g_source_remove (wake);
+
+  record ("loss20_delivered", fraction_runs, "", "200 messages through 20% loss, 5% duplicates, reordering: fraction delivered exactly once");
+  record ("loss20_ms", time_runs, "ms", "the same: time to the last delivery");
+}
+
+static guint64
+context_switches (pid_t pid)
+{
+  g_autofree char *dir = g_strdup_printf ("/proc/%d/task", pid);
+  g_autoptr(GDir) tasks = g_dir_open (dir, 0, NULL);
+  const char *task;
+  guint64 total = 0;
+
+  while (tasks != NULL && (task = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, task, "status", NULL);
+      g_autofree char *status = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (path, &status, NULL, NULL))
+        continue;
+      lines = g_strsplit (status, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (g_str_has_prefix (lines[i], "voluntary_ctxt_switches:")
+            || g_str_has_prefix (lines[i], "nonvoluntary_ctxt_switches:"))
+          total += g_ascii_strtoull (strchr (lines[i], ':') + 1, NULL, 10);
+    }
+
+  return total;
+}
+
+/* An idle link with an online peer, watched for a minute: every time its
+ * process wakes (a timer, a datagram) is a context switch.
+ */
+static void
+bench_idle (guint seconds)
+{
+  guint16 port_a = free_udp_port (), port_b = free_udp_port ();
+  pid_t child = fork_peer (port_b, port_a);
+  g_autoptr(TincanLink) link = tincan_link_new (port_a, TINCAN_MODE_RELIABLE, NULL);
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (double));
+  guint wake = g_timeout_add (100, wake_cb, NULL);
+  guint64 before, after;
+  double end, per_minute;
+
+  tincan_link_set_peer (link, "127.0.0.1", port_b);
+  if (!spin_until (is_online, link, 10))
+    g_error ("The peer process did not answer");
+
+  /* Settle, then count the peer process's wake-ups while this one keeps
+   * answering (its own wake-ups, every 100 ms here, are not counted).
+   */
+  g_usleep (G_USEC_PER_SEC);
+  before = context_switches (child);
+  end = now_us () + seconds * 1e6;
+  while (now_us () < end)
+    g_main_context_iteration (NULL, TRUE);
+  after = context_switches (child);
+  g_source_remove (wake);
+
+  per_minute = (after - before) * 60.0 / seconds;
+  g_array_append_val (runs, per_minute);
+  stop_child (child);
+
+  record ("idle_wakeups_per_min", runs, "/min", "wake-ups of an idle peer process with an online peer");
+}
+
+static void
+write_json (const char *path,
+            double      latency_ratio,
+            double      bulk_ratio)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < figures->len; i++)
+    {
+      Figure *figure = &g_array_index (figures, Figure, i);
+      g_autofree char *min_key = g_strconcat (figure->key, "_min", NULL);
+      g_autofree char *max_key = g_strconcat (figure->key, "_max", NULL);
+
+      json_builder_set_member_name (builder, figure->key);
+      json_builder_add_double_value (builder, figure->median);
+      json_builder_set_member_name (builder, min_key);
+      json_builder_add_double_value (builder, figure->min);
+      json_builder_set_member_name (builder, max_key);
+      json_builder_add_double_value (builder, figure->max);
+    }
+  json_builder_set_member_name (builder, "latency_ratio");
+  json_builder_add_double_value (builder, latency_ratio);
+  json_builder_set_member_name (builder, "bulk_ratio");
+  json_builder_add_double_value (builder, bulk_ratio);
+  json_builder_set_member_name (builder, "repeats");
+  json_builder_add_int_value (builder, repeats);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  if (!json_generator_to_file (generator, path, &error))
+    g_error ("%s: %s", path, error->message);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  gboolean quick = FALSE;
+  double udp, latency, tcp_bulk, bulk;
+  guint idle_seconds;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Where to write the JSON", "FILE" },
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Fewer repeats and a short idle run, for a smoke test", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("tincan-bench: %s\n", error->message);
+      return 2;
+    }
+
+  if (quick)
+    {
+      repeats = 2;
+      pings = 100;
+    }
+  idle_seconds = quick ? 5 : 60;
+
+  figures = g_array_new (FALSE, FALSE, sizeof (Figure));
+
+  g_printerr ("Tin Can benchmarks, %u repeats (medians shown)\n", repeats);
+  udp = bench_udp_rtt ();
+  bench_tcp ();
+  tcp_bulk = g_array_index (figures, Figure, figures->len - 1).median;
+  bench_tincan (&latency, &bulk);
+  bench_loss ();
+  bench_idle (idle_seconds);
+
+  g_print ("\n%-22s %10s %10s %10s  %s\n", "figure", "median", "min", "max", "what");
+  for (guint i = 0; i < figures->len; i++)
+    {
+      Figure *figure = &g_array_index (figures, Figure, i);
+
+      g_print ("%-22s %10.2f %10.2f %10.2f  %s %s\n", figure->key, figure->median, figure->min,
+               figure->max, figure->unit, figure->what);
+    }
+  g_print ("%-22s %10.2f %10s %10s  target <= 2.0\n", "latency_ratio", latency / udp, "", "");
+  g_print ("%-22s %10.2f %10s %10s  target <= 4.0\n", "bulk_ratio", bulk / tcp_bulk, "", "");
+
+  if (output != NULL)
+    {
+      write_json (output, latency / udp, bulk / tcp_bulk);
+      g_print ("\nWritten to %s\n", output);
+    }
+
+  return 0;
+}
