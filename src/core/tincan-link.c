@@ -167,6 +167,13 @@ struct _TincanLink
   GSocketAddress   *in_addresses[RECEIVE_BATCH];
   guint8           *in_buffers;
 
+  /* Datagrams of one flush, sent with one sendmmsg() */
+  gboolean          batching;
+  guint             n_batched;
+  guint8           *out_buffers;
+  GOutputVector     out_vectors[SEND_BATCH];
+  GOutputMessage    out_messages[SEND_BATCH];
+
   GTask            *test;                /* a connection test waiting for an answer */
   gint64            test_started;
   guint             test_timeout;
@@ -286,6 +293,49 @@ current_rto (TincanLink *self)
 
 /* The socket */
 
+static void
+send_failed (TincanLink   *self,
+             const GError *error)
+{
+  self->stats.send_errors++;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
+  else
+    g_debug ("Could not send: %s", error->message);
+
+  /* Lost like any datagram: the timers bring it again. */
+}
+
+/* Sends what send_datagram() gathered, in one system call. */
+static void
+flush_batch (TincanLink *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint count = self->n_batched;
+  int sent;
+
+  if (count == 0)
+    return;
+
+  self->n_batched = 0;
+
+  for (guint i = 0; i < count; i++)
+    {
+      self->out_messages[i].address = self->peer_destination;
+      self->out_messages[i].vectors = &self->out_vectors[i];
+      self->out_messages[i].num_vectors = 1;
+      self->out_messages[i].bytes_sent = 0;
+      self->out_messages[i].control_messages = NULL;
+      self->out_messages[i].num_control_messages = 0;
+    }
+
+  sent = g_socket_send_messages (self->socket, self->out_messages, count, 0, NULL, &error);
+  if (sent < 0)
+    send_failed (self, error);
+  else
+    self->stats.datagrams_sent += sent;
+}
+
 static gboolean
 send_datagram (TincanLink   *self,
                const guint8 *data,
@@ -299,16 +349,24 @@ send_datagram (TincanLink   *self,
   if (self->filter != NULL && !self->filter (self, data, length, self->filter_data))
     return TRUE;
 
+  if (self->batching && length <= TINCAN_WIRE_MAX_DATAGRAM)
+    {
+      guint8 *buffer = self->out_buffers + (gsize) self->n_batched * TINCAN_WIRE_MAX_DATAGRAM;
+
+      memcpy (buffer, data, length);
+      self->out_vectors[self->n_batched].buffer = buffer;
+      self->out_vectors[self->n_batched].size = length;
+      if (++self->n_batched == SEND_BATCH)
+        flush_batch (self);
+      return TRUE;
+    }
+
+  flush_batch (self);
+
   if (g_socket_send_to (self->socket, self->peer_destination, (const char *) data, length,
                         NULL, &error) < 0)
     {
-      self->stats.send_errors++;
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-        set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
-      else
-        g_debug ("Could not send: %s", error->message);
-
-      /* Lost like any datagram: the timers bring it again. */
+      send_failed (self, error);
       return FALSE;
     }
 
@@ -428,6 +486,8 @@ flush_reliable (TincanLink *self)
   if (self->peer_destination == NULL || self->peer_session == 0)
     return;
 
+  self->batching = TRUE;
+
   /* What was lost goes first, oldest first; then what was never sent. */
   for (GList *l = self->outgoing.head; l != NULL && self->in_flight < self->cwnd; l = l->next)
     {
@@ -460,6 +520,9 @@ flush_reliable (TincanLink *self)
       if (tincan_message_get_state (out->message) == TINCAN_MESSAGE_QUEUED)
         tincan_message_set_state (out->message, TINCAN_MESSAGE_SENT, NULL);
     }
+
+  self->batching = FALSE;
+  flush_batch (self);
 
   if (self->in_flight > 0 && self->rto_deadline == 0)
     self->rto_deadline = now + jittered (self, current_rto (self));
@@ -1668,6 +1731,7 @@ tincan_link_finalize (GObject *object)
   g_clear_pointer (&self->plain_queue, g_ptr_array_unref);
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->in_buffers, g_free);
+  g_clear_pointer (&self->out_buffers, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->peer_host, g_free);
   g_clear_pointer (&self->peer_name, g_free);
@@ -1804,6 +1868,7 @@ tincan_link_init (TincanLink *self)
   g_queue_init (&self->outgoing);
 
   self->in_buffers = g_malloc (RECEIVE_BATCH * MAX_DATAGRAM_RECEIVED);
+  self->out_buffers = g_malloc (SEND_BATCH * TINCAN_WIRE_MAX_DATAGRAM);
   for (guint i = 0; i < RECEIVE_BATCH; i++)
     {
       self->in_vectors[i].buffer = self->in_buffers + i * MAX_DATAGRAM_RECEIVED;
