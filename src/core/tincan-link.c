@@ -74,6 +74,7 @@ typedef struct
   guint16        n_fragments;
   guint16        n_acked;
   guint16        next_unsent;  /* fragments before this were sent at least once */
+  guint16        first_unacked; /* fragments before this are all acknowledged */
   gboolean       numbered;
   guint32        first_pn;
   gint64         deadline;
@@ -248,6 +249,7 @@ outgoing_reset_numbering (Outgoing *out)
   out->first_pn = 0;
   out->n_acked = 0;
   out->next_unsent = 0;
+  out->first_unacked = 0;
   memset (out->acked, 0, out->n_fragments);
   memset (out->lost, 0, out->n_fragments);
   memset (out->resent, 0, out->n_fragments);
@@ -496,7 +498,7 @@ flush_reliable (TincanLink *self)
       if (!out->numbered)
         break;
 
-      for (guint16 i = 0; i < out->next_unsent && self->in_flight < self->cwnd; i++)
+      for (guint16 i = out->first_unacked; i < out->next_unsent && self->in_flight < self->cwnd; i++)
         {
           if (out->lost[i] && !out->acked[i])
             send_fragment (self, out, i, now);
@@ -595,7 +597,7 @@ handle_ack (TincanLink         *self,
       if (!out->numbered || out->first_pn >= top)
         break;
 
-      for (guint16 i = 0; i < out->next_unsent; i++)
+      for (guint16 i = out->first_unacked; i < out->next_unsent && out->first_pn + i < top; i++)
         {
           guint32 pn = out->first_pn + i;
 
@@ -643,7 +645,10 @@ handle_ack (TincanLink         *self,
       if (!out->numbered || out->first_pn + LOSS_THRESHOLD > self->largest_acked)
         break;
 
-      for (guint16 i = 0; i < out->next_unsent; i++)
+      while (out->first_unacked < out->next_unsent && out->acked[out->first_unacked])
+        out->first_unacked++;
+
+      for (guint16 i = out->first_unacked; i < out->next_unsent; i++)
         {
           guint32 pn = out->first_pn + i;
 
@@ -696,7 +701,7 @@ on_retransmission_timeout (TincanLink *self,
       if (!out->numbered)
         break;
 
-      for (guint16 i = 0; i < out->next_unsent; i++)
+      for (guint16 i = out->first_unacked; i < out->next_unsent; i++)
         {
           if (!out->acked[i] && !out->lost[i])
             {
