@@ -15,9 +15,8 @@
 #include <string.h>
 
 #include "tincan-link-private.h"
+#include "tincan-test-utils.h"
 #include "tincan-wire.h"
-
-#define WAIT_LIMIT (20 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -30,41 +29,6 @@ typedef struct
   End a;
   End b;
 } Fixture;
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for (gboolean (*condition) (gpointer),
-          gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-  gboolean met;
-
-  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-
-  return met;
-}
-
-/* Spins the loop for @ms milliseconds. */
-static void
-run_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-  guint wake = g_timeout_add (5, wake_cb, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-}
 
 static void
 on_received_cb (TincanLink    *link,
@@ -169,7 +133,7 @@ wait_received (End   *end,
 {
   Count count = { end->received, n };
 
-  g_assert_true (wait_for (has_count, &count));
+  g_assert_true (tincan_test_wait_for (has_count, &count));
 }
 
 static char *
@@ -190,7 +154,7 @@ static void
 test_hello_and_presence (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  g_assert_true (wait_for (both_online, fixture));
+  g_assert_true (tincan_test_wait_for (both_online, fixture));
   g_assert_cmpstr (tincan_link_get_peer_name (fixture->a.link), ==, "Grace");
   g_assert_cmpstr (tincan_link_get_peer_name (fixture->b.link), ==, "Ada");
   g_assert_cmpuint (tincan_link_get_session_id (fixture->a.link), !=,
@@ -223,7 +187,7 @@ test_states_and_order (Fixture       *fixture,
     }
 
   first = g_ptr_array_index (sent, 0);
-  g_assert_true (wait_for (all_finished, sent));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   wait_received (&fixture->b, sent->len);
 
   /* queued → sent → delivered, each once. */
@@ -243,7 +207,7 @@ test_states_and_order (Fixture       *fixture,
     }
 
   /* Nothing more arrives later. */
-  run_for (100);
+  tincan_test_run_for (100);
   g_assert_cmpuint (fixture->b.received->len, ==, sent->len);
   g_assert_cmpuint (tincan_link_get_n_pending (fixture->a.link), ==, 0);
   g_assert_cmpint (tincan_link_get_rtt (fixture->a.link), >, 0);
@@ -264,7 +228,7 @@ test_both_ways (Fixture       *fixture,
       g_ptr_array_add (sent, tincan_link_send (fixture->b.link, tb, NULL));
     }
 
-  g_assert_true (wait_for (all_finished, sent));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   wait_received (&fixture->a, 20);
   wait_received (&fixture->b, 20);
 
@@ -298,7 +262,7 @@ test_one_mebibyte (Fixture       *fixture,
   message = tincan_link_send (fixture->a.link, text, &error);
   g_assert_no_error (error);
   g_ptr_array_add (sent, message);
-  g_assert_true (wait_for (all_finished, sent));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_DELIVERED);
   wait_received (&fixture->b, 1);
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 0)), ==, text);
@@ -350,8 +314,8 @@ test_duplicates_delivered_once (Fixture       *fixture,
       g_ptr_array_add (sent, tincan_link_send (fixture->a.link, text, NULL));
     }
 
-  g_assert_true (wait_for (all_finished, sent));
-  run_for (200);
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
+  tincan_test_run_for (200);
 
   g_assert_cmpuint (fixture->b.received->len, ==, 30);
   for (guint i = 0; i < 30; i++)
@@ -381,7 +345,7 @@ wait_presence (TincanLink     *link,
 {
   gpointer args[2] = { link, GINT_TO_POINTER (presence) };
 
-  g_assert_true (wait_for (is_presence, args));
+  g_assert_true (tincan_test_wait_for (is_presence, args));
 }
 
 static void
@@ -393,7 +357,7 @@ test_peer_restart (Fixture       *fixture,
   guint64 old_session = tincan_link_get_session_id (fixture->b.link);
 
   g_ptr_array_add (sent, tincan_link_send (fixture->a.link, "before", NULL));
-  g_assert_true (wait_for (all_finished, sent));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   wait_received (&fixture->b, 1);
 
   /* B goes away; A's next message has nobody to go to. */
@@ -408,32 +372,16 @@ test_peer_restart (Fixture       *fixture,
   g_assert_cmpuint (tincan_link_get_session_id (fixture->b.link), !=, old_session);
   connect_ends (&fixture->b, &fixture->a);
 
-  g_assert_true (wait_for (all_finished, sent));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, 1)), ==,
                    TINCAN_MESSAGE_DELIVERED);
   wait_received (&fixture->b, 2);
-  run_for (200);
+  tincan_test_run_for (200);
   g_assert_cmpuint (fixture->b.received->len, ==, 2);
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 1)), ==,
                    "while away");
   wait_presence (fixture->a.link, TINCAN_PRESENCE_ONLINE);
   g_assert_cmpstr (tincan_link_get_peer_name (fixture->a.link), ==, "Grace again");
-}
-
-static guint16
-unused_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                            G_SOCKET_PROTOCOL_UDP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-
-  /* Closed when this returns: nobody listens there now. */
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 static void
@@ -445,14 +393,14 @@ test_not_listening_then_failed (void)
 
   end_open (&a, 0, "Ada");
   tincan_link_set_give_up_time (a.link, 1500 * G_TIME_SPAN_MILLISECOND);
-  tincan_link_set_peer (a.link, "127.0.0.1", unused_port ());
+  tincan_link_set_peer (a.link, "127.0.0.1", tincan_test_unused_port ());
 
   message = tincan_link_send (a.link, "anyone?", NULL);
   g_ptr_array_add (sent, message);
   wait_presence (a.link, TINCAN_PRESENCE_NOT_LISTENING);
 
   /* Not lost: failed, with the reason, after the give-up time. */
-  g_assert_true (wait_for (all_finished, sent));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_FAILED);
   g_assert_cmpstr (tincan_message_get_failure_reason (message), ==,
                    "The other computer is not listening on that port");
@@ -497,7 +445,7 @@ test_give_up_and_retry (Fixture       *fixture,
   GParamSpec *pspec = NULL;
   TincanMessage *lost;
 
-  g_assert_true (wait_for (both_online, fixture));
+  g_assert_true (tincan_test_wait_for (both_online, fixture));
   tincan_link_set_give_up_time (fixture->a.link, 1 * G_USEC_PER_SEC);
 
   /* The link goes dark: a message half sent fails, and says why. */
@@ -505,7 +453,7 @@ test_give_up_and_retry (Fixture       *fixture,
   lost = tincan_link_send (fixture->a.link, big, NULL);
   g_ptr_array_add (sent, lost);
   gt_signal_logger_connect (logger, lost, "notify::state");
-  g_assert_true (wait_for (all_finished, sent));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   g_assert_cmpint (tincan_message_get_state (lost), ==, TINCAN_MESSAGE_FAILED);
   g_assert_cmpstr (tincan_message_get_failure_reason (lost), ==,
                    "The other computer did not confirm the message in time");
@@ -522,10 +470,10 @@ test_give_up_and_retry (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (tincan_message_get_state (lost), !=, TINCAN_MESSAGE_FAILED);
 
-  g_assert_true (wait_for (all_finished, sent));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   g_assert_cmpint (tincan_message_get_state (lost), ==, TINCAN_MESSAGE_DELIVERED);
   wait_received (&fixture->b, 2);
-  run_for (200);
+  tincan_test_run_for (200);
   g_assert_cmpuint (fixture->b.received->len, ==, 2);
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 0)), ==, "after");
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 1)), ==, big);
@@ -603,7 +551,7 @@ test_strangers_ignored (Fixture       *fixture,
   guint8 hello[TINCAN_WIRE_MAX_DATAGRAM];
   gsize length;
 
-  g_assert_true (wait_for (both_online, fixture));
+  g_assert_true (tincan_test_wait_for (both_online, fixture));
 
   /* Text and a hello from an address that is not the peer's. */
   raw_send (stranger, fixture->a.link, (const guint8 *) "let me in\n", 10);

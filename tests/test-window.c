@@ -14,11 +14,10 @@
 
 #include "tincan-application.h"
 #include "tincan-link-private.h"
+#include "tincan-test-utils.h"
 #include "tincan-message-row.h"
 #include "tincan-peer-dialog.h"
 #include "tincan-window.h"
-
-#define WAIT_TIMEOUT_US (5 * G_USEC_PER_SEC)
 
 static const char *settings_keys[] = {
   "display-name", "peer-address", "peer-port", "local-port", "mode",
@@ -32,42 +31,6 @@ reset_settings (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (settings_keys); i++)
     g_settings_reset (settings, settings_keys[i]);
-}
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @condition holds, for at most five seconds. */
-static gboolean
-wait_for (gboolean (*condition) (gpointer),
-          gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-  gboolean met;
-
-  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-
-  return met;
-}
-
-/* Spins the loop for @ms milliseconds. */
-static void
-run_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-  guint wake = g_timeout_add (5, wake_cb, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
 }
 
 static gboolean
@@ -202,7 +165,7 @@ run_app (const char * const *args,
   /* Quit leaves no window of the application's own. */
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (data.app)));
   destroy_toplevels ();
-  g_assert_true (wait_for (no_toplevels, NULL));
+  g_assert_true (tincan_test_wait_for (no_toplevels, NULL));
   g_assert_finalize_object (data.app);
 }
 
@@ -212,9 +175,9 @@ open_peer_dialog (TincanApplication *app)
   TincanPeerDialog *dialog;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
   dialog = find_toplevel (TINCAN_TYPE_PEER_DIALOG);
-  g_assert_true (wait_for (is_mapped, dialog));
+  g_assert_true (tincan_test_wait_for (is_mapped, dialog));
 
   return dialog;
 }
@@ -237,7 +200,7 @@ assert_field_error (TincanPeerDialog *dialog,
   GtkLabel *label = child (dialog, TINCAN_TYPE_PEER_DIALOG, label_name);
   GtkWidget *row = child (dialog, TINCAN_TYPE_PEER_DIALOG, row_name);
 
-  g_assert_true (wait_for (is_mapped, label));
+  g_assert_true (tincan_test_wait_for (is_mapped, label));
   g_assert_nonnull (strstr (gtk_label_get_label (label), expected));
   g_assert_true (gtk_widget_has_css_class (row, "error"));
 }
@@ -291,14 +254,14 @@ welcome_without_peer (TincanApplication *app)
   title = child (window, TINCAN_TYPE_WINDOW, "window_title");
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
-  g_assert_true (wait_for (is_mapped, welcome));
+  g_assert_true (tincan_test_wait_for (is_mapped, welcome));
   g_assert_cmpstr (adw_status_page_get_title (welcome), ==, "Welcome to Tin Can");
   g_assert_nonnull (strstr (adw_status_page_get_description (welcome), "no server"));
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "No peer set up");
 
   /* Its button opens the peer dialog. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
-  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
 }
 
 static void
@@ -359,7 +322,7 @@ dialog_rejects_bad_input (TincanApplication *app)
   set_field (dialog, "local_port_row", "4001");
   g_assert_true (gtk_widget_get_sensitive (save_button));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
-  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_WINDOW)));
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_WINDOW)));
   g_assert_null (find_toplevel (TINCAN_TYPE_PEER_DIALOG));
   assert_nothing_saved ();
 }
@@ -402,7 +365,7 @@ dialog_saves_valid_input (TincanApplication *app)
   /* Enter in a field saves, as the Save button does. */
   g_signal_emit_by_name (child (dialog, TINCAN_TYPE_PEER_DIALOG, "address_row"),
                          "entry-activated");
-  g_assert_true (wait_for (dialog_closed, NULL));
+  g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
 
   address = g_settings_get_string (settings, "peer-address");
   name = g_settings_get_string (settings, "display-name");
@@ -415,7 +378,7 @@ dialog_saves_valid_input (TincanApplication *app)
   /* The window follows at once: the conversation, with the peer. */
   title = child (window, TINCAN_TYPE_WINDOW, "window_title");
   chat_page = child (window, TINCAN_TYPE_WINDOW, "chat_page");
-  g_assert_true (wait_for (is_mapped, chat_page));
+  g_assert_true (tincan_test_wait_for (is_mapped, chat_page));
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "[::1]:4000 · Plain text");
 
   /* Opened again, the dialog shows what was saved. */
@@ -469,7 +432,7 @@ actions_and_accels (TincanApplication *app)
 
   /* About shows the version and the license. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW)));
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW)));
   about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Tin Can");
@@ -478,7 +441,7 @@ actions_and_accels (TincanApplication *app)
   gtk_window_destroy (about);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  g_assert_true (wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW)));
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW)));
 }
 
 static void
@@ -636,21 +599,6 @@ typedef struct
 
 static Peer peer;
 
-static guint16
-unused_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                            G_SOCKET_PROTOCOL_UDP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static void
 on_peer_received_cb (TincanLink    *link,
                      TincanMessage *message,
@@ -667,7 +615,7 @@ peer_open (void)
   g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
 
   reset_settings ();
-  peer.app_port = unused_port ();
+  peer.app_port = tincan_test_unused_port ();
   peer.received = g_ptr_array_new_with_free_func (g_free);
   peer.link = tincan_link_new (0, TINCAN_MODE_RELIABLE, &error);
   g_assert_no_error (error);
@@ -758,7 +706,7 @@ wait_subtitle (GtkWindow  *window,
 {
   gpointer args[2] = { child (window, TINCAN_TYPE_WINDOW, "window_title"), (gpointer) suffix };
 
-  if (!wait_for (subtitle_ends_with, args))
+  if (!tincan_test_wait_for (subtitle_ends_with, args))
     g_error ("The header says “%s”, not “…%s”",
              adw_window_title_get_subtitle (args[0]), suffix);
 }
@@ -828,10 +776,10 @@ chat_both_ways (TincanApplication *app)
 
   /* Typed, with a pasted second line: sent as it is. */
   type_and_send (window, mine.text);
-  g_assert_true (wait_for (peer_has_received, GUINT_TO_POINTER (1)));
+  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (1)));
   g_assert_cmpstr (g_ptr_array_index (peer.received, 0), ==, mine.text);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
-  g_assert_true (wait_for (row_shown, &mine));
+  g_assert_true (tincan_test_wait_for (row_shown, &mine));
 
   /* Blank is not a message. */
   type_and_send (window, "   ");
@@ -844,12 +792,12 @@ chat_both_ways (TincanApplication *app)
    */
   decoy = gtk_window_new ();
   gtk_window_present (GTK_WINDOW (decoy));
-  g_assert_true (wait_for (is_inactive, window));
+  g_assert_true (tincan_test_wait_for (is_inactive, window));
   g_ptr_array_set_size (notifications, 0);
   g_object_unref (tincan_link_send (peer.link, theirs.text, NULL));
-  g_assert_true (wait_for (row_shown, &theirs));
+  g_assert_true (tincan_test_wait_for (row_shown, &theirs));
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
-  g_assert_true (wait_for (has_notification, NULL));
+  g_assert_true (tincan_test_wait_for (has_notification, NULL));
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->id, ==, "new-message");
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->title, ==, "Grace");
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->body, ==, theirs.text);
@@ -860,8 +808,8 @@ chat_both_ways (TincanApplication *app)
    */
   gtk_window_destroy (GTK_WINDOW (decoy));
   gtk_window_present (window);
-  g_assert_true (wait_for (is_active, window));
-  run_for (300);
+  g_assert_true (tincan_test_wait_for (is_active, window));
+  tincan_test_run_for (300);
   {
     RowQuery later = { window, "seen it here", NULL };
     guint focus_changes = 0;
@@ -870,8 +818,8 @@ chat_both_ways (TincanApplication *app)
 
     g_ptr_array_set_size (notifications, 0);
     g_object_unref (tincan_link_send (peer.link, later.text, NULL));
-    g_assert_true (wait_for (row_shown, &later));
-    run_for (300);
+    g_assert_true (tincan_test_wait_for (row_shown, &later));
+    tincan_test_run_for (300);
     g_signal_handler_disconnect (window, handler);
 
     if (focus_changes == 0 && gtk_window_is_active (window))
@@ -893,12 +841,12 @@ chat_both_ways (TincanApplication *app)
     GtkWidget *plain_revealer = child (window, TINCAN_TYPE_WINDOW, "plain_revealer");
 
     g_assert_cmpint (g_socket_send_to (netcat, to, "from netcat\n", 12, NULL, NULL), ==, 12);
-    g_assert_true (wait_for (row_shown, &plain));
-    g_assert_true (wait_for (revealed, plain_revealer));
+    g_assert_true (tincan_test_wait_for (row_shown, &plain));
+    g_assert_true (tincan_test_wait_for (revealed, plain_revealer));
 
     g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "use_plain_button"), "clicked");
     g_assert_cmpint (g_settings_get_enum (settings, "mode"), ==, TINCAN_MODE_PLAIN);
-    g_assert_true (wait_for (hidden, plain_revealer));
+    g_assert_true (tincan_test_wait_for (hidden, plain_revealer));
     wait_subtitle (window, "· Plain text");
   }
 }
@@ -936,7 +884,7 @@ chat_failed_and_retry (TincanApplication *app)
   tincan_link_set_filter (link, drop_everything, NULL);
   type_and_send (window, failed.text);
 
-  g_assert_true (wait_for (row_shown, &failed));
+  g_assert_true (tincan_test_wait_for (row_shown, &failed));
   row = find_row (&failed);
   retry = child (row, TINCAN_TYPE_MESSAGE_ROW, "retry_button");
   g_assert_true (gtk_widget_get_mapped (retry));
@@ -948,8 +896,8 @@ chat_failed_and_retry (TincanApplication *app)
   tincan_link_set_filter (link, NULL, NULL);
   tincan_link_set_give_up_time (link, 20 * G_USEC_PER_SEC);
   g_signal_emit_by_name (retry, "clicked");
-  g_assert_true (wait_for (row_shown, &delivered));
-  g_assert_true (wait_for (peer_has_received, GUINT_TO_POINTER (1)));
+  g_assert_true (tincan_test_wait_for (row_shown, &delivered));
+  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (1)));
   g_assert_cmpstr (g_ptr_array_index (peer.received, 0), ==, failed.text);
   g_assert_false (gtk_widget_get_visible (child (find_row (&delivered), TINCAN_TYPE_MESSAGE_ROW,
                                                  "retry_button")));
@@ -976,7 +924,7 @@ test_and_expect (TincanPeerDialog *dialog,
   gpointer args[2] = { child (dialog, TINCAN_TYPE_PEER_DIALOG, "test_row"), (gpointer) prefix };
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "peer.test", NULL));
-  if (!wait_for (subtitle_starts_with, args))
+  if (!tincan_test_wait_for (subtitle_starts_with, args))
     g_error ("The test said “%s”, not “%s…”", adw_action_row_get_subtitle (args[0]), prefix);
 }
 
@@ -1067,13 +1015,13 @@ chat_long_message_and_scrolling (TincanApplication *app)
   GtkLabel *label;
 
   wait_subtitle (window, "Grace · Online");
-  g_assert_true (wait_for (peer_link_online, NULL));
+  g_assert_true (tincan_test_wait_for (peer_link_online, NULL));
 
   /* A long message shows its start, and all of it on request. */
   g_object_unref (tincan_link_send (peer.link, long_text, NULL));
   count[1] = GUINT_TO_POINTER (1);
-  g_assert_true (wait_for (n_messages_is, count));
-  run_for (200);
+  g_assert_true (tincan_test_wait_for (n_messages_is, count));
+  tincan_test_run_for (200);
   row = newest_row (window);
   g_assert_nonnull (row);
   more = child (row, TINCAN_TYPE_MESSAGE_ROW, "more_button");
@@ -1092,8 +1040,8 @@ chat_long_message_and_scrolling (TincanApplication *app)
       g_object_unref (tincan_link_send (peer.link, text, NULL));
     }
   count[1] = GUINT_TO_POINTER (41);
-  g_assert_true (wait_for (n_messages_is, count));
-  run_for (300);
+  g_assert_true (tincan_test_wait_for (n_messages_is, count));
+  tincan_test_run_for (300);
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment),
                      >=, gtk_adjustment_get_upper (adjustment) - 8);
@@ -1103,16 +1051,16 @@ chat_long_message_and_scrolling (TincanApplication *app)
    * button offers the way down.
    */
   gtk_adjustment_set_value (adjustment, 0);
-  run_for (100);
+  tincan_test_run_for (100);
   g_object_unref (tincan_link_send (peer.link, "while you were reading", NULL));
   count[1] = GUINT_TO_POINTER (42);
-  g_assert_true (wait_for (n_messages_is, count));
-  run_for (300);
+  g_assert_true (tincan_test_wait_for (n_messages_is, count));
+  tincan_test_run_for (300);
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
   g_assert_true (gtk_widget_get_visible (new_messages));
 
   g_signal_emit_by_name (new_messages, "clicked");
-  run_for (300);
+  tincan_test_run_for (300);
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment),
                      >=, gtk_adjustment_get_upper (adjustment) - 8);
   g_assert_false (gtk_widget_get_visible (new_messages));
@@ -1147,7 +1095,7 @@ chat_port_in_use (TincanApplication *app)
   TincanLink *link;
   guint16 free_port;
 
-  g_assert_true (wait_for (revealed, revealer));
+  g_assert_true (tincan_test_wait_for (revealed, revealer));
   g_assert_cmpstr (gtk_label_get_text (label), ==, expected);
 
   /* What was typed stays typed. */
@@ -1162,12 +1110,12 @@ chat_port_in_use (TincanApplication *app)
   g_assert_true (find_toplevel (TINCAN_TYPE_PEER_DIALOG) == (gpointer) dialog);
 
   /* A free port: saved, applied at once, and the error is gone. */
-  free_port = unused_port ();
+  free_port = tincan_test_unused_port ();
   port_text = g_strdup_printf ("%u", free_port);
   set_field (dialog, "local_port_row", port_text);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "peer.save", NULL);
-  g_assert_true (wait_for (dialog_closed, NULL));
-  g_assert_true (wait_for (hidden, revealer));
+  g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
+  g_assert_true (tincan_test_wait_for (hidden, revealer));
   link = tincan_chat_get_link (tincan_application_get_chat (app));
   g_assert_nonnull (link);
   g_assert_cmpuint (tincan_link_get_local_port (link), ==, free_port);

@@ -1,0 +1,21 @@
+/* tincan-test-utils.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Bounded waits on the main loop, and loopback ports, for the tests.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define TINCAN_TEST_WAIT_LIMIT (20 * G_USEC_PER_SEC)
+
+gboolean tincan_test_wait_for    (gboolean (*condition) (gpointer),
+                                  gpointer   data);
+void     tincan_test_run_for     (guint      ms);
+guint16  tincan_test_unused_port (void);
+
+G_END_DECLS
