@@ -1121,6 +1121,22 @@ finish_test (TincanLink *self,
     g_task_return_int (task, rtt);
 }
 
+/* One side keeps an idle link alive, the one with the lower session ID;
+ * the other waits half an interval longer, so an idle pair wakes for one
+ * PING and one PONG per interval rather than two of each.
+ */
+static gboolean
+keeps_alive (TincanLink *self)
+{
+  return self->session < self->peer_session;
+}
+
+static gint64
+keepalive_interval (TincanLink *self)
+{
+  return keeps_alive (self) ? KEEPALIVE_INTERVAL : KEEPALIVE_INTERVAL * 3 / 2;
+}
+
 static void
 heard_from_peer (TincanLink *self,
                  gint64      now)
@@ -1132,7 +1148,7 @@ heard_from_peer (TincanLink *self,
   self->hellos_unanswered = 0;
   self->hello_deadline = 0;
   self->keepalives_unanswered = 0;
-  self->keepalive_deadline = now + KEEPALIVE_INTERVAL;
+  self->keepalive_deadline = now + keepalive_interval (self);
   set_presence (self, TINCAN_PRESENCE_ONLINE);
 }
 
@@ -1461,12 +1477,18 @@ on_timer_cb (gpointer user_data)
         }
       else
         {
-          TincanPacket ping;
+          /* The other side should have pinged; if it has gone quiet for
+           * a whole interval, this side asks too.
+           */
+          if (keeps_alive (self) || self->keepalives_unanswered > 1)
+            {
+              TincanPacket ping;
 
-          init_packet (self, &ping, TINCAN_PACKET_PING);
-          ping.ping.token = now;
-          send_packet (self, &ping);
-          self->keepalive_deadline = now + KEEPALIVE_INTERVAL;
+              init_packet (self, &ping, TINCAN_PACKET_PING);
+              ping.ping.token = now;
+              send_packet (self, &ping);
+            }
+          self->keepalive_deadline = now + keepalive_interval (self);
         }
     }
 
