@@ -31,6 +31,9 @@ struct _TincanChat
 
   guint16         link_port;
   TincanMode      link_mode;
+  char           *link_peer_host;
+  guint16         link_peer_port;
+  guint           apply_idle;
 };
 
 G_DEFINE_FINAL_TYPE (TincanChat, tincan_chat, G_TYPE_OBJECT)
@@ -150,14 +153,25 @@ tincan_chat_apply (TincanChat *self)
 
       self->link_port = port;
       self->link_mode = mode;
+      g_clear_pointer (&self->link_peer_host, g_free);
       tincan_chat_set_link (self, link);
     }
 
   set_error (self, NULL);
   tincan_link_set_display_name (self->link, name);
-  tincan_link_set_peer (self->link,
-                        tincan_settings_get_peer_address (self->settings),
-                        tincan_settings_get_peer_port (self->settings));
+
+  /* Setting the peer starts over with it (a new hello, a new epoch), so
+   * only when it changed: a new name alone is not a new peer.
+   */
+  if (g_strcmp0 (self->link_peer_host, tincan_settings_get_peer_address (self->settings)) != 0
+      || self->link_peer_port != tincan_settings_get_peer_port (self->settings))
+    {
+      g_free (self->link_peer_host);
+      self->link_peer_host = g_strdup (tincan_settings_get_peer_address (self->settings));
+      self->link_peer_port = tincan_settings_get_peer_port (self->settings);
+      tincan_link_set_peer (self->link, self->link_peer_host, self->link_peer_port);
+    }
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_TITLE]);
 }
 
@@ -166,6 +180,7 @@ apply_idle_cb (gpointer user_data)
 {
   TincanChat *self = user_data;
 
+  self->apply_idle = 0;
   tincan_chat_apply (self);
 
   return G_SOURCE_REMOVE;
@@ -179,7 +194,8 @@ on_settings_notify_cb (TincanChat *self,
   /* Saving the dialog changes several properties at once; apply them
    * together, once.
    */
-  g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_idle_cb, g_object_ref (self), g_object_unref);
+  if (self->apply_idle == 0)
+    self->apply_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_idle_cb, self, NULL);
 }
 
 static void
@@ -202,6 +218,7 @@ tincan_chat_dispose (GObject *object)
 {
   TincanChat *self = TINCAN_CHAT (object);
 
+  g_clear_handle_id (&self->apply_idle, g_source_remove);
   tincan_chat_set_link (self, NULL);
   g_clear_object (&self->settings);
 
@@ -215,6 +232,7 @@ tincan_chat_finalize (GObject *object)
 
   g_clear_object (&self->messages);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->link_peer_host, g_free);
 
   G_OBJECT_CLASS (tincan_chat_parent_class)->finalize (object);
 }
