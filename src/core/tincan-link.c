@@ -1421,11 +1421,8 @@ tincan_link_schedule (TincanLink *self)
   for (GList *l = self->outgoing.head; l != NULL; l = l->next)
     next = MIN (next, ((Outgoing *) l->data)->deadline);
 
-  if (self->reassemblies != NULL)
-    {
-      for (GList *l = self->reassemblies; l != NULL; l = l->next)
-        next = MIN (next, ((Reassembly *) l->data)->created + REASSEMBLY_MAX_AGE);
-    }
+  for (GList *l = self->reassemblies; l != NULL; l = l->next)
+    next = MIN (next, ((Reassembly *) l->data)->created + REASSEMBLY_MAX_AGE);
 
   g_source_set_ready_time (self->timer_source, next == G_MAXINT64 ? -1 : next);
 }
@@ -2317,10 +2314,11 @@ tincan_link_send_raw (TincanLink   *self,
                       const guint8 *datagram,
                       gsize         length)
 {
-  TincanLinkFilter filter = self->filter;
+  TincanLinkFilter filter;
 
   g_return_if_fail (TINCAN_IS_LINK (self));
 
+  filter = self->filter;
   self->filter = NULL;
   send_datagram (self, datagram, length);
   self->filter = filter;
