@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tincan-link-private.h"
+#include "tincan-test-utils.h"
 #include "tincan-wire.h"
 
 #define LOSS        0.30
@@ -42,34 +43,6 @@ typedef struct
   guint       duplicated;
   guint       delayed;
 } Side;
-
-typedef struct
-{
-  TincanLink *link;
-  GBytes     *datagram;
-} Held;
-
-static gboolean
-release_cb (gpointer user_data)
-{
-  Held *held = user_data;
-  gsize length;
-  const guint8 *data = g_bytes_get_data (held->datagram, &length);
-
-  tincan_link_send_raw (held->link, data, length);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-held_free (gpointer data)
-{
-  Held *held = data;
-
-  g_object_unref (held->link);
-  g_bytes_unref (held->datagram);
-  g_free (held);
-}
 
 static gboolean
 bad_network (TincanLink   *link,
@@ -111,12 +84,7 @@ bad_network (TincanLink   *link,
 
   if (roll < LOSS + DUPLICATE + DELAY)
     {
-      Held *held = g_new0 (Held, 1);
-
-      held->link = g_object_ref (link);
-      held->datagram = g_bytes_new (datagram, length);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, g_rand_int_range (side->rand, 1, 40),
-                          release_cb, held, held_free);
+      tincan_test_send_later (link, datagram, length, g_rand_int_range (side->rand, 1, 40));
       side->delayed++;
       return FALSE;
     }

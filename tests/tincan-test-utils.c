@@ -77,3 +77,54 @@ tincan_test_unused_port (void)
   /* Closed when this returns: nobody listens there now. */
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
+
+typedef struct
+{
+  TincanLink *link;
+  GBytes     *datagram;
+} Held;
+
+static gboolean
+release_cb (gpointer user_data)
+{
+  Held *held = user_data;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (held->datagram, &length);
+
+  tincan_link_send_raw (held->link, data, length);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+held_free (gpointer data)
+{
+  Held *held = data;
+
+  g_object_unref (held->link);
+  g_bytes_unref (held->datagram);
+  g_free (held);
+}
+
+/**
+ * tincan_test_send_later:
+ * @link: the link that would have sent it
+ * @datagram: a copy is kept
+ * @length: its length
+ * @ms: how long to hold it back
+ *
+ * Sends @datagram through @link after @ms milliseconds, past its filter:
+ * a datagram that arrives late, after others sent after it.
+ */
+void
+tincan_test_send_later (TincanLink   *link,
+                        const guint8 *datagram,
+                        gsize         length,
+                        guint         ms)
+{
+  Held *held = g_new0 (Held, 1);
+
+  held->link = g_object_ref (link);
+  held->datagram = g_bytes_new (datagram, length);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, ms, release_cb, held, held_free);
+}

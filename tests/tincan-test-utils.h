@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "tincan-link-private.h"
+
 G_BEGIN_DECLS
 
 #define TINCAN_TEST_WAIT_LIMIT (20 * G_USEC_PER_SEC)
@@ -17,5 +19,9 @@ gboolean tincan_test_wait_for    (gboolean (*condition) (gpointer),
                                   gpointer   data);
 void     tincan_test_run_for     (guint      ms);
 guint16  tincan_test_unused_port (void);
+void     tincan_test_send_later  (TincanLink   *link,
+                                  const guint8 *datagram,
+                                  gsize         length,
+                                  guint         ms);
 
 G_END_DECLS

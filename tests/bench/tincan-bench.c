@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "tincan-link-private.h"
+#include "tincan-test-utils.h"
 #include "tincan-wire.h"
 
 #define PING_SIZE 100
@@ -502,27 +503,6 @@ typedef struct
   GRand *rand;
 } Lossy;
 
-typedef struct
-{
-  TincanLink *link;
-  GBytes     *datagram;
-} Held;
-
-static gboolean
-release_cb (gpointer user_data)
-{
-  Held *held = user_data;
-  gsize length;
-  const guint8 *data = g_bytes_get_data (held->datagram, &length);
-
-  tincan_link_send_raw (held->link, data, length);
-  g_object_unref (held->link);
-  g_bytes_unref (held->datagram);
-  g_free (held);
-
-  return G_SOURCE_REMOVE;
-}
-
 static gboolean
 lossy_filter (TincanLink   *link,
               const guint8 *datagram,
@@ -543,11 +523,7 @@ lossy_filter (TincanLink   *link,
 
   if (roll < 0.35)
     {
-      Held *held = g_new0 (Held, 1);
-
-      held->link = g_object_ref (link);
-      held->datagram = g_bytes_new (datagram, length);
-      g_timeout_add (g_rand_int_range (lossy->rand, 1, 20), release_cb, held);
+      tincan_test_send_later (link, datagram, length, g_rand_int_range (lossy->rand, 1, 20));
       return FALSE;
     }
 
