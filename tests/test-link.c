@@ -4,7 +4,8 @@
  *
  * Two TincanLinks in one process, talking over loopback: order, size
  * limits, duplicates, a restarted peer, presence, a port in use, give-up
- * and retry, strangers and garbage, and the no-amplification rule.
+ * and retry, strangers and garbage, the no-amplification rule, and a keep
+ * function that refuses, then dedupes across a restart.
  * Every wait is bounded.
  */
 
@@ -598,6 +599,7 @@ test_garbage_and_amplification (void)
   /* A hello is answered with a hello of the same size, never bigger. */
   packet.type = TINCAN_PACKET_HELLO;
   packet.sender_session = 0x5eed;
+  packet.hello.identity[0] = 0x5e;
   strcpy (packet.hello.name, "fake");
   length = tincan_wire_encode (&packet, datagram, sizeof datagram);
   raw_send (peer, a.link, datagram, length);
@@ -624,6 +626,7 @@ test_garbage_and_amplification (void)
       packet.data.epoch = 1;
       packet.data.packet_number = pn;
       packet.data.message_seq = pn;
+      packet.data.message_id = pn;
       packet.data.fragment_count = 1;
       packet.data.message_length = 1;
       packet.data.payload = (const guint8 *) "x";
@@ -757,6 +760,118 @@ test_plain_received_in_reliable_mode (Fixture       *fixture,
   g_assert_true (tincan_message_get_plain (g_ptr_array_index (fixture->a.received, 0)));
 }
 
+typedef struct
+{
+  guint          refusals_left;
+  guint          calls;
+  TincanMessage *watched;      /* the sender's copy */
+  GHashTable    *seen;         /* "sender-uid" */
+} Keeper;
+
+static TincanKeepResult
+keep_cb (TincanLink    *link,
+         TincanMessage *message,
+         gpointer       user_data)
+{
+  Keeper *keeper = user_data;
+  g_autofree char *key = NULL;
+
+  keeper->calls++;
+
+  /* Whatever the keeper says, nothing is acknowledged before it says it. */
+  if (keeper->watched != NULL)
+    g_assert_cmpint (tincan_message_get_state (keeper->watched), !=, TINCAN_MESSAGE_DELIVERED);
+
+  if (keeper->refusals_left > 0)
+    {
+      keeper->refusals_left--;
+      return TINCAN_KEEP_REFUSED;
+    }
+
+  key = g_strdup_printf ("%s-%" G_GUINT64_FORMAT, tincan_message_get_sender (message),
+                         tincan_message_get_uid (message));
+  if (!g_hash_table_add (keeper->seen, g_steal_pointer (&key)))
+    return TINCAN_KEEP_DUPLICATE;
+
+  return TINCAN_KEEP_NEW;
+}
+
+static void
+test_keep_refused_then_kept (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Keeper keeper = { 3, 0, NULL, seen };
+  g_autoptr(TincanMessage) message = NULL;
+  g_autoptr(GPtrArray) sent = g_ptr_array_new ();
+
+  tincan_link_set_keep_func (fixture->b.link, keep_cb, &keeper);
+  g_assert_true (tincan_test_wait_for (both_online, fixture));
+
+  message = tincan_link_send (fixture->a.link, "kept on the fourth try", NULL);
+  keeper.watched = message;
+  g_ptr_array_add (sent, message);
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
+
+  g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_DELIVERED);
+  g_assert_cmpuint (keeper.calls, ==, 4);
+  g_assert_cmpuint (tincan_link_get_stats (fixture->b.link)->not_kept, ==, 3);
+  g_assert_cmpuint (fixture->b.received->len, ==, 1);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 0)), ==,
+                   "kept on the fourth try");
+  g_assert_cmpuint (tincan_message_get_uid (g_ptr_array_index (fixture->b.received, 0)), ==,
+                    tincan_message_get_uid (message));
+}
+
+/* What a store makes possible: the sender restarts with the same identity
+ * and sends a message again with the same ID; the receiver acknowledges it
+ * and shows nothing new.  Another identity with the same ID is new.
+ */
+static void
+test_same_id_after_restart (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  static const guint8 identity[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+  static const guint8 other[16] = { 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Keeper keeper = { 0, 0, NULL, seen };
+  g_autoptr(TincanMessage) first = NULL;
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  guint64 uid;
+
+  tincan_link_set_keep_func (fixture->b.link, keep_cb, &keeper);
+  tincan_link_set_identity (fixture->a.link, identity);
+  first = tincan_link_send (fixture->a.link, "only once", NULL);
+  uid = tincan_message_get_uid (first);
+  g_ptr_array_add (sent, g_object_ref (first));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (first), ==, TINCAN_MESSAGE_DELIVERED);
+  g_assert_cmpuint (fixture->b.received->len, ==, 1);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      guint16 port = tincan_link_get_local_port (fixture->a.link);
+      TincanMessage *again = tincan_message_new_stored (1, uid, NULL, "only once", TRUE, FALSE,
+                                                        0, TINCAN_MESSAGE_SENT, NULL);
+
+      end_close (&fixture->a);
+      end_open (&fixture->a, port, "Ada");
+      tincan_link_set_identity (fixture->a.link, round == 0 ? identity : other);
+      connect_ends (&fixture->a, &fixture->b);
+      tincan_link_send_message (fixture->a.link, again);
+      g_ptr_array_set_size (sent, 0);
+      g_ptr_array_add (sent, again);
+      g_assert_true (tincan_test_wait_for (all_finished, sent));
+      g_assert_cmpint (tincan_message_get_state (again), ==, TINCAN_MESSAGE_DELIVERED);
+    }
+
+  /* Once from the first identity, once from the other. */
+  g_assert_cmpuint (keeper.calls, ==, 3);
+  g_assert_cmpuint (fixture->b.received->len, ==, 2);
+  g_assert_cmpstr (tincan_message_get_sender (g_ptr_array_index (fixture->b.received, 0)), !=,
+                   tincan_message_get_sender (g_ptr_array_index (fixture->b.received, 1)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -776,6 +891,8 @@ main (int   argc,
   ADD ("/link/give-up-and-retry", test_give_up_and_retry);
   ADD ("/link/strangers-ignored", test_strangers_ignored);
   ADD ("/link/plain-received-in-reliable-mode", test_plain_received_in_reliable_mode);
+  ADD ("/link/keep-refused-then-kept", test_keep_refused_then_kept);
+  ADD ("/link/same-id-after-restart", test_same_id_after_restart);
   g_test_add_func ("/link/not-listening-then-failed", test_not_listening_then_failed);
   g_test_add_func ("/link/garbage-and-amplification", test_garbage_and_amplification);
   g_test_add_func ("/link/plain-mode", test_plain_mode);

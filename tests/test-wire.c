@@ -38,6 +38,10 @@ init_packet (TincanPacket     *packet,
   packet->type = type;
   packet->sender_session = SESSION_A;
   packet->receiver_session = SESSION_B;
+
+  if (type == TINCAN_PACKET_HELLO)
+    for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
+      packet->hello.identity[i] = 0xa0 + i;
 }
 
 /* A valid DATA packet: fragment @index of a message of @length bytes. */
@@ -58,6 +62,7 @@ make_data (Datagram *datagram,
   packet.data.fragment_index = index;
   packet.data.fragment_count = tincan_wire_fragment_count (length);
   packet.data.message_length = length;
+  packet.data.message_id = G_GUINT64_CONSTANT (0xfeedface00c0ffee);
   packet.data.payload = text;
   packet.data.payload_length = tincan_wire_fragment_length (length, index);
   encode (&packet, datagram);
@@ -77,16 +82,16 @@ assert_refused (const Datagram   *datagram,
 static void
 test_fragment_geometry (void)
 {
-  g_assert_cmpuint (TINCAN_WIRE_MAX_PAYLOAD, ==, 1158);
+  g_assert_cmpuint (TINCAN_WIRE_MAX_PAYLOAD, ==, 1150);
   g_assert_cmpuint (tincan_wire_fragment_count (1), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_count (1158), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_count (1159), ==, 2);
-  g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE), ==, 906);
-  g_assert_cmpuint (TINCAN_WIRE_MAX_FRAGMENTS, ==, 906);
-  g_assert_cmpuint (tincan_wire_fragment_length (1159, 0), ==, 1158);
-  g_assert_cmpuint (tincan_wire_fragment_length (1159, 1), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, 905), ==,
-                    TINCAN_WIRE_MAX_MESSAGE - 905 * 1158);
+  g_assert_cmpuint (tincan_wire_fragment_count (1150), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_count (1151), ==, 2);
+  g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE), ==, 912);
+  g_assert_cmpuint (TINCAN_WIRE_MAX_FRAGMENTS, ==, 912);
+  g_assert_cmpuint (tincan_wire_fragment_length (1151, 0), ==, 1150);
+  g_assert_cmpuint (tincan_wire_fragment_length (1151, 1), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, 911), ==,
+                    TINCAN_WIRE_MAX_MESSAGE - 911 * 1150);
 }
 
 static void
@@ -108,13 +113,14 @@ test_data_round_trip (void)
   g_assert_cmpuint (packet.data.fragment_index, ==, 0);
   g_assert_cmpuint (packet.data.fragment_count, ==, 5);
   g_assert_cmpuint (packet.data.message_length, ==, 5000);
-  g_assert_cmpuint (packet.data.payload_length, ==, 1158);
+  g_assert_cmpuint (packet.data.message_id, ==, G_GUINT64_CONSTANT (0xfeedface00c0ffee));
+  g_assert_cmpuint (packet.data.payload_length, ==, 1150);
   g_assert_true (packet.data.payload == datagram.bytes + TINCAN_WIRE_DATA_HEADER_SIZE);
 
   /* The last fragment carries the rest. */
   make_data (&datagram, 5000, 4, 46);
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &packet), ==, TINCAN_WIRE_OK);
-  g_assert_cmpuint (packet.data.payload_length, ==, 5000 - 4 * 1158);
+  g_assert_cmpuint (packet.data.payload_length, ==, 5000 - 4 * 1150);
 }
 
 static void
@@ -163,6 +169,8 @@ test_hello_and_ping_round_trip (void)
   g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_HELLO_SIZE);
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
   g_assert_true (decoded.hello.reply);
+  g_assert_cmpmem (decoded.hello.identity, TINCAN_WIRE_IDENTITY_SIZE,
+                   packet.hello.identity, TINCAN_WIRE_IDENTITY_SIZE);
   g_assert_cmpstr (decoded.hello.name, ==, "Ada Lovelace ✓");
   g_assert_cmpuint (decoded.receiver_session, ==, 0);
 
@@ -199,7 +207,12 @@ test_header_rules (void)
 
   /* A later version: dropped, not taken for text. */
   datagram = valid;
-  datagram.bytes[2] = 2;
+  datagram.bytes[2] = 3;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
+
+  /* Version 1, which had no identities or message IDs. */
+  datagram = valid;
+  datagram.bytes[2] = 1;
   assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
 
   datagram = valid;
@@ -256,15 +269,23 @@ test_data_rules (void)
 {
   Datagram datagram;
 
-  /* Body offsets: epoch 0, pn 4, seq 8, index 12, count 14, length 16. */
+  /* Body offsets: epoch 0, pn 4, seq 8, index 12, count 14, length 16,
+   * message ID 20.
+   */
 #define BODY(d) ((d).bytes + TINCAN_WIRE_HEADER_SIZE)
 
   make_data (&datagram, 10, 0, 0);
-  datagram.length = TINCAN_WIRE_HEADER_SIZE + 19;
+  datagram.length = TINCAN_WIRE_DATA_HEADER_SIZE - 1;
   assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
 
   make_data (&datagram, 10, 0, 0);
   set_u32 (BODY (datagram) + 8, 0);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+
+  /* No message ID. */
+  make_data (&datagram, 10, 0, 0);
+  set_u32 (BODY (datagram) + 20, 0);
+  set_u32 (BODY (datagram) + 24, 0);
   assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
 
   /* Zero length, and more than 1 MiB. */
@@ -372,10 +393,16 @@ test_hello_rules (void)
   body[0] = 2;
   assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
 
+  /* No identity. */
+  datagram = valid;
+  body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
+  memset (body + 2, 0, TINCAN_WIRE_IDENTITY_SIZE);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
+
   /* A name that is not text. */
   datagram = valid;
   body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
-  body[3] = 0xff;
+  body[2 + TINCAN_WIRE_IDENTITY_SIZE + 1] = 0xff;
   assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
   datagram = valid;
   body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;

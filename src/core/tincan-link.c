@@ -71,6 +71,7 @@ typedef struct
   const guint8  *bytes;        /* the message's text */
   gsize          length;
   guint32        seq;
+  guint64        uid;
   guint16        n_fragments;
   guint16        n_acked;
   guint16        next_unsent;  /* fragments before this were sent at least once */
@@ -88,9 +89,12 @@ typedef struct
 {
   guint32  first_pn;
   guint32  seq;
+  guint64  uid;
   guint16  n_fragments;
   guint16  n_received;
   guint32  length;
+  guint32  held_pn;     /* the fragment that completed it, not acknowledged yet */
+  gboolean held;
   guint8  *have;
   guint8  *buffer;
   gint64   created;
@@ -119,6 +123,11 @@ struct _TincanLink
 
   guint64           session;
   guint64           peer_session;       /* 0: not known */
+  guint8            identity[TINCAN_WIRE_IDENTITY_SIZE];
+  char             *peer_identity;      /* hex, from the peer's hello */
+
+  TincanLinkKeepFunc keep_func;
+  gpointer          keep_data;
 
   /* Sending */
   GQueue            outgoing;           /* Outgoing, oldest first */
@@ -138,7 +147,6 @@ struct _TincanLink
   gint64            rttvar;
   gint64            rto;
   gint64            give_up;
-  guint64           message_counter;
   guint64           plain_counter;
 
   /* Receiving */
@@ -409,6 +417,7 @@ send_hello (TincanLink *self,
 
   init_packet (self, &packet, TINCAN_PACKET_HELLO);
   packet.hello.reply = reply;
+  memcpy (packet.hello.identity, self->identity, TINCAN_WIRE_IDENTITY_SIZE);
 
   /* Cut an over-long name at a character boundary. */
   while (*end != '\0')
@@ -464,6 +473,7 @@ send_fragment (TincanLink *self,
   packet.data.fragment_index = index;
   packet.data.fragment_count = out->n_fragments;
   packet.data.message_length = out->length;
+  packet.data.message_id = out->uid;
   packet.data.payload = out->bytes + offset;
   packet.data.payload_length = tincan_wire_fragment_length (out->length, index);
 
@@ -895,6 +905,7 @@ find_reassembly (TincanLink         *self,
         {
           /* The same packet numbers must describe the same message. */
           if (r->seq != packet->data.message_seq
+              || r->uid != packet->data.message_id
               || r->n_fragments != packet->data.fragment_count
               || r->length != packet->data.message_length)
             {
@@ -919,6 +930,7 @@ find_reassembly (TincanLink         *self,
   r = g_new0 (Reassembly, 1);
   r->first_pn = first_pn;
   r->seq = packet->data.message_seq;
+  r->uid = packet->data.message_id;
   r->n_fragments = packet->data.fragment_count;
   r->length = packet->data.message_length;
   r->have = g_malloc0 (r->n_fragments);
@@ -932,6 +944,34 @@ find_reassembly (TincanLink         *self,
   return r;
 }
 
+/* The fragment that completed a message is acknowledged only once the
+ * message is kept (stored, when there is a keep function): a sender that
+ * sees "delivered" can count on it.  Until then its packet number is a
+ * hole in the ACKs, and the sender sends it again.
+ */
+static void
+release_held (TincanLink *self,
+              Reassembly *r)
+{
+  rx_set_bit (self, r->held_pn, TRUE);
+  while (self->rx_cum < self->rx_max && rx_bit (self, self->rx_cum))
+    {
+      rx_set_bit (self, self->rx_cum, FALSE);
+      self->rx_cum++;
+    }
+  self->ack_pending = TRUE;
+}
+
+static TincanKeepResult
+keep (TincanLink    *self,
+      TincanMessage *message)
+{
+  if (self->keep_func == NULL)
+    return TINCAN_KEEP_NEW;
+
+  return self->keep_func (self, message, self->keep_data);
+}
+
 static void
 deliver_ready (TincanLink *self)
 {
@@ -943,8 +983,10 @@ deliver_ready (TincanLink *self)
       g_autoptr(TincanMessage) message = NULL;
       g_autofree char *id = NULL;
       g_autofree char *text = NULL;
+      TincanKeepResult result;
 
-      if (r->n_received < r->n_fragments || r->first_pn + r->n_fragments > self->rx_cum)
+      /* In order: every packet before the held one has arrived. */
+      if (!r->held || r->held_pn != self->rx_cum)
         break;
 
       /* Sent again in a later epoch after its ACK was lost: delivered
@@ -954,6 +996,7 @@ deliver_ready (TincanLink *self)
       if (r->seq <= self->rx_delivered_seq)
         {
           self->stats.duplicates++;
+          release_held (self, r);
           drop_reassembly (self, l);
           continue;
         }
@@ -963,12 +1006,27 @@ deliver_ready (TincanLink *self)
       else
         text = g_utf8_make_valid ((const char *) r->buffer, r->length);
 
-      self->rx_delivered_seq = r->seq;
-      id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x-%u", self->peer_session, r->seq);
-      message = tincan_message_new_incoming (id, text, FALSE);
+      id = g_strdup_printf ("%s-%016" G_GINT64_MODIFIER "x", self->peer_identity, r->uid);
+      message = tincan_message_new_incoming (id, self->peer_identity, r->uid, text, FALSE);
 
+      result = keep (self, message);
+      if (result == TINCAN_KEEP_REFUSED)
+        {
+          /* Not kept, so not acknowledged: it is tried again when the
+           * sender repeats the fragment.
+           */
+          self->stats.not_kept++;
+          break;
+        }
+
+      self->rx_delivered_seq = r->seq;
+      release_held (self, r);
       drop_reassembly (self, l);
-      g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
+
+      if (result == TINCAN_KEEP_DUPLICATE)
+        self->stats.duplicates++;
+      else
+        g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
     }
 }
 
@@ -1019,9 +1077,16 @@ handle_data (TincanLink         *self,
     {
       r->have[packet->data.fragment_index] = TRUE;
       r->n_received++;
+
+      if (r->n_received == r->n_fragments)
+        {
+          r->held = TRUE;
+          r->held_pn = pn;
+        }
     }
 
-  rx_set_bit (self, pn, TRUE);
+  if (!r->held || r->held_pn != pn)
+    rx_set_bit (self, pn, TRUE);
   if (pn + 1 > self->rx_max)
     {
       self->rx_max = pn + 1;
@@ -1186,6 +1251,8 @@ handle_packet (TincanLink         *self,
   switch (packet->type)
     {
     case TINCAN_PACKET_HELLO:
+      g_free (self->peer_identity);
+      self->peer_identity = tincan_link_format_identity (packet->hello.identity);
       if (g_strcmp0 (self->peer_name, packet->hello.name) != 0)
         {
           g_free (self->peer_name);
@@ -1240,10 +1307,16 @@ handle_plain (TincanLink   *self,
     return;
 
   text = g_utf8_make_valid ((const char *) data, length);
-  id = g_strdup_printf ("plain-%" G_GUINT64_FORMAT, ++self->plain_counter);
-  message = tincan_message_new_incoming (id, text, TRUE);
+  id = g_strdup_printf ("plain-%016" G_GINT64_MODIFIER "x-%" G_GUINT64_FORMAT,
+                        self->session, ++self->plain_counter);
+  message = tincan_message_new_incoming (id, NULL, 0, text, TRUE);
 
   self->stats.plain_received++;
+
+  /* Nothing will send it again: shown even if it could not be kept. */
+  if (keep (self, message) == TINCAN_KEEP_REFUSED)
+    self->stats.not_kept++;
+
   g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
 }
 
@@ -1759,6 +1832,7 @@ tincan_link_finalize (GObject *object)
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->peer_host, g_free);
   g_clear_pointer (&self->peer_name, g_free);
+  g_clear_pointer (&self->peer_identity, g_free);
 
   G_OBJECT_CLASS (tincan_link_parent_class)->finalize (object);
 }
@@ -1881,6 +1955,15 @@ tincan_link_init (TincanLink *self)
   do
     self->session = ((guint64) g_rand_int (self->rand) << 32) | g_rand_int (self->rand);
   while (self->session == 0);
+
+  /* Until tincan_link_set_identity(): an identity for this run alone. */
+  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i += 4)
+    {
+      guint32 word = g_rand_int (self->rand);
+
+      memcpy (self->identity + i, &word, 4);
+    }
+  self->identity[0] |= 1;
 
   self->cancellable = g_cancellable_new ();
   self->plain_queue = g_ptr_array_new_with_free_func (g_object_unref);
@@ -2057,8 +2140,15 @@ tincan_link_get_session_id (TincanLink *self)
   return self->session;
 }
 
-static gboolean
-check_text (const char  *text,
+/**
+ * tincan_link_check_text:
+ * @text: what someone wants to send
+ * @error: return location for a #TincanLinkError
+ *
+ * Returns: %TRUE if @text can be sent: valid UTF-8, 1 byte to 1 MiB
+ */
+gboolean
+tincan_link_check_text (const char  *text,
             GError     **error)
 {
   gsize length = strlen (text);
@@ -2103,6 +2193,7 @@ enqueue (TincanLink    *self,
 
   out = g_new0 (Outgoing, 1);
   out->message = g_object_ref (message);
+  out->uid = tincan_message_get_uid (message);
   out->bytes = (const guint8 *) tincan_message_get_text (message);
   out->length = strlen (tincan_message_get_text (message));
   out->seq = ++self->next_seq;
@@ -2144,20 +2235,106 @@ tincan_link_send (TincanLink  *self,
                   GError     **error)
 {
   g_autoptr(TincanMessage) message = NULL;
-  g_autofree char *id = NULL;
 
   g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (!check_text (text, error))
+  if (!tincan_link_check_text (text, error))
     return NULL;
 
-  id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x-%" G_GUINT64_FORMAT,
-                        self->session, ++self->message_counter);
-  message = tincan_message_new_outgoing (id, text, self->mode == TINCAN_MODE_PLAIN);
+  message = tincan_message_new_outgoing (text, self->mode == TINCAN_MODE_PLAIN);
   enqueue (self, message);
 
   return g_steal_pointer (&message);
+}
+
+/**
+ * tincan_link_send_message:
+ * @self: a #TincanLink
+ * @message: an outgoing message, queued or sent, that is in no link
+ *
+ * Queues a message made elsewhere: one that was stored before it was
+ * sent, or one left over from a link that was closed.  Its ID is kept,
+ * so a peer that already has it acknowledges it without showing it
+ * again.
+ */
+void
+tincan_link_send_message (TincanLink    *self,
+                          TincanMessage *message)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (TINCAN_IS_MESSAGE (message));
+  g_return_if_fail (tincan_message_get_outgoing (message));
+
+  if (tincan_message_get_state (message) != TINCAN_MESSAGE_QUEUED)
+    tincan_message_set_state (message, TINCAN_MESSAGE_QUEUED, NULL);
+
+  enqueue (self, message);
+}
+
+/**
+ * tincan_link_set_identity:
+ * @self: a #TincanLink
+ * @identity: (array fixed-size=16): the installation's identity, not all
+ *   zero
+ *
+ * Sets the identity sent in every hello.  A peer keys the messages it has
+ * seen by it, so it must stay the same across restarts.
+ */
+void
+tincan_link_set_identity (TincanLink   *self,
+                          const guint8 *identity)
+{
+  gboolean zero = TRUE;
+
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (identity != NULL);
+
+  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
+    zero = zero && identity[i] == 0;
+  g_return_if_fail (!zero);
+
+  memcpy (self->identity, identity, TINCAN_WIRE_IDENTITY_SIZE);
+}
+
+/**
+ * tincan_link_format_identity:
+ * @identity: (array fixed-size=16): an identity
+ *
+ * Returns: (transfer full): @identity as 32 lower-case hex digits
+ */
+char *
+tincan_link_format_identity (const guint8 *identity)
+{
+  GString *hex = g_string_sized_new (2 * TINCAN_WIRE_IDENTITY_SIZE);
+
+  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
+    g_string_append_printf (hex, "%02x", identity[i]);
+
+  return g_string_free (hex, FALSE);
+}
+
+/**
+ * tincan_link_set_keep_func:
+ * @self: a #TincanLink
+ * @func: (nullable): called with each complete message before it is
+ *   acknowledged
+ * @user_data: for @func
+ *
+ * With a keep function, a message from the peer is acknowledged only once
+ * @func has kept it (stored it, say); if @func refuses it, the sender
+ * sends it again later.  #TincanLink::message-received is emitted only
+ * for messages @func calls new.
+ */
+void
+tincan_link_set_keep_func (TincanLink         *self,
+                           TincanLinkKeepFunc  func,
+                           gpointer            user_data)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  self->keep_func = func;
+  self->keep_data = user_data;
 }
 
 /**

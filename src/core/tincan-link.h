@@ -52,11 +52,23 @@ typedef struct
   guint64 retransmissions;
   guint64 acks_sent;
   guint64 send_errors;
+  guint64 not_kept;              /* refused by the keep function, to come again */
 } TincanLinkStats;
 
 #define TINCAN_TYPE_LINK (tincan_link_get_type ())
 
 G_DECLARE_FINAL_TYPE (TincanLink, tincan_link, TINCAN, LINK, GObject)
+
+typedef enum
+{
+  TINCAN_KEEP_NEW,        /* kept: acknowledge it and show it */
+  TINCAN_KEEP_DUPLICATE,  /* kept before: acknowledge it, show nothing */
+  TINCAN_KEEP_REFUSED,    /* could not be kept: do not acknowledge it */
+} TincanKeepResult;
+
+typedef TincanKeepResult (*TincanLinkKeepFunc) (TincanLink    *link,
+                                                TincanMessage *message,
+                                                gpointer       user_data);
 
 TincanLink            *tincan_link_new              (guint16          local_port,
                                                      TincanMode       mode,
@@ -72,9 +84,19 @@ const char            *tincan_link_get_peer_name    (TincanLink      *self);
 TincanPresence         tincan_link_get_presence     (TincanLink      *self);
 gint64                 tincan_link_get_rtt          (TincanLink      *self);
 guint64                tincan_link_get_session_id   (TincanLink      *self);
+void                   tincan_link_set_identity     (TincanLink      *self,
+                                                     const guint8    *identity);
+char                  *tincan_link_format_identity  (const guint8    *identity);
+void                   tincan_link_set_keep_func    (TincanLink         *self,
+                                                     TincanLinkKeepFunc  func,
+                                                     gpointer            user_data);
+gboolean               tincan_link_check_text       (const char      *text,
+                                                     GError         **error);
 TincanMessage         *tincan_link_send             (TincanLink      *self,
                                                      const char      *text,
                                                      GError         **error);
+void                   tincan_link_send_message     (TincanLink      *self,
+                                                     TincanMessage   *message);
 gboolean               tincan_link_retry            (TincanLink      *self,
                                                      TincanMessage   *message,
                                                      GError         **error);

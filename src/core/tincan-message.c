@@ -18,6 +18,9 @@ struct _TincanMessage
 
   char               *id;
   char               *text;
+  char               *sender;
+  guint64             uid;
+  gint64              store_id;
   char               *failure_reason;
   gint64              time;
   TincanMessageState  state;
@@ -55,6 +58,7 @@ tincan_message_finalize (GObject *object)
 
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->sender, g_free);
   g_clear_pointer (&self->failure_reason, g_free);
 
   G_OBJECT_CLASS (tincan_message_parent_class)->finalize (object);
@@ -164,25 +168,94 @@ tincan_message_new (const char *id,
   return self;
 }
 
+static guint64
+random_uid (void)
+{
+  guint64 uid;
+
+  do
+    uid = ((guint64) g_random_int () << 32) | g_random_int ();
+  while (uid == 0);
+
+  return uid;
+}
+
 /**
  * tincan_message_new_outgoing:
- * @id: unique among this sender's messages
  * @text: UTF-8 text
  * @plain: sent as a plain-text datagram, without delivery receipts
+ *
+ * The message gets a random 64-bit ID, which stays its own for good: a
+ * receiver that has seen it once takes it as a repeat.
  *
  * Returns: (transfer full): a queued message
  */
 TincanMessage *
-tincan_message_new_outgoing (const char *id,
-                             const char *text,
+tincan_message_new_outgoing (const char *text,
                              gboolean    plain)
 {
-  return tincan_message_new (id, text, TRUE, plain);
+  guint64 uid = random_uid ();
+  g_autofree char *id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", uid);
+  TincanMessage *self = tincan_message_new (id, text, TRUE, plain);
+
+  self->uid = uid;
+
+  return self;
+}
+
+/**
+ * tincan_message_new_stored:
+ * @store_id: its row in the store
+ * @uid: the sender's ID for it, or 0 for plain text
+ * @sender: (nullable): the sending installation, for a received message
+ * @text: UTF-8 text
+ * @outgoing: %TRUE if it was written here
+ * @plain: plain text
+ * @time: when it was written or received, in µs since the epoch
+ * @state: as stored
+ * @failure_reason: (nullable): as stored, for a failed message
+ *
+ * Returns: (transfer full): a message read back from a #TincanStore
+ */
+TincanMessage *
+tincan_message_new_stored (gint64              store_id,
+                           guint64             uid,
+                           const char         *sender,
+                           const char         *text,
+                           gboolean            outgoing,
+                           gboolean            plain,
+                           gint64              time,
+                           TincanMessageState  state,
+                           const char         *failure_reason)
+{
+  g_autofree char *id = NULL;
+  TincanMessage *self;
+
+  if (outgoing && uid != 0)
+    id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", uid);
+  else if (sender != NULL)
+    id = g_strdup_printf ("%s-%016" G_GINT64_MODIFIER "x", sender, uid);
+  else
+    id = g_strdup_printf ("stored-%" G_GINT64_FORMAT, store_id);
+
+  self = tincan_message_new (id, text, outgoing, plain);
+  self->store_id = store_id;
+  self->uid = uid;
+  self->sender = g_strdup (sender);
+  self->time = time;
+  self->state = state;
+  if (state == TINCAN_MESSAGE_FAILED)
+    self->failure_reason = g_strdup (failure_reason ? failure_reason : "");
+
+  return self;
 }
 
 /**
  * tincan_message_new_incoming:
- * @id: the sender's ID for it
+ * @id: unique among received messages
+ * @sender: (nullable): the sending installation's identity, in hex; %NULL
+ *   for plain text
+ * @uid: the sender's ID for it, or 0 for plain text
  * @text: UTF-8 text
  * @plain: it came as a plain-text datagram, so nothing vouches for it
  *
@@ -190,10 +263,17 @@ tincan_message_new_outgoing (const char *id,
  */
 TincanMessage *
 tincan_message_new_incoming (const char *id,
+                             const char *sender,
+                             guint64     uid,
                              const char *text,
                              gboolean    plain)
 {
-  return tincan_message_new (id, text, FALSE, plain);
+  TincanMessage *self = tincan_message_new (id, text, FALSE, plain);
+
+  self->sender = g_strdup (sender);
+  self->uid = uid;
+
+  return self;
 }
 
 const char *
@@ -202,6 +282,59 @@ tincan_message_get_id (TincanMessage *self)
   g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
 
   return self->id;
+}
+
+/**
+ * tincan_message_get_uid:
+ * @self: a #TincanMessage
+ *
+ * Returns: the sender's 64-bit ID for it, the same after any restart;
+ *   0 for plain text
+ */
+guint64
+tincan_message_get_uid (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), 0);
+
+  return self->uid;
+}
+
+/**
+ * tincan_message_get_sender:
+ * @self: a #TincanMessage
+ *
+ * Returns: (nullable): the sending installation's identity in hex, for a
+ *   message received in reliable mode
+ */
+const char *
+tincan_message_get_sender (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->sender;
+}
+
+/**
+ * tincan_message_get_store_id:
+ * @self: a #TincanMessage
+ *
+ * Returns: its row in the #TincanStore, or 0 if it is not stored
+ */
+gint64
+tincan_message_get_store_id (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), 0);
+
+  return self->store_id;
+}
+
+void
+tincan_message_set_store_id (TincanMessage *self,
+                             gint64         store_id)
+{
+  g_return_if_fail (TINCAN_IS_MESSAGE (self));
+
+  self->store_id = store_id;
 }
 
 const char *

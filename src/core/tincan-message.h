@@ -25,13 +25,28 @@ GType tincan_message_state_get_type (void);
 
 G_DECLARE_FINAL_TYPE (TincanMessage, tincan_message, TINCAN, MESSAGE, GObject)
 
-TincanMessage      *tincan_message_new_outgoing       (const char         *id,
-                                                       const char         *text,
+TincanMessage      *tincan_message_new_outgoing       (const char         *text,
                                                        gboolean            plain);
 TincanMessage      *tincan_message_new_incoming       (const char         *id,
+                                                       const char         *sender,
+                                                       guint64             uid,
                                                        const char         *text,
                                                        gboolean            plain);
+TincanMessage      *tincan_message_new_stored         (gint64              store_id,
+                                                       guint64             uid,
+                                                       const char         *sender,
+                                                       const char         *text,
+                                                       gboolean            outgoing,
+                                                       gboolean            plain,
+                                                       gint64              time,
+                                                       TincanMessageState  state,
+                                                       const char         *failure_reason);
 const char         *tincan_message_get_id             (TincanMessage      *self);
+guint64             tincan_message_get_uid            (TincanMessage      *self);
+const char         *tincan_message_get_sender         (TincanMessage      *self);
+gint64              tincan_message_get_store_id       (TincanMessage      *self);
+void                tincan_message_set_store_id       (TincanMessage      *self,
+                                                       gint64              store_id);
 const char         *tincan_message_get_text           (TincanMessage      *self);
 gboolean            tincan_message_get_outgoing       (TincanMessage      *self);
 gboolean            tincan_message_get_plain          (TincanMessage      *self);

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Decoding is strict: every field is checked against what version 1
+ * Decoding is strict: every field is checked against what this version
  * allows before anything is trusted, so the link above never sees an
  * impossible fragment or an oversized length.  Nothing here allocates.
  */
@@ -110,7 +110,7 @@ decode_data (const guint8 *body,
 {
   guint16 expected_count;
 
-  if (length < 20)
+  if (length < 28)
     return TINCAN_WIRE_TRUNCATED;
 
   packet->data.epoch = read_u32 (body);
@@ -119,10 +119,12 @@ decode_data (const guint8 *body,
   packet->data.fragment_index = read_u16 (body + 12);
   packet->data.fragment_count = read_u16 (body + 14);
   packet->data.message_length = read_u32 (body + 16);
-  packet->data.payload = body + 20;
-  packet->data.payload_length = length - 20;
+  packet->data.message_id = read_u64 (body + 20);
+  packet->data.payload = body + 28;
+  packet->data.payload_length = length - 28;
 
   if (packet->data.message_seq == 0
+      || packet->data.message_id == 0
       || packet->data.message_length == 0
       || packet->data.message_length > TINCAN_WIRE_MAX_MESSAGE)
     return TINCAN_WIRE_BAD_FRAGMENT;
@@ -184,6 +186,16 @@ decode_ack (const guint8 *body,
   return TINCAN_WIRE_OK;
 }
 
+static gboolean
+identity_is_zero (const guint8 *identity)
+{
+  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
+    if (identity[i] != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
 static TincanWireResult
 decode_hello (const guint8 *body,
               gsize         length,
@@ -200,13 +212,18 @@ decode_hello (const guint8 *body,
 
   packet->hello.reply = body[0] == 1;
   name_length = body[1];
+  memcpy (packet->hello.identity, body + 2, TINCAN_WIRE_IDENTITY_SIZE);
 
-  /* The name is shown to a person: it must be text. */
-  if (!g_utf8_validate ((const char *) body + 2, name_length, NULL)
-      || memchr (body + 2, '\0', name_length) != NULL)
+  if (identity_is_zero (packet->hello.identity))
     return TINCAN_WIRE_BAD_HELLO;
 
-  memcpy (packet->hello.name, body + 2, name_length);
+  /* The name is shown to a person: it must be text. */
+  body += 2 + TINCAN_WIRE_IDENTITY_SIZE;
+  if (!g_utf8_validate ((const char *) body, name_length, NULL)
+      || memchr (body, '\0', name_length) != NULL)
+    return TINCAN_WIRE_BAD_HELLO;
+
+  memcpy (packet->hello.name, body, name_length);
   packet->hello.name[name_length] = '\0';
 
   return TINCAN_WIRE_OK;
@@ -245,7 +262,7 @@ tincan_wire_decode (const guint8 *datagram,
   if (length < TINCAN_WIRE_HEADER_SIZE)
     return TINCAN_WIRE_TRUNCATED;
 
-  /* Bit 0 of the flags is kept for the encrypted mode; a version 1 peer
+  /* Bit 0 of the flags is kept for the encrypted mode; a version 2 peer
    * that does not speak it must not guess at such a packet.
    */
   if (datagram[4] != 0 || datagram[5] != 0)
@@ -326,7 +343,8 @@ tincan_wire_encode (const TincanPacket *packet,
         memset (body, 0, TINCAN_WIRE_HELLO_SIZE - TINCAN_WIRE_HEADER_SIZE);
         body[0] = packet->hello.reply ? 1 : 0;
         body[1] = name_length;
-        memcpy (body + 2, packet->hello.name, name_length);
+        memcpy (body + 2, packet->hello.identity, TINCAN_WIRE_IDENTITY_SIZE);
+        memcpy (body + 2 + TINCAN_WIRE_IDENTITY_SIZE, packet->hello.name, name_length);
         length = TINCAN_WIRE_HELLO_SIZE;
       }
       break;
@@ -340,8 +358,9 @@ tincan_wire_encode (const TincanPacket *packet,
       write_u16 (body + 12, packet->data.fragment_index);
       write_u16 (body + 14, packet->data.fragment_count);
       write_u32 (body + 16, packet->data.message_length);
-      memcpy (body + 20, packet->data.payload, packet->data.payload_length);
-      length += 20 + packet->data.payload_length;
+      write_u64 (body + 20, packet->data.message_id);
+      memcpy (body + 28, packet->data.payload, packet->data.payload_length);
+      length += 28 + packet->data.payload_length;
       break;
 
     case TINCAN_PACKET_ACK:

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The Tin Can wire format, version 1: encoding and strict decoding of
+ * The Tin Can wire format, version 2: encoding and strict decoding of
  * single datagrams.  No state, no I/O: what docs/PROTOCOL.md describes,
  * and nothing else.
  */
@@ -13,15 +13,16 @@
 
 G_BEGIN_DECLS
 
-#define TINCAN_WIRE_VERSION          1
+#define TINCAN_WIRE_VERSION          2
 #define TINCAN_WIRE_MAX_DATAGRAM     1200
 #define TINCAN_WIRE_HEADER_SIZE      22
-#define TINCAN_WIRE_DATA_HEADER_SIZE (TINCAN_WIRE_HEADER_SIZE + 20)
+#define TINCAN_WIRE_DATA_HEADER_SIZE (TINCAN_WIRE_HEADER_SIZE + 28)
 #define TINCAN_WIRE_MAX_PAYLOAD      (TINCAN_WIRE_MAX_DATAGRAM - TINCAN_WIRE_DATA_HEADER_SIZE)
 #define TINCAN_WIRE_MAX_MESSAGE      (1024 * 1024)
 #define TINCAN_WIRE_MAX_FRAGMENTS    ((TINCAN_WIRE_MAX_MESSAGE + TINCAN_WIRE_MAX_PAYLOAD - 1) / TINCAN_WIRE_MAX_PAYLOAD)
 #define TINCAN_WIRE_MAX_ACK_RANGES   32
-#define TINCAN_WIRE_HELLO_SIZE       280
+#define TINCAN_WIRE_HELLO_SIZE       296
+#define TINCAN_WIRE_IDENTITY_SIZE    16
 #define TINCAN_WIRE_MAX_NAME         255
 #define TINCAN_WIRE_PING_SIZE        (TINCAN_WIRE_HEADER_SIZE + 8)
 #define TINCAN_WIRE_NO_DELAY         G_MAXUINT32
@@ -72,6 +73,7 @@ typedef struct
       guint16       fragment_index;
       guint16       fragment_count;
       guint32       message_length;
+      guint64       message_id;        /* the sender's, for good: never 0 */
       const guint8 *payload;           /* points into the datagram */
       gsize         payload_length;
     } data;
@@ -86,6 +88,7 @@ typedef struct
 
     struct {
       gboolean reply;
+      guint8   identity[TINCAN_WIRE_IDENTITY_SIZE];  /* the installation's, never all zero */
       char     name[TINCAN_WIRE_MAX_NAME + 1];
     } hello;
 

@@ -35,6 +35,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_assert (packet.data.message_length <= TINCAN_WIRE_MAX_MESSAGE);
       g_assert (packet.data.fragment_index < packet.data.fragment_count);
       g_assert (packet.data.payload + packet.data.payload_length == data + size);
+      g_assert (packet.data.message_id != 0);
       break;
 
     case TINCAN_PACKET_ACK:
@@ -61,7 +62,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_assert (memcmp (again, data, size) == 0);
     }
   else
-    g_assert (memcmp (again, data, 24 + strlen (packet.hello.name)) == 0);
+    g_assert (memcmp (again, data, TINCAN_WIRE_HEADER_SIZE + 2 + TINCAN_WIRE_IDENTITY_SIZE
+                      + strlen (packet.hello.name)) == 0);
 
   return 0;
 }

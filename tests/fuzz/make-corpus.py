@@ -9,22 +9,24 @@ import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 A, B = 0x0123456789ABCDEF, 0x5EED5EED5EED5EED
-PAYLOAD = 1158
+PAYLOAD = 1150
+IDENTITY = bytes(range(1, 17))
 
 
 def header(kind, sender=A, receiver=B):
-    return b"TC" + bytes([1, kind, 0, 0]) + struct.pack(">QQ", sender, receiver)
+    return b"TC" + bytes([2, kind, 0, 0]) + struct.pack(">QQ", sender, receiver)
 
 
 def hello(name=b"Ada", reply=0):
-    body = bytes([reply, len(name)]) + name
-    return (header(1, receiver=0) + body).ljust(280, b"\0")
+    body = bytes([reply, len(name)]) + IDENTITY + name
+    return (header(1, receiver=0) + body).ljust(296, b"\0")
 
 
 def data(text, index, pn, seq=1, epoch=1):
     count = (len(text) + PAYLOAD - 1) // PAYLOAD
     chunk = text[index * PAYLOAD:(index + 1) * PAYLOAD]
-    return header(2) + struct.pack(">IIIHHI", epoch, pn, seq, index, count, len(text)) + chunk
+    body = struct.pack(">IIIHHIQ", epoch, pn, seq, index, count, len(text), 0xC0FFEE00 + seq)
+    return header(2) + body + chunk
 
 
 def ack(cumulative, ranges=(), epoch=1, delay=100):
