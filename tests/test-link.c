@@ -169,7 +169,7 @@ test_states_and_order (Fixture       *fixture,
   g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
-  static const gsize sizes[] = { 1, 100, 1158, 1159, 3000, 20000, 5, 70000 };
+  static const gsize sizes[] = { 1, 100, 1150, 1151, 3000, 20000, 5, 70000 };
   GParamSpec *pspec = NULL;
   TincanMessage *first;
 
