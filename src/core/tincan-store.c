@@ -1,0 +1,1114 @@
+/* tincan-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The conversation on disk: one SQLite database in WAL mode holding every
+ * message sent and received, the outbox (outgoing messages not delivered
+ * yet), the (sender, message ID) pairs already received, and this
+ * installation's identity.
+ *
+ * Durability is what the guarantees rest on.  synchronous=FULL: a commit
+ * that returned is on the disk, so a message is stored before its first
+ * datagram leaves, and a received one before it is acknowledged.  The
+ * connection holds an exclusive lock for its whole life, so a second Tin
+ * Can cannot send the same outbox twice.
+ *
+ * A file that is not a database, or whose schema cannot be read, is moved
+ * aside (never deleted) and a new one is started; get_moved_aside() says
+ * where it went.  Damage found later is reported, not repaired.
+ *
+ * The schema has a version (PRAGMA user_version) and every step from the
+ * first version on is kept in `migrations`, so any older file opens.
+ */
+
+#define G_LOG_DOMAIN "tincan-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tincan-link.h"
+#include "tincan-store.h"
+#include "tincan-store-private.h"
+#include "tincan-wire.h"
+
+struct _TincanStore
+{
+  GObject     parent_instance;
+
+  char       *path;
+  char       *moved_aside;
+  sqlite3    *db;
+  GHashTable *statements;   /* const char *sql → sqlite3_stmt */
+  guint8      identity[TINCAN_WIRE_IDENTITY_SIZE];
+  gboolean    has_fts;
+  guint       count;
+  guint64     rows_read;
+};
+
+G_DEFINE_FINAL_TYPE (TincanStore, tincan_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (tincan-store-error-quark, tincan_store_error)
+
+#define MESSAGE_COLUMNS "id, uid, sender, outgoing, plain, time, state, reason, text"
+
+/* Version 1: messages, the seen pairs, and the identity.  Version 2: a
+ * full-text index, when this SQLite has FTS5 (else search uses LIKE).
+ */
+static const char *migration_1 =
+  "CREATE TABLE meta ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE messages ("
+  "  id       INTEGER PRIMARY KEY,"
+  "  uid      INTEGER NOT NULL DEFAULT 0,"
+  "  sender   TEXT,"
+  "  outgoing INTEGER NOT NULL,"
+  "  plain    INTEGER NOT NULL,"
+  "  time     INTEGER NOT NULL,"
+  "  state    INTEGER NOT NULL,"
+  "  reason   TEXT,"
+  "  text     TEXT NOT NULL);"
+  "CREATE INDEX messages_unfinished ON messages (id)"
+  "  WHERE outgoing = 1 AND state IN (0, 1, 3);"
+  "CREATE TABLE seen ("
+  "  sender TEXT NOT NULL,"
+  "  uid    INTEGER NOT NULL,"
+  "  PRIMARY KEY (sender, uid)) WITHOUT ROWID;";
+
+static const char *migration_2 =
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 ("
+  "  text, content = 'messages', content_rowid = 'id');"
+  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);"
+  "END;"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+  "END;"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');";
+
+static void
+set_sqlite_error (GError     **error,
+                  const char  *path,
+                  int          code,
+                  int          system_errno,
+                  const char  *detail)
+{
+  /* What the system said is the clearer of the two. */
+  if (system_errno == ENOSPC || system_errno == EDQUOT)
+    code = SQLITE_FULL;
+  else if (system_errno == EROFS || system_errno == EACCES || system_errno == EPERM)
+    {
+      code = SQLITE_READONLY;
+      detail = g_strerror (system_errno);
+    }
+
+  switch (code & 0xff)
+    {
+    case SQLITE_FULL:
+      g_set_error_literal (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL,
+                           _("The disk is full, so the history cannot be saved"));
+      break;
+
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_READ_ONLY,
+                   _("The history “%s” cannot be written: %s"), path, detail);
+      break;
+
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_IN_USE,
+                   _("The history “%s” is open in another Tin Can"), path);
+      break;
+
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT,
+                   _("The history “%s” is damaged: %s"), path, detail);
+      break;
+
+    case SQLITE_IOERR:
+      /* ENOSPC shows up as an I/O error when the WAL cannot grow. */
+      if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_SHMSIZE)
+        {
+          g_set_error_literal (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL,
+                               _("The disk is full, so the history cannot be saved"));
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+
+    default:
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FAILED,
+                   _("The history “%s” could not be used: %s"), path, detail);
+    }
+}
+
+static gboolean
+fail (TincanStore  *self,
+      int           code,
+      GError      **error)
+{
+  g_debug ("SQLite: %s (%d, errno %d)", sqlite3_errmsg (self->db), code,
+           sqlite3_system_errno (self->db));
+  set_sqlite_error (error, self->path, code, sqlite3_system_errno (self->db),
+                    sqlite3_errmsg (self->db));
+
+  return FALSE;
+}
+
+static gboolean
+exec (TincanStore  *self,
+      const char   *sql,
+      GError      **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return fail (self, rc, error);
+
+  return TRUE;
+}
+
+/* A failed statement may have ended the transaction already. */
+static void
+rollback (TincanStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Statements are prepared once and kept, keyed by their (static) text. */
+static sqlite3_stmt *
+statement (TincanStore  *self,
+           const char   *sql,
+           GError      **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      fail (self, rc, error);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+
+  return stmt;
+}
+
+static gint64
+query_int (TincanStore  *self,
+           const char   *sql,
+           gint64        arg,
+           gboolean     *ok,
+           GError      **error)
+{
+  sqlite3_stmt *stmt = statement (self, sql, error);
+  gint64 value = 0;
+  int rc;
+
+  *ok = FALSE;
+  if (stmt == NULL)
+    return 0;
+
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, arg);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      fail (self, rc, error);
+      sqlite3_reset (stmt);
+      return 0;
+    }
+
+  sqlite3_reset (stmt);
+  *ok = TRUE;
+
+  return value;
+}
+
+static gboolean
+make_identity (TincanStore  *self,
+               GError      **error)
+{
+  g_autofree char *hex = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i += 4)
+    {
+      guint32 word = g_random_int ();
+
+      memcpy (self->identity + i, &word, 4);
+    }
+  self->identity[0] |= 1;  /* never all zero */
+
+  hex = tincan_link_format_identity (self->identity);
+  stmt = statement (self, "INSERT INTO meta (key, value) VALUES ('identity', ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, hex, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (self, rc, error);
+
+  return TRUE;
+}
+
+static gboolean
+read_identity (TincanStore  *self,
+               GError      **error)
+{
+  sqlite3_stmt *stmt = statement (self, "SELECT value FROM meta WHERE key = 'identity'", error);
+  const char *hex;
+  gboolean valid = FALSE;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return fail (self, rc, error);
+      /* Lost somehow: a new one makes this a new installation to peers. */
+      return make_identity (self, error);
+    }
+
+  hex = (const char *) sqlite3_column_text (stmt, 0);
+  if (hex != NULL && strlen (hex) == 2 * TINCAN_WIRE_IDENTITY_SIZE)
+    {
+      valid = TRUE;
+      for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE && valid; i++)
+        {
+          int high = g_ascii_xdigit_value (hex[2 * i]);
+          int low = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+          valid = high >= 0 && low >= 0;
+          self->identity[i] = (high << 4) | low;
+        }
+    }
+  sqlite3_reset (stmt);
+
+  if (!valid)
+    {
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT,
+                   _("The history “%s” is damaged: %s"), self->path, _("its identity is not valid"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+migrate (TincanStore  *self,
+         GError      **error)
+{
+  gboolean ok;
+  gint64 version = query_int (self, "PRAGMA user_version", 0, &ok, error);
+
+  if (!ok)
+    return FALSE;
+
+  if (version > TINCAN_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FAILED,
+                   _("The history “%s” was written by a newer Tin Can"), self->path);
+      return FALSE;
+    }
+
+  if (version < 1)
+    {
+      g_debug ("Creating the history, schema version 1");
+      if (!exec (self, migration_1, error) || !make_identity (self, error))
+        return FALSE;
+    }
+
+  if (version < 2)
+    {
+      g_autoptr(GError) fts_error = NULL;
+
+      /* Inside a savepoint, so that without FTS5 nothing half made stays. */
+      if (!exec (self, "SAVEPOINT fts", error))
+        return FALSE;
+      if (!exec (self, migration_2, &fts_error))
+        {
+          g_debug ("No full-text index, search will use LIKE: %s", fts_error->message);
+          if (!exec (self, "ROLLBACK TO fts", error))
+            return FALSE;
+        }
+      if (!exec (self, "RELEASE fts", error))
+        return FALSE;
+    }
+
+  if (version < TINCAN_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d",
+                                              TINCAN_STORE_SCHEMA_VERSION);
+
+      g_debug ("History migrated from version %" G_GINT64_FORMAT " to %d",
+               version, TINCAN_STORE_SCHEMA_VERSION);
+      if (!exec (self, sql, error))
+        return FALSE;
+    }
+
+  return read_identity (self, error);
+}
+
+static void
+close_database (TincanStore *self)
+{
+  if (self->statements != NULL)
+    g_hash_table_remove_all (self->statements);
+
+  if (self->db != NULL)
+    {
+      sqlite3_close (self->db);
+      self->db = NULL;
+    }
+}
+
+static gboolean
+open_database (TincanStore  *self,
+               GError      **error)
+{
+  gboolean ok;
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      if (self->db != NULL)
+        fail (self, rc, error);
+      else
+        set_sqlite_error (error, self->path, rc, 0, sqlite3_errstr (rc));
+      close_database (self);
+      return FALSE;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+
+  /* SQLite opens a file it cannot write read-only, and says so only at
+   * the first lock.
+   */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      int saved = g_access (self->path, W_OK) != 0 ? errno : EROFS;
+
+      set_sqlite_error (error, self->path, SQLITE_READONLY, saved, g_strerror (saved));
+      close_database (self);
+      return FALSE;
+    }
+
+  /* The exclusive lock is taken by the first write and never let go. */
+  if (!exec (self,
+             "PRAGMA locking_mode = EXCLUSIVE;"
+             "PRAGMA journal_mode = WAL;"
+             "PRAGMA synchronous = FULL;"
+             "BEGIN IMMEDIATE;", error))
+    {
+      close_database (self);
+      return FALSE;
+    }
+
+  if (!migrate (self, error))
+    {
+      rollback (self);
+      close_database (self);
+      return FALSE;
+    }
+
+  if (!exec (self, "COMMIT", error))
+    {
+      rollback (self);
+      close_database (self);
+      return FALSE;
+    }
+
+  self->has_fts = query_int (self, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_fts'",
+                             0, &ok, NULL) > 0;
+  self->count = query_int (self, "SELECT count(*) FROM messages", 0, &ok, error);
+  if (!ok)
+    {
+      close_database (self);
+      return FALSE;
+    }
+
+  g_debug ("Opened %s: %u messages, search %s", self->path, self->count,
+           self->has_fts ? "FTS5" : "LIKE");
+
+  return TRUE;
+}
+
+/* Renames @path and the WAL that belongs to it to one free name beside
+ * them.  Nothing is deleted.
+ */
+static char *
+move_aside (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *aside = NULL;
+  static const char *suffixes[] = { "-wal", "-shm" };
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_free (aside);
+      aside = i == 0 ? g_strdup_printf ("%s.damaged-%s", path, stamp)
+                     : g_strdup_printf ("%s.damaged-%s-%u", path, stamp, i);
+      if (!g_file_test (aside, G_FILE_TEST_EXISTS))
+        break;
+    }
+
+  if (g_rename (path, aside) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("The damaged history “%s” could not be moved aside: %s"),
+                   path, g_strerror (saved));
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (aside, suffixes[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0)
+        g_warning ("Could not move %s aside: %s", from, g_strerror (errno));
+    }
+
+  return g_steal_pointer (&aside);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+tincan_store_finalize (GObject *object)
+{
+  TincanStore *self = TINCAN_STORE (object);
+
+  close_database (self);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->moved_aside, g_free);
+
+  G_OBJECT_CLASS (tincan_store_parent_class)->finalize (object);
+}
+
+static void
+tincan_store_class_init (TincanStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tincan_store_finalize;
+}
+
+static void
+tincan_store_init (TincanStore *self)
+{
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
+}
+
+/**
+ * tincan_store_new:
+ * @path: the database file, made if missing; ":memory:" for one that is
+ *   not kept
+ * @error: return location for a #TincanStoreError
+ *
+ * Opens the history, making its folder if needed.  A damaged file is
+ * moved aside and a new one started: see tincan_store_get_moved_aside().
+ *
+ * Returns: (transfer full): the store, or %NULL if it cannot be used (a
+ *   read-only folder, another Tin Can using it)
+ */
+TincanStore *
+tincan_store_new (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(TincanStore) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (TINCAN_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  if (g_strcmp0 (path, ":memory:") != 0)
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+
+      if (g_mkdir_with_parents (folder, 0700) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_READ_ONLY,
+                       _("The history “%s” cannot be written: %s"), path, g_strerror (saved));
+          return NULL;
+        }
+    }
+
+  if (open_database (self, &local_error))
+    return g_steal_pointer (&self);
+
+  if (!g_error_matches (local_error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  g_debug ("%s", local_error->message);
+  self->moved_aside = move_aside (path, error);
+  if (self->moved_aside == NULL)
+    return NULL;
+
+  if (!open_database (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * tincan_store_dup_default_path:
+ *
+ * Returns: (transfer full): `$XDG_DATA_HOME/tincan/history.db`
+ */
+char *
+tincan_store_dup_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "tincan", "history.db", NULL);
+}
+
+const char *
+tincan_store_get_path (TincanStore *self)
+{
+  g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * tincan_store_get_moved_aside:
+ * @self: a #TincanStore
+ *
+ * Returns: (nullable): where a damaged history found at opening was moved
+ */
+const char *
+tincan_store_get_moved_aside (TincanStore *self)
+{
+  g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
+
+  return self->moved_aside;
+}
+
+/**
+ * tincan_store_get_identity:
+ * @self: a #TincanStore
+ *
+ * Returns: (array fixed-size=16): this installation's identity, made once
+ *   with the database
+ */
+const guint8 *
+tincan_store_get_identity (TincanStore *self)
+{
+  g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
+
+  return self->identity;
+}
+
+gboolean
+tincan_store_get_has_fts (TincanStore *self)
+{
+  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
+
+  return self->has_fts;
+}
+
+guint
+tincan_store_get_count (TincanStore *self)
+{
+  g_return_val_if_fail (TINCAN_IS_STORE (self), 0);
+
+  return self->count;
+}
+
+/**
+ * tincan_store_get_rows_read:
+ * @self: a #TincanStore
+ *
+ * Returns: how many messages were read back so far, for tests that check
+ *   a window reads only what it shows
+ */
+guint64
+tincan_store_get_rows_read (TincanStore *self)
+{
+  g_return_val_if_fail (TINCAN_IS_STORE (self), 0);
+
+  return self->rows_read;
+}
+
+/**
+ * tincan_store_add:
+ * @self: a #TincanStore
+ * @message: a message that is not stored yet
+ * @duplicate: (out) (optional): set to %TRUE if @message came from a
+ *   sender and ID already stored, and so was not stored again
+ * @error: return location for a #TincanStoreError
+ *
+ * Stores @message and sets its store ID; on return it is on the disk.
+ *
+ * Returns: %TRUE if @message is stored (or was, as a duplicate)
+ */
+gboolean
+tincan_store_add (TincanStore    *self,
+                  TincanMessage  *message,
+                  gboolean       *duplicate,
+                  GError        **error)
+{
+  const char *sender;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (tincan_message_get_store_id (message) == 0, FALSE);
+
+  if (duplicate != NULL)
+    *duplicate = FALSE;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  sender = tincan_message_get_sender (message);
+  if (!tincan_message_get_outgoing (message) && sender != NULL)
+    {
+      stmt = statement (self, "INSERT OR IGNORE INTO seen (sender, uid) VALUES (?, ?)", error);
+      if (stmt == NULL)
+        goto failed;
+
+      sqlite3_bind_text (stmt, 1, sender, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, (gint64) tincan_message_get_uid (message));
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          fail (self, rc, error);
+          goto failed;
+        }
+
+      if (sqlite3_changes (self->db) == 0)
+        {
+          if (duplicate != NULL)
+            *duplicate = TRUE;
+          return exec (self, "COMMIT", error) || (rollback (self), FALSE);
+        }
+    }
+
+  stmt = statement (self,
+                    "INSERT INTO messages (uid, sender, outgoing, plain, time, state, reason, text)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto failed;
+
+  sqlite3_bind_int64 (stmt, 1, (gint64) tincan_message_get_uid (message));
+  sqlite3_bind_text (stmt, 2, sender, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, tincan_message_get_outgoing (message));
+  sqlite3_bind_int (stmt, 4, tincan_message_get_plain (message));
+  sqlite3_bind_int64 (stmt, 5, tincan_message_get_time (message));
+  sqlite3_bind_int (stmt, 6, tincan_message_get_state (message));
+  sqlite3_bind_text (stmt, 7, tincan_message_get_failure_reason (message), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, tincan_message_get_text (message), -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, rc, error);
+      goto failed;
+    }
+
+  if (!exec (self, "COMMIT", error))
+    goto failed;
+
+  tincan_message_set_store_id (message, sqlite3_last_insert_rowid (self->db));
+  self->count++;
+
+  return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * tincan_store_save_state:
+ * @self: a #TincanStore
+ * @message: a stored message
+ * @error: return location for a #TincanStoreError
+ *
+ * Writes @message's state and failure reason.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tincan_store_save_state (TincanStore    *self,
+                         TincanMessage  *message,
+                         GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (tincan_message_get_store_id (message) > 0, FALSE);
+
+  stmt = statement (self, "UPDATE messages SET state = ?, reason = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int (stmt, 1, tincan_message_get_state (message));
+  sqlite3_bind_text (stmt, 2, tincan_message_get_failure_reason (message), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, tincan_message_get_store_id (message));
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (self, rc, error);
+
+  return TRUE;
+}
+
+static TincanMessage *
+message_from_row (sqlite3_stmt *stmt)
+{
+  int state = sqlite3_column_int (stmt, 6);
+
+  if (state < TINCAN_MESSAGE_QUEUED || state > TINCAN_MESSAGE_RECEIVED)
+    state = TINCAN_MESSAGE_FAILED;
+
+  return tincan_message_new_stored (sqlite3_column_int64 (stmt, 0),
+                                    (guint64) sqlite3_column_int64 (stmt, 1),
+                                    (const char *) sqlite3_column_text (stmt, 2),
+                                    (const char *) sqlite3_column_text (stmt, 8),
+                                    sqlite3_column_int (stmt, 3),
+                                    sqlite3_column_int (stmt, 4),
+                                    sqlite3_column_int64 (stmt, 5),
+                                    state,
+                                    (const char *) sqlite3_column_text (stmt, 7));
+}
+
+static GPtrArray *
+read_rows (TincanStore   *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (messages, message_from_row (stmt));
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, rc, error);
+      return NULL;
+    }
+
+  self->rows_read += messages->len;
+
+  return g_steal_pointer (&messages);
+}
+
+/**
+ * tincan_store_load:
+ * @self: a #TincanStore
+ * @position: of the first message, 0 being the oldest
+ * @n_items: how many at most
+ * @error: return location for a #TincanStoreError
+ *
+ * Reads from whichever end of the history is nearer, so a page near the
+ * newest messages costs the same in any size of history.
+ *
+ * Returns: (transfer full) (element-type TincanMessage): oldest first
+ */
+GPtrArray *
+tincan_store_load (TincanStore  *self,
+                   guint         position,
+                   guint         n_items,
+                   GError      **error)
+{
+  sqlite3_stmt *stmt;
+  GPtrArray *messages;
+  guint end;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
+
+  position = MIN (position, self->count);
+  end = position + MIN (n_items, self->count - position);
+
+  if (position < self->count - end)
+    {
+      stmt = statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages"
+                              " ORDER BY id LIMIT ? OFFSET ?", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, end - position);
+      sqlite3_bind_int64 (stmt, 2, position);
+      return read_rows (self, stmt, error);
+    }
+
+  stmt = statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages"
+                          " ORDER BY id DESC LIMIT ? OFFSET ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, end - position);
+  sqlite3_bind_int64 (stmt, 2, self->count - end);
+  messages = read_rows (self, stmt, error);
+  if (messages != NULL)
+    {
+      for (guint i = 0; i < messages->len / 2; i++)
+        {
+          gpointer swap = messages->pdata[i];
+
+          messages->pdata[i] = messages->pdata[messages->len - 1 - i];
+          messages->pdata[messages->len - 1 - i] = swap;
+        }
+    }
+
+  return messages;
+}
+
+/**
+ * tincan_store_load_unfinished:
+ * @self: a #TincanStore
+ * @error: return location for a #TincanStoreError
+ *
+ * Returns: (transfer full) (element-type TincanMessage): the outbox: every
+ *   outgoing message queued, sent or failed, oldest first
+ */
+GPtrArray *
+tincan_store_load_unfinished (TincanStore  *self,
+                              GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
+
+  stmt = statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages"
+                          " WHERE outgoing = 1 AND state IN (0, 1, 3) ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  return read_rows (self, stmt, error);
+}
+
+/* Each word of @query as an FTS5 string, the last one as a prefix. */
+static char *
+fts_query (const char *query)
+{
+  g_auto(GStrv) words = g_strsplit_set (query, " \t\n", -1);
+  GString *fts = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autoptr(GString) word = NULL;
+
+      if (words[i][0] == '\0')
+        continue;
+
+      word = g_string_new (words[i]);
+      g_string_replace (word, "\"", "\"\"", 0);
+      if (fts->len > 0)
+        g_string_append_c (fts, ' ');
+      g_string_append_printf (fts, "\"%s\"", word->str);
+    }
+
+  if (fts->len > 0)
+    g_string_append_c (fts, '*');
+
+  return g_string_free (fts, fts->len == 0);
+}
+
+static char *
+like_pattern (const char *query)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = query; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+
+  return g_string_free (pattern, FALSE);
+}
+
+/**
+ * tincan_store_find:
+ * @self: a #TincanStore
+ * @query: words to find
+ * @before_id: search messages older than this one; 0 for all
+ * @error: return location for a #TincanStoreError
+ *
+ * With FTS5, finds messages with every word of @query (the last as a
+ * prefix); without, messages containing @query.
+ *
+ * Returns: the ID of the newest match before @before_id, or 0
+ */
+gint64
+tincan_store_find (TincanStore  *self,
+                   const char   *query,
+                   gint64        before_id,
+                   GError      **error)
+{
+  g_autofree char *fts = NULL;
+  g_autofree char *pattern = NULL;
+  sqlite3_stmt *stmt;
+  gint64 found = 0;
+  int rc;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), 0);
+  g_return_val_if_fail (query != NULL, 0);
+
+  if (before_id <= 0)
+    before_id = G_MAXINT64;
+
+  fts = self->has_fts ? fts_query (query) : NULL;
+  if (fts != NULL)
+    {
+      stmt = statement (self, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
+                              " AND rowid < ? ORDER BY rowid DESC LIMIT 1", error);
+      if (stmt == NULL)
+        return 0;
+      sqlite3_bind_text (stmt, 1, fts, -1, SQLITE_STATIC);
+    }
+  else
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (query));
+
+      if (stripped[0] == '\0')
+        return 0;
+
+      pattern = like_pattern (query);
+      stmt = statement (self, "SELECT id FROM messages WHERE text LIKE ? ESCAPE '\\'"
+                              " AND id < ? ORDER BY id DESC LIMIT 1", error);
+      if (stmt == NULL)
+        return 0;
+      sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_STATIC);
+    }
+
+  sqlite3_bind_int64 (stmt, 2, before_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    found = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      fail (self, rc, error);
+      return 0;
+    }
+
+  return found;
+}
+
+/**
+ * tincan_store_get_position:
+ * @self: a #TincanStore
+ * @id: a message's store ID
+ *
+ * Returns: its position, 0 being the oldest message
+ */
+guint
+tincan_store_get_position (TincanStore *self,
+                           gint64       id)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), 0);
+
+  return query_int (self, "SELECT count(*) FROM messages WHERE id < ?", id, &ok, NULL);
+}
+
+/**
+ * tincan_store_clear:
+ * @self: a #TincanStore
+ * @error: return location for a #TincanStoreError
+ *
+ * Deletes the conversation, except the messages still being sent: those
+ * were typed and not delivered yet, and clearing must not lose them.  The
+ * record of what was received stays, so nothing cleared comes back as new.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tincan_store_clear (TincanStore  *self,
+                    GError      **error)
+{
+  gboolean ok;
+  guint count;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE;"
+                   "DELETE FROM messages WHERE NOT (outgoing = 1 AND state IN (0, 1));"
+                   "COMMIT;", error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  count = query_int (self, "SELECT count(*) FROM messages", 0, &ok, error);
+  if (!ok)
+    return FALSE;
+
+  self->count = count;
+
+  return TRUE;
+}
+
+/* For tests: a database that can hold no more than @max_pages pages,
+ * which fails as a full disk does.
+ */
+void
+tincan_store_set_max_pages (TincanStore *self,
+                            guint        max_pages)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (TINCAN_IS_STORE (self));
+
+  sql = g_strdup_printf ("PRAGMA max_page_count = %u", max_pages);
+  exec (self, sql, NULL);
+}
