@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "tincan-store-private.h"
+#include "tincan-test-utils.h"
 
 #define SENDER_A "0123456789abcdef0123456789abcdef"
 #define SENDER_B "fedcba9876543210fedcba9876543210"
@@ -46,28 +47,10 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  remove_tree (fixture->folder);
+  tincan_test_remove_tree (fixture->folder);
   g_free (fixture->folder);
   g_free (fixture->path);
 }

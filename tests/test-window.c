@@ -140,6 +140,8 @@ run_app (const char * const *args,
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   RunData data = { 0 };
+  g_autofree char *history_folder = NULL;
+  g_autofree char *history = NULL;
   guint check, watchdog;
   int status;
 
@@ -150,6 +152,10 @@ run_app (const char * const *args,
 
   data.app = tincan_application_new ();
   data.func = func;
+  history_folder = g_dir_make_tmp ("tincan-window-XXXXXX", NULL);
+  g_assert_nonnull (history_folder);
+  history = g_build_filename (history_folder, "history.db", NULL);
+  tincan_application_set_history_path (data.app, history);
   check = g_timeout_add (20, run_test_cb, &data);
   watchdog = g_timeout_add_seconds (30, watchdog_cb, NULL);
 
@@ -167,6 +173,7 @@ run_app (const char * const *args,
   destroy_toplevels ();
   g_assert_true (tincan_test_wait_for (no_toplevels, NULL));
   g_assert_finalize_object (data.app);
+  tincan_test_remove_tree (history_folder);
 }
 
 static TincanPeerDialog *

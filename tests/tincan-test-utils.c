@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "tincan-test-utils.h"
 
 static gboolean
@@ -127,4 +129,25 @@ tincan_test_send_later (TincanLink   *link,
   held->link = g_object_ref (link);
   held->datagram = g_bytes_new (datagram, length);
   g_timeout_add_full (G_PRIORITY_DEFAULT, ms, release_cb, held, held_free);
+}
+
+/* Deletes @path and everything under it: for the tests' own temporary
+ * folders only.
+ */
+void
+tincan_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          tincan_test_remove_tree (child);
+        }
+    }
+  g_remove (path);
 }

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Bounded waits on the main loop, and loopback ports, for the tests.
+ * Bounded waits on the main loop, loopback ports and temporary folders,
+ * for the tests.
  */
 
 #pragma once
@@ -19,6 +20,7 @@ gboolean tincan_test_wait_for    (gboolean (*condition) (gpointer),
                                   gpointer   data);
 void     tincan_test_run_for     (guint      ms);
 guint16  tincan_test_unused_port (void);
+void     tincan_test_remove_tree (const char *path);
 void     tincan_test_send_later  (TincanLink   *link,
                                   const guint8 *datagram,
                                   gsize         length,

@@ -4,11 +4,18 @@
  *
  * The conversation with the peer in the settings: a TincanLink made from
  * TincanSettings and made again when they change, and every message sent
- * and received, in a GListModel for the window to show.
+ * and received, kept in a TincanStore and shown through a TincanHistory.
  *
  * A change that cannot be applied (the new port is in use) leaves the
  * link that was working in place and sets the error property; the next
  * change that works clears it.
+ *
+ * The outbox is every outgoing message not delivered yet, oldest first.
+ * It is stored before anything is sent, read back at start-up, and handed
+ * from link to link, so what was typed reaches the peer whatever happens
+ * in between.  A history that cannot be opened (another Tin Can has it, a
+ * read-only folder) gives way to one in memory, and the history-problem
+ * property says so.
  */
 
 #define G_LOG_DOMAIN "tincan-chat"
@@ -19,6 +26,8 @@
 
 #include "tincan-address.h"
 #include "tincan-chat.h"
+#include "tincan-history.h"
+#include "tincan-store.h"
 
 struct _TincanChat
 {
@@ -26,8 +35,12 @@ struct _TincanChat
 
   TincanSettings *settings;
   TincanLink     *link;
-  GListStore     *messages;
+  char           *history_path;
+  TincanStore    *store;
+  TincanHistory  *history;
+  GPtrArray      *outbox;           /* TincanMessage, oldest first */
   char           *error;
+  char           *history_problem;
 
   guint16         link_port;
   TincanMode      link_mode;
@@ -46,6 +59,8 @@ enum {
   PROP_PRESENCE,
   PROP_PEER_TITLE,
   PROP_ERROR,
+  PROP_HISTORY_PATH,
+  PROP_HISTORY_PROBLEM,
   N_PROPS
 };
 
@@ -70,12 +85,83 @@ set_error (TincanChat *self,
 }
 
 static void
+set_history_problem (TincanChat *self,
+                     const char *problem)
+{
+  if (g_strcmp0 (self->history_problem, problem) == 0)
+    return;
+
+  g_free (self->history_problem);
+  self->history_problem = g_strdup (problem);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY_PROBLEM]);
+}
+
+static void
+on_write_failed_cb (TincanChat   *self,
+                    const GError *error,
+                    TincanStore  *store)
+{
+  set_history_problem (self, error->message);
+}
+
+static void
 on_message_received_cb (TincanChat    *self,
                         TincanMessage *message,
                         TincanLink    *link)
 {
-  g_list_store_append (self->messages, message);
+  /* Stored by the link's keep function before it got here; only plain
+   * text that could not be stored arrives without a store ID.
+   */
+  if (tincan_message_get_store_id (message) != 0)
+    set_history_problem (self, NULL);
+
+  tincan_history_append (self->history, message);
   g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
+}
+
+static void
+on_outbox_state_cb (TincanChat    *self,
+                    GParamSpec    *pspec,
+                    TincanMessage *message)
+{
+  TincanMessageState state = tincan_message_get_state (message);
+
+  if (state == TINCAN_MESSAGE_DELIVERED
+      || (state == TINCAN_MESSAGE_SENT && tincan_message_get_plain (message)))
+    {
+      g_signal_handlers_disconnect_by_func (message, on_outbox_state_cb, self);
+      tincan_history_unpin (self->history, message);
+      g_ptr_array_remove (self->outbox, message);
+    }
+}
+
+static void
+outbox_add (TincanChat    *self,
+            TincanMessage *message)
+{
+  g_ptr_array_add (self->outbox, g_object_ref (message));
+  tincan_history_pin (self->history, message);
+  g_signal_connect_object (message, "notify::state",
+                           G_CALLBACK (on_outbox_state_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* Hands the outbox to the link, except what failed and waits for Retry. */
+static void
+outbox_send (TincanChat *self)
+{
+  g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Sending may change states, and so the outbox. */
+  for (guint i = 0; i < self->outbox->len; i++)
+    g_ptr_array_add (queue, g_object_ref (g_ptr_array_index (self->outbox, i)));
+
+  for (guint i = 0; i < queue->len; i++)
+    {
+      TincanMessage *message = g_ptr_array_index (queue, i);
+
+      if (tincan_message_get_state (message) != TINCAN_MESSAGE_FAILED)
+        tincan_link_send_message (self->link, message);
+    }
 }
 
 static void
@@ -100,12 +186,19 @@ tincan_chat_set_link (TincanChat *self,
                       TincanLink *link)
 {
   if (self->link != NULL)
-    g_signal_handlers_disconnect_by_data (self->link, self);
+    {
+      /* Its messages stay in the outbox, as they are, for the next link. */
+      g_autoptr(GPtrArray) pending = tincan_link_take_pending (self->link);
+
+      g_signal_handlers_disconnect_by_data (self->link, self);
+      tincan_link_set_keep_func (self->link, NULL, NULL);
+    }
 
   g_set_object (&self->link, link);
 
   if (link != NULL)
     {
+      tincan_store_attach (self->store, link);
       g_signal_connect_object (link, "message-received",
                                G_CALLBACK (on_message_received_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (link, "notify::presence",
@@ -166,10 +259,16 @@ tincan_chat_apply (TincanChat *self)
   if (g_strcmp0 (self->link_peer_host, tincan_settings_get_peer_address (self->settings)) != 0
       || self->link_peer_port != tincan_settings_get_peer_port (self->settings))
     {
+      gboolean first = self->link_peer_host == NULL;
+
       g_free (self->link_peer_host);
       self->link_peer_host = g_strdup (tincan_settings_get_peer_address (self->settings));
       self->link_peer_port = tincan_settings_get_peer_port (self->settings);
       tincan_link_set_peer (self->link, self->link_peer_host, self->link_peer_port);
+
+      /* A new link: the outbox goes with it. */
+      if (first)
+        outbox_send (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_TITLE]);
@@ -199,6 +298,54 @@ on_settings_notify_cb (TincanChat *self,
 }
 
 static void
+open_history (TincanChat *self)
+{
+  g_autofree char *default_path = NULL;
+  g_autoptr(GPtrArray) unfinished = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path = self->history_path;
+
+  if (path == NULL)
+    path = default_path = tincan_store_dup_default_path ();
+
+  self->store = tincan_store_new (path, &error);
+  if (self->store == NULL)
+    {
+      g_autofree char *problem = NULL;
+
+      g_debug ("Keeping the history in memory: %s", error->message);
+      /* Translators: %s says why the history could not be opened */
+      problem = g_strdup_printf (_("%s. Messages in this window will not be kept."), error->message);
+      set_history_problem (self, problem);
+      g_clear_error (&error);
+
+      self->store = tincan_store_new (":memory:", &error);
+      g_assert_no_error (error);
+    }
+
+  g_signal_connect_object (self->store, "write-failed",
+                           G_CALLBACK (on_write_failed_cb), self, G_CONNECT_SWAPPED);
+  self->history = tincan_history_new (self->store);
+
+  unfinished = tincan_store_load_unfinished (self->store, &error);
+  if (unfinished == NULL)
+    {
+      set_history_problem (self, error->message);
+      return;
+    }
+
+  for (guint i = 0; i < unfinished->len; i++)
+    {
+      TincanMessage *message = g_ptr_array_index (unfinished, i);
+
+      tincan_store_follow (self->store, message);
+      outbox_add (self, message);
+    }
+
+  g_debug ("%u messages in the outbox", self->outbox->len);
+}
+
+static void
 tincan_chat_constructed (GObject *object)
 {
   TincanChat *self = TINCAN_CHAT (object);
@@ -210,6 +357,7 @@ tincan_chat_constructed (GObject *object)
   g_signal_connect_object (self->settings, "notify",
                            G_CALLBACK (on_settings_notify_cb), self, G_CONNECT_SWAPPED);
 
+  open_history (self);
   tincan_chat_apply (self);
 }
 
@@ -221,6 +369,9 @@ tincan_chat_dispose (GObject *object)
   g_clear_handle_id (&self->apply_idle, g_source_remove);
   tincan_chat_set_link (self, NULL);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->outbox, g_ptr_array_unref);
+  g_clear_object (&self->history);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (tincan_chat_parent_class)->dispose (object);
 }
@@ -230,8 +381,9 @@ tincan_chat_finalize (GObject *object)
 {
   TincanChat *self = TINCAN_CHAT (object);
 
-  g_clear_object (&self->messages);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->history_problem, g_free);
+  g_clear_pointer (&self->history_path, g_free);
   g_clear_pointer (&self->link_peer_host, g_free);
 
   G_OBJECT_CLASS (tincan_chat_parent_class)->finalize (object);
@@ -252,7 +404,7 @@ tincan_chat_get_property (GObject    *object,
       break;
 
     case PROP_MESSAGES:
-      g_value_set_object (value, self->messages);
+      g_value_set_object (value, self->history);
       break;
 
     case PROP_LINK:
@@ -269,6 +421,14 @@ tincan_chat_get_property (GObject    *object,
 
     case PROP_ERROR:
       g_value_set_string (value, self->error);
+      break;
+
+    case PROP_HISTORY_PATH:
+      g_value_set_string (value, self->history_path);
+      break;
+
+    case PROP_HISTORY_PROBLEM:
+      g_value_set_string (value, self->history_problem);
       break;
 
     default:
@@ -288,6 +448,10 @@ tincan_chat_set_property (GObject      *object,
     {
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_HISTORY_PATH:
+      self->history_path = g_value_dup_string (value);
       break;
 
     default:
@@ -325,6 +489,13 @@ tincan_chat_class_init (TincanChatClass *klass)
     g_param_spec_string ("error", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_HISTORY_PATH] =
+    g_param_spec_string ("history-path", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_HISTORY_PROBLEM] =
+    g_param_spec_string ("history-problem", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -343,36 +514,153 @@ tincan_chat_class_init (TincanChatClass *klass)
 static void
 tincan_chat_init (TincanChat *self)
 {
-  self->messages = g_list_store_new (TINCAN_TYPE_MESSAGE);
+  self->outbox = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
  * tincan_chat_new:
  * @settings: where the peer, the ports and the mode come from
+ * @history_path: (nullable): the history database; %NULL for
+ *   tincan_store_dup_default_path()
  *
  * Returns: (transfer full): a new #TincanChat, already talking if a peer
- *   is set
+ *   is set, and sending what its outbox holds
  */
 TincanChat *
-tincan_chat_new (TincanSettings *settings)
+tincan_chat_new (TincanSettings *settings,
+                 const char     *history_path)
 {
   g_return_val_if_fail (TINCAN_IS_SETTINGS (settings), NULL);
 
-  return g_object_new (TINCAN_TYPE_CHAT, "settings", settings, NULL);
+  return g_object_new (TINCAN_TYPE_CHAT,
+                       "settings", settings,
+                       "history-path", history_path,
+                       NULL);
 }
 
 /**
  * tincan_chat_get_messages:
  * @self: a #TincanChat
  *
- * Returns: (transfer none): every #TincanMessage, oldest first
+ * Returns: (transfer none): every #TincanMessage, oldest first: a
+ *   #TincanHistory
  */
 GListModel *
 tincan_chat_get_messages (TincanChat *self)
 {
   g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
 
-  return G_LIST_MODEL (self->messages);
+  return G_LIST_MODEL (self->history);
+}
+
+/**
+ * tincan_chat_get_history_problem:
+ * @self: a #TincanChat
+ *
+ * Returns: (nullable): why messages are not being kept, for a person to
+ *   read: the history could not be opened, or the disk is full
+ */
+const char *
+tincan_chat_get_history_problem (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  return self->history_problem;
+}
+
+/**
+ * tincan_chat_get_moved_aside:
+ * @self: a #TincanChat
+ *
+ * Returns: (nullable): where a damaged history was moved at start-up
+ */
+const char *
+tincan_chat_get_moved_aside (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  return tincan_store_get_moved_aside (self->store);
+}
+
+/**
+ * tincan_chat_find_outgoing:
+ * @self: a #TincanChat
+ * @id: a message ID
+ *
+ * Returns: (transfer none) (nullable): the message with @id in the outbox
+ */
+TincanMessage *
+tincan_chat_find_outgoing (TincanChat *self,
+                           const char *id)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < self->outbox->len; i++)
+    {
+      TincanMessage *message = g_ptr_array_index (self->outbox, i);
+
+      if (g_strcmp0 (tincan_message_get_id (message), id) == 0)
+        return message;
+    }
+
+  return NULL;
+}
+
+/**
+ * tincan_chat_find:
+ * @self: a #TincanChat
+ * @query: what to look for
+ * @before: search messages before this position; the number of messages
+ *   to search them all
+ * @error: return location for a #TincanStoreError
+ *
+ * Returns: the position of the newest message before @before that
+ *   matches @query, or -1
+ */
+int
+tincan_chat_find (TincanChat  *self,
+                  const char  *query,
+                  guint        before,
+                  GError     **error)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), -1);
+
+  return tincan_history_find (self->history, query, before, error);
+}
+
+/**
+ * tincan_chat_clear_history:
+ * @self: a #TincanChat
+ * @error: return location for a #TincanStoreError
+ *
+ * Deletes every message but those still being sent.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tincan_chat_clear_history (TincanChat  *self,
+                           GError     **error)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  if (!tincan_history_clear (self->history, error))
+    return FALSE;
+
+  /* Failed messages went with the rest. */
+  for (guint i = self->outbox->len; i > 0; i--)
+    {
+      TincanMessage *message = g_ptr_array_index (self->outbox, i - 1);
+
+      if (tincan_message_get_state (message) == TINCAN_MESSAGE_FAILED)
+        {
+          g_signal_handlers_disconnect_by_func (message, on_outbox_state_cb, self);
+          tincan_history_unpin (self->history, message);
+          g_ptr_array_remove_index (self->outbox, i - 1);
+        }
+    }
+
+  return TRUE;
 }
 
 /**
@@ -451,6 +739,7 @@ tincan_chat_send (TincanChat  *self,
                   GError     **error)
 {
   g_autoptr(TincanMessage) message = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
@@ -462,11 +751,23 @@ tincan_chat_send (TincanChat  *self,
       return NULL;
     }
 
-  message = tincan_link_send (self->link, text, error);
+  /* On the disk before anything leaves; if it cannot be, nothing is sent
+   * and the text stays with the caller.
+   */
+  message = tincan_store_write (self->store, text,
+                                tincan_link_get_mode (self->link) == TINCAN_MODE_PLAIN,
+                                &local_error);
   if (message == NULL)
-    return NULL;
+    {
+      if (g_error_matches (local_error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL))
+        set_history_problem (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
-  g_list_store_append (self->messages, message);
+  outbox_add (self, message);
+  tincan_history_append (self->history, message);
+  tincan_link_send_message (self->link, message);
 
   return message;
 }

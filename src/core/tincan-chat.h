@@ -16,12 +16,23 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TincanChat, tincan_chat, TINCAN, CHAT, GObject)
 
-TincanChat     *tincan_chat_new            (TincanSettings  *settings);
+TincanChat     *tincan_chat_new            (TincanSettings  *settings,
+                                            const char      *history_path);
 GListModel     *tincan_chat_get_messages   (TincanChat      *self);
 TincanLink     *tincan_chat_get_link       (TincanChat      *self);
 TincanPresence  tincan_chat_get_presence   (TincanChat      *self);
 char           *tincan_chat_dup_peer_title (TincanChat      *self);
 const char     *tincan_chat_get_error      (TincanChat      *self);
+const char     *tincan_chat_get_history_problem (TincanChat *self);
+const char     *tincan_chat_get_moved_aside (TincanChat     *self);
+TincanMessage  *tincan_chat_find_outgoing  (TincanChat      *self,
+                                            const char      *id);
+int             tincan_chat_find           (TincanChat      *self,
+                                            const char      *query,
+                                            guint            before,
+                                            GError         **error);
+gboolean        tincan_chat_clear_history  (TincanChat      *self,
+                                            GError         **error);
 TincanMessage  *tincan_chat_send           (TincanChat      *self,
                                             const char      *text,
                                             GError         **error);

@@ -2273,6 +2273,43 @@ tincan_link_send_message (TincanLink    *self,
 }
 
 /**
+ * tincan_link_take_pending:
+ * @self: a #TincanLink
+ *
+ * Takes back every message not delivered (in plain mode: not sent) yet,
+ * leaving their states as they are.  For handing them to another link, or
+ * for keeping them in the outbox when Tin Can quits: a link disposed with
+ * messages still pending fails them.
+ *
+ * Returns: (transfer full) (element-type TincanMessage): oldest first
+ */
+GPtrArray *
+tincan_link_take_pending (TincanLink *self)
+{
+  GPtrArray *pending = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (TINCAN_IS_LINK (self), pending);
+
+  while (self->outgoing.head != NULL)
+    {
+      Outgoing *out = g_queue_pop_head (&self->outgoing);
+
+      g_ptr_array_add (pending, g_object_ref (out->message));
+      outgoing_free (out);
+    }
+
+  for (guint i = 0; i < self->plain_queue->len; i++)
+    g_ptr_array_add (pending, g_object_ref (g_ptr_array_index (self->plain_queue, i)));
+  g_ptr_array_set_size (self->plain_queue, 0);
+
+  /* Numbers the peer may be waiting for are gone with them. */
+  start_new_epoch (self);
+  tincan_link_schedule (self);
+
+  return pending;
+}
+
+/**
  * tincan_link_set_identity:
  * @self: a #TincanLink
  * @identity: (array fixed-size=16): the installation's identity, not all

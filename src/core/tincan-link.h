@@ -97,6 +97,7 @@ TincanMessage         *tincan_link_send             (TincanLink      *self,
                                                      GError         **error);
 void                   tincan_link_send_message     (TincanLink      *self,
                                                      TincanMessage   *message);
+GPtrArray             *tincan_link_take_pending     (TincanLink      *self);
 gboolean               tincan_link_retry            (TincanLink      *self,
                                                      TincanMessage   *message,
                                                      GError         **error);

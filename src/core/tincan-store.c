@@ -53,6 +53,13 @@ struct _TincanStore
 
 G_DEFINE_FINAL_TYPE (TincanStore, tincan_store, G_TYPE_OBJECT)
 
+enum {
+  WRITE_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_QUARK (tincan-store-error-quark, tincan_store_error)
 
 #define MESSAGE_COLUMNS "id, uid, sender, outgoing, plain, time, state, reason, text"
@@ -533,6 +540,21 @@ tincan_store_class_init (TincanStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = tincan_store_finalize;
+
+  /**
+   * TincanStore::write-failed:
+   * @store: the store
+   * @error: why
+   *
+   * A message kept through tincan_store_attach() or tincan_store_follow()
+   * could not be written.
+   */
+  signals[WRITE_FAILED] =
+    g_signal_new ("write-failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -914,7 +936,8 @@ tincan_store_load (TincanStore  *self,
  * @error: return location for a #TincanStoreError
  *
  * Returns: (transfer full) (element-type TincanMessage): the outbox: every
- *   outgoing message queued, sent or failed, oldest first
+ *   outgoing message queued, sent (and not confirmed) or failed, oldest
+ *   first.  A plain-text message is done once sent.
  */
 GPtrArray *
 tincan_store_load_unfinished (TincanStore  *self,
@@ -925,7 +948,8 @@ tincan_store_load_unfinished (TincanStore  *self,
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
 
   stmt = statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages"
-                          " WHERE outgoing = 1 AND state IN (0, 1, 3) ORDER BY id", error);
+                          " WHERE outgoing = 1 AND state IN (0, 1, 3) AND (plain = 0 OR state <> 1)"
+                          " ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
 
@@ -1082,7 +1106,8 @@ tincan_store_clear (TincanStore  *self,
   g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
 
   if (!exec (self, "BEGIN IMMEDIATE;"
-                   "DELETE FROM messages WHERE NOT (outgoing = 1 AND state IN (0, 1));"
+                   "DELETE FROM messages WHERE NOT (outgoing = 1 AND state IN (0, 1)"
+                   "                                  AND (plain = 0 OR state <> 1));"
                    "COMMIT;", error))
     {
       rollback (self);
@@ -1111,4 +1136,113 @@ tincan_store_set_max_pages (TincanStore *self,
 
   sql = g_strdup_printf ("PRAGMA max_page_count = %u", max_pages);
   exec (self, sql, NULL);
+}
+
+/* Between a store and a link: what the chat and tincan-cli share. */
+
+static TincanKeepResult
+keep_cb (TincanLink    *link,
+         TincanMessage *message,
+         gpointer       user_data)
+{
+  TincanStore *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean duplicate;
+
+  if (!tincan_store_add (self, message, &duplicate, &error))
+    {
+      g_signal_emit (self, signals[WRITE_FAILED], 0, error);
+      return TINCAN_KEEP_REFUSED;
+    }
+
+  return duplicate ? TINCAN_KEEP_DUPLICATE : TINCAN_KEEP_NEW;
+}
+
+/**
+ * tincan_store_attach:
+ * @self: a #TincanStore
+ * @link: a link, which must not outlive @self
+ *
+ * Gives @link this installation's identity, and makes it store each
+ * message from the peer before acknowledging it.
+ */
+void
+tincan_store_attach (TincanStore *self,
+                     TincanLink  *link)
+{
+  g_return_if_fail (TINCAN_IS_STORE (self));
+  g_return_if_fail (TINCAN_IS_LINK (link));
+
+  tincan_link_set_identity (link, self->identity);
+  tincan_link_set_keep_func (link, keep_cb, self);
+}
+
+static void
+on_followed_state_cb (TincanMessage *message,
+                      GParamSpec    *pspec,
+                      TincanStore   *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tincan_store_save_state (self, message, &error))
+    g_signal_emit (self, signals[WRITE_FAILED], 0, error);
+
+  if (tincan_message_get_state (message) == TINCAN_MESSAGE_DELIVERED)
+    g_signal_handlers_disconnect_by_func (message, on_followed_state_cb, self);
+}
+
+/**
+ * tincan_store_follow:
+ * @self: a #TincanStore
+ * @message: a stored outgoing message
+ *
+ * Writes each state @message takes, until it is delivered.  A state that
+ * cannot be written costs little: the message is sent again after a
+ * restart, and the peer knows it already.
+ */
+void
+tincan_store_follow (TincanStore   *self,
+                     TincanMessage *message)
+{
+  g_return_if_fail (TINCAN_IS_STORE (self));
+  g_return_if_fail (TINCAN_IS_MESSAGE (message));
+
+  g_signal_connect_object (message, "notify::state", G_CALLBACK (on_followed_state_cb), self, 0);
+}
+
+/**
+ * tincan_store_write:
+ * @self: a #TincanStore
+ * @text: what someone typed
+ * @plain: to be sent as plain text
+ * @error: return location for a #TincanLinkError or #TincanStoreError
+ *
+ * Makes an outgoing message and stores it in the outbox, so that it is
+ * on the disk before anything is sent.  Hand it to
+ * tincan_link_send_message() next.
+ *
+ * Returns: (transfer full): the message, followed; or %NULL, with
+ *   nothing stored
+ */
+TincanMessage *
+tincan_store_write (TincanStore  *self,
+                    const char   *text,
+                    gboolean      plain,
+                    GError      **error)
+{
+  g_autoptr(TincanMessage) message = NULL;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!tincan_link_check_text (text, error))
+    return NULL;
+
+  message = tincan_message_new_outgoing (text, plain);
+  if (!tincan_store_add (self, message, NULL, error))
+    return NULL;
+
+  tincan_store_follow (self, message);
+
+  return g_steal_pointer (&message);
 }

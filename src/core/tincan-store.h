@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "tincan-link.h"
 #include "tincan-message.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,14 @@ gint64         tincan_store_find               (TincanStore    *self,
 guint          tincan_store_get_position       (TincanStore    *self,
                                                 gint64          id);
 gboolean       tincan_store_clear              (TincanStore    *self,
+                                                GError        **error);
+void           tincan_store_attach             (TincanStore    *self,
+                                                TincanLink     *link);
+void           tincan_store_follow             (TincanStore    *self,
+                                                TincanMessage  *message);
+TincanMessage *tincan_store_write              (TincanStore    *self,
+                                                const char     *text,
+                                                gboolean        plain,
                                                 GError        **error);
 
 G_END_DECLS

@@ -31,6 +31,7 @@ struct _TincanApplication
   char           *override_address;
   guint16         override_peer_port;
   guint16         override_local_port;
+  char           *history_path;
 };
 
 G_DEFINE_FINAL_TYPE (TincanApplication, tincan_application, ADW_TYPE_APPLICATION)
@@ -40,6 +41,8 @@ static const GOptionEntry option_entries[] = {
     N_("Chat with HOST for this run, on PORT or the default port"), N_("HOST[:PORT]") },
   { "port", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Listen on this UDP port for this run"), N_("PORT") },
+  { "history", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Keep the history in FILE for this run"), N_("FILE") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -53,6 +56,24 @@ tincan_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
+}
+
+/**
+ * tincan_application_set_history_path:
+ * @self: a #TincanApplication
+ * @path: (nullable): the history database, as `--history` sets it
+ *
+ * Only before the application starts.
+ */
+void
+tincan_application_set_history_path (TincanApplication *self,
+                                     const char        *path)
+{
+  g_return_if_fail (TINCAN_IS_APPLICATION (self));
+  g_return_if_fail (self->chat == NULL);
+
+  g_free (self->history_path);
+  self->history_path = g_strdup (path);
 }
 
 /**
@@ -91,6 +112,7 @@ tincan_application_handle_local_options (GApplication *application,
   g_autoptr(GError) error = NULL;
   const char *peer = NULL;
   const char *port = NULL;
+  const char *history = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -123,7 +145,18 @@ tincan_application_handle_local_options (GApplication *application,
         }
     }
 
-  if (self->override_address != NULL || self->override_local_port != 0)
+  if (g_variant_dict_lookup (options, "history", "^&ay", &history))
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (history);
+
+      g_free (self->history_path);
+      self->history_path = g_file_get_path (file);
+    }
+
+  /* Its own port, or its own history: another Tin Can, not another
+   * window of this one.
+   */
+  if (self->override_address != NULL || self->override_local_port != 0 || history != NULL)
     {
       GApplicationFlags flags = g_application_get_flags (application);
 
@@ -253,7 +286,7 @@ tincan_application_startup (GApplication *application)
   if (self->override_local_port != 0)
     tincan_settings_override_local_port (self->settings, self->override_local_port);
 
-  self->chat = tincan_chat_new (self->settings);
+  self->chat = tincan_chat_new (self->settings, self->history_path);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
@@ -284,6 +317,7 @@ tincan_application_dispose (GObject *object)
   g_clear_object (&self->chat);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->override_address, g_free);
+  g_clear_pointer (&self->history_path, g_free);
 
   G_OBJECT_CLASS (tincan_application_parent_class)->dispose (object);
 }

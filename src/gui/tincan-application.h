@@ -19,5 +19,7 @@ G_DECLARE_FINAL_TYPE (TincanApplication, tincan_application, TINCAN, APPLICATION
 TincanApplication *tincan_application_new          (void);
 TincanSettings    *tincan_application_get_settings (TincanApplication *self);
 TincanChat        *tincan_application_get_chat     (TincanApplication *self);
+void               tincan_application_set_history_path (TincanApplication *self,
+                                                      const char        *path);
 
 G_END_DECLS

@@ -38,6 +38,12 @@ struct _TincanWindow
   GtkWidget            *chat_page;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
+  GtkWidget            *error_settings_button;
+  GtkRevealer          *moved_aside_revealer;
+  GtkLabel             *moved_aside_label;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkSingleSelection   *selection;
   GtkRevealer          *plain_revealer;
   GtkWidget            *use_plain_button;
   GtkScrolledWindow    *scroller;
@@ -104,7 +110,11 @@ tincan_window_update (TincanWindow *self)
   if (tincan_settings_get_mode (self->settings) == TINCAN_MODE_PLAIN)
     gtk_revealer_set_reveal_child (self->plain_revealer, FALSE);
 
+  /* The link's problem first: without a link, nothing is sent at all. */
   error = tincan_chat_get_error (self->chat);
+  gtk_widget_set_visible (self->error_settings_button, error != NULL);
+  if (error == NULL)
+    error = tincan_chat_get_history_problem (self->chat);
   if (error != NULL)
     gtk_label_set_label (self->error_label, error);
   gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
@@ -235,21 +245,137 @@ retry_activated_cb (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   TincanWindow *self = TINCAN_WINDOW (widget);
-  GListModel *messages = tincan_chat_get_messages (self->chat);
   const char *id = g_variant_get_string (parameter, NULL);
+  TincanMessage *message = tincan_chat_find_outgoing (self->chat, id);
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = g_list_model_get_n_items (messages); i > 0; i--)
+  if (message != NULL && !tincan_chat_retry (self->chat, message, &error))
+    show_toast (self, error->message);
+}
+
+/* History */
+
+static void
+on_moved_aside_close_clicked_cb (TincanWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->moved_aside_revealer, FALSE);
+}
+
+static void
+on_clear_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      TincanWindow     *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "clear") != 0)
+    return;
+
+  if (!tincan_chat_clear_history (self->chat, &error))
+    show_toast (self, error->message);
+}
+
+static void
+clear_history_activated_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Clear History?"),
+                                                       _("Every message in this conversation will be "
+                                                         "deleted from this computer. Messages still "
+                                                         "being sent are kept until they are delivered.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "clear", _("_Clear"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "clear", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_clear_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Search */
+
+static void
+search_activated_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+show_search_result (TincanWindow *self,
+                    guint         position)
+{
+  self->stick_to_bottom = FALSE;
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+/* Each search goes to the next older match, and from the oldest back to
+ * the newest.
+ */
+static void
+on_search_next_cb (TincanWindow *self)
+{
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint n_items = g_list_model_get_n_items (tincan_chat_get_messages (self->chat));
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(GError) error = NULL;
+  int found;
+
+  if (query[0] == '\0')
+    return;
+
+  found = tincan_chat_find (self->chat, query, MIN (selected, n_items), &error);
+  if (found < 0 && error == NULL && selected != GTK_INVALID_LIST_POSITION)
+    found = tincan_chat_find (self->chat, query, n_items, &error);
+
+  if (error != NULL)
+    show_toast (self, error->message);
+
+  if (found < 0)
     {
-      g_autoptr(TincanMessage) message = g_list_model_get_item (messages, i - 1);
-      g_autoptr(GError) error = NULL;
-
-      if (g_strcmp0 (tincan_message_get_id (message), id) != 0)
-        continue;
-
-      if (!tincan_chat_retry (self->chat, message, &error))
-        show_toast (self, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
       return;
     }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
+  show_search_result (self, found);
+}
+
+static void
+on_search_changed_cb (TincanWindow *self)
+{
+  /* A new query starts from the newest message again. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
+  on_search_next_cb (self);
+}
+
+static void
+on_search_stopped_cb (TincanWindow *self)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+on_search_mode_cb (TincanWindow *self)
+{
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    return;
+
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
 }
 
 static void
@@ -367,8 +493,8 @@ tincan_window_constructed (GObject *object)
 {
   TincanWindow *self = TINCAN_WINDOW (object);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkNoSelection) selection = NULL;
   GListModel *messages;
+  const char *moved_aside;
   GSettings *gsettings;
 
   G_OBJECT_CLASS (tincan_window_parent_class)->constructed (object);
@@ -384,12 +510,31 @@ tincan_window_constructed (GObject *object)
                            G_CALLBACK (on_message_received_cb), self, G_CONNECT_SWAPPED);
 
   messages = tincan_chat_get_messages (self->chat);
-  selection = gtk_no_selection_new (g_object_ref (messages));
+  /* Selected is the search result; people cannot select rows. */
+  self->selection = gtk_single_selection_new (g_object_ref (messages));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
+                           G_CALLBACK (on_search_mode_cb), self, G_CONNECT_SWAPPED);
+
+  moved_aside = tincan_chat_get_moved_aside (self->chat);
+  if (moved_aside != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is a file name */
+      text = g_strdup_printf (_("The history was damaged. It was moved to “%s”, and a new one "
+                                "was started."), moved_aside);
+      gtk_label_set_label (self->moved_aside_label, text);
+      gtk_revealer_set_reveal_child (self->moved_aside_revealer, TRUE);
+    }
   g_signal_connect_object (messages, "items-changed",
                            G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
 
@@ -414,6 +559,7 @@ tincan_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), TINCAN_TYPE_WINDOW);
   g_clear_object (&self->chat);
   g_clear_object (&self->settings);
+  g_clear_object (&self->selection);
 
   G_OBJECT_CLASS (tincan_window_parent_class)->dispose (object);
 }
@@ -498,6 +644,11 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, chat_page);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_settings_button);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, moved_aside_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, moved_aside_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, plain_revealer);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, use_plain_button);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, scroller);
@@ -506,11 +657,21 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, entry);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_new_messages_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_moved_aside_close_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_next_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_stopped_cb);
 
   gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.retry", "s", retry_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.use-plain-text", NULL,
                                    use_plain_text_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.clear-history", NULL,
+                                   clear_history_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.search", NULL, search_activated_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "chat.search", NULL);
 }
 
 static void
