@@ -840,7 +840,13 @@ test_same_id_after_restart (Fixture       *fixture,
   guint64 uid;
 
   tincan_link_set_keep_func (fixture->b.link, keep_cb, &keeper);
+
+  /* The identity goes in the first hello: set before the peer is. */
+  end_close (&fixture->a);
+  end_open (&fixture->a, 0, "Ada");
   tincan_link_set_identity (fixture->a.link, identity);
+  connect_ends (&fixture->a, &fixture->b);
+  tincan_link_set_peer (fixture->b.link, "127.0.0.1", tincan_link_get_local_port (fixture->a.link));
   first = tincan_link_send (fixture->a.link, "only once", NULL);
   uid = tincan_message_get_uid (first);
   g_ptr_array_add (sent, g_object_ref (first));

@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tincan-cli: a thin main loop around TincanLink, for scripts, tests and
- * benchmarks.  Its options, output and exit statuses are a contract that
+ * benchmarks.  With --history it keeps a TincanStore as the app does: what
+ * it sends goes to the outbox first and is sent again by the next run if
+ * it was not delivered, and what it receives is stored before it is
+ * acknowledged, once.  Its options, output and exit statuses are a contract that
  * those depend on; README.md and docs/PROTOCOL.md describe it.
  *
  *   0  every message sent was delivered (in plain mode: sent) and the
@@ -26,11 +29,13 @@
 
 #include "tincan-address.h"
 #include "tincan-link.h"
+#include "tincan-store.h"
 
 typedef struct
 {
   GMainLoop        *loop;
   TincanLink       *link;
+  TincanStore      *store;
   GDataInputStream *input;
   GCancellable     *cancellable;
   gboolean          json;
@@ -150,6 +155,13 @@ on_message_state_cb (TincanMessage *message,
   g_idle_add (finish_idle_cb, cli);
 }
 
+static void
+watch_message (Cli           *cli,
+               TincanMessage *message)
+{
+  g_signal_connect (message, "notify::state", G_CALLBACK (on_message_state_cb), cli);
+}
+
 static gboolean
 send_text (Cli        *cli,
            const char *text)
@@ -157,15 +169,30 @@ send_text (Cli        *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(TincanMessage) message = NULL;
 
-  message = tincan_link_send (cli->link, text, &error);
+  if (cli->store != NULL)
+    {
+      /* In the outbox before anything leaves. */
+      message = tincan_store_write (cli->store, text,
+                                    tincan_link_get_mode (cli->link) == TINCAN_MODE_PLAIN, &error);
+      if (message != NULL)
+        {
+          watch_message (cli, message);
+          tincan_link_send_message (cli->link, message);
+        }
+    }
+  else
+    {
+      message = tincan_link_send (cli->link, text, &error);
+      if (message != NULL)
+        watch_message (cli, message);
+    }
+
   if (message == NULL)
     {
       g_printerr ("tincan-cli: %s\n", error->message);
-      cli_exit (cli, 2);
+      cli_exit (cli, g_error_matches (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL) ? 1 : 2);
       return FALSE;
     }
-
-  g_signal_connect (message, "notify::state", G_CALLBACK (on_message_state_cb), cli);
 
   /* Plain messages are sent at once, before the handler was connected. */
   if (tincan_message_get_state (message) != TINCAN_MESSAGE_QUEUED)
@@ -195,6 +222,45 @@ on_message_received_cb (TincanLink    *link,
     }
 
   maybe_finish (cli);
+}
+
+static void
+on_write_failed_cb (TincanStore  *store,
+                    const GError *error,
+                    Cli          *cli)
+{
+  g_printerr ("tincan-cli: %s\n", error->message);
+}
+
+/* What an earlier run left undelivered goes first, as it was written
+ * first.  Failed messages wait for the app's Retry.
+ */
+static gboolean
+resume_outbox (Cli     *cli,
+               GError **error)
+{
+  g_autoptr(GPtrArray) outbox = tincan_store_load_unfinished (cli->store, error);
+
+  if (outbox == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      TincanMessage *message = g_ptr_array_index (outbox, i);
+
+      if (tincan_message_get_state (message) == TINCAN_MESSAGE_FAILED)
+        continue;
+
+      print_event (cli, "resumed",
+                   "id", "s", tincan_message_get_id (message),
+                   "text", "s", tincan_message_get_text (message),
+                   NULL);
+      tincan_store_follow (cli->store, message);
+      watch_message (cli, message);
+      tincan_link_send_message (cli->link, message);
+    }
+
+  return TRUE;
 }
 
 static void
@@ -319,12 +385,14 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(TincanStore) store = NULL;   /* outlives the link, which uses it */
   g_autoptr(TincanLink) link = NULL;
   g_autofree char *host = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *send = NULL;
   g_autofree char *file = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *history = NULL;
   gint64 count = 0;
   int timeout = 0;
   gboolean plain = FALSE;
@@ -347,6 +415,8 @@ main (int   argc,
       "Plain-text mode", NULL },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
       "Print events as JSON lines", NULL },
+    { "history", 0, 0, G_OPTION_ARG_FILENAME, &history,
+      "Keep messages in this database, and send what it has not delivered yet", "PATH" },
     { NULL }
   };
 
@@ -385,6 +455,16 @@ main (int   argc,
   if (timeout < 0)
     return usage_error ("--timeout must not be negative");
 
+  if (history != NULL)
+    {
+      store = tincan_store_new (history, &error);
+      if (store == NULL)
+        return usage_error (error->message);
+      if (tincan_store_get_moved_aside (store) != NULL)
+        g_printerr ("tincan-cli: the history was damaged; it was moved to %s\n",
+                    tincan_store_get_moved_aside (store));
+    }
+
   link = tincan_link_new (local_port, plain ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE, &error);
   if (link == NULL)
     return usage_error (error->message);
@@ -392,6 +472,7 @@ main (int   argc,
   loop = g_main_loop_new (NULL, FALSE);
   cli.loop = loop;
   cli.link = link;
+  cli.store = store;
   cli.json = json;
   cli.count = count;
   cli.cancellable = g_cancellable_new ();
@@ -408,7 +489,17 @@ main (int   argc,
 
   print_event (&cli, "ready", "port", "i", (gint64) tincan_link_get_local_port (link), NULL);
 
+  /* The identity goes in the first hello, so before the peer is set. */
+  if (store != NULL)
+    {
+      tincan_store_attach (store, link);
+      g_signal_connect (store, "write-failed", G_CALLBACK (on_write_failed_cb), &cli);
+    }
+
   tincan_link_set_peer (link, host, peer_port);
+
+  if (store != NULL && !resume_outbox (&cli, &error))
+    return usage_error (error->message);
 
   if (timeout > 0)
     g_timeout_add_seconds (timeout, on_timeout_cb, &cli);
@@ -441,6 +532,16 @@ main (int   argc,
       maybe_finish (&cli);
       if (!g_cancellable_is_cancelled (cli.cancellable))
         g_main_loop_run (loop);
+    }
+
+  /* Left undelivered: it stays in the outbox as it is, for the next run. */
+  if (store != NULL)
+    {
+      g_autoptr(GPtrArray) pending = tincan_link_take_pending (link);
+
+      for (guint i = 0; i < pending->len; i++)
+        g_signal_handlers_disconnect_by_data (g_ptr_array_index (pending, i), &cli);
+      tincan_link_set_keep_func (link, NULL, NULL);
     }
 
   g_clear_object (&cli.input);

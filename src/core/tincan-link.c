@@ -2316,7 +2316,8 @@ tincan_link_take_pending (TincanLink *self)
  *   zero
  *
  * Sets the identity sent in every hello.  A peer keys the messages it has
- * seen by it, so it must stay the same across restarts.
+ * seen by it, so it must stay the same across restarts, and be set before
+ * the peer is: a peer takes the identity of a session from its hellos.
  */
 void
 tincan_link_set_identity (TincanLink   *self,
@@ -2326,6 +2327,7 @@ tincan_link_set_identity (TincanLink   *self,
 
   g_return_if_fail (TINCAN_IS_LINK (self));
   g_return_if_fail (identity != NULL);
+  g_return_if_fail (self->peer_host == NULL);
 
   for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
     zero = zero && identity[i] == 0;
