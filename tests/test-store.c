@@ -632,37 +632,6 @@ test_unwritable_location (void)
   g_remove (file);
 }
 
-/* Fills a closed history with @n received messages "message <i>", in one
- * transaction: the store's own add() would sync each one to the disk.
- */
-static void
-fill_history (const char *path,
-              guint       n)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO messages (uid, sender, outgoing, plain,"
-                                           " time, state, text) VALUES (?, ?, 0, 0, ?, 4, ?)",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("message %u", i);
-
-      sqlite3_bind_int64 (stmt, 1, i + 1);
-      sqlite3_bind_text (stmt, 2, SENDER_A, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, 1000 + i);
-      sqlite3_bind_text (stmt, 4, text, -1, SQLITE_TRANSIENT);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-      sqlite3_reset (stmt);
-    }
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
 static void
 test_paging (Fixture       *fixture,
              gconstpointer  user_data)
@@ -671,7 +640,7 @@ test_paging (Fixture       *fixture,
   TincanStore *store = open_store (fixture->path);
 
   close_store (store);
-  fill_history (fixture->path, 1000);
+  tincan_test_fill_history (fixture->path, 1000);
   store = open_store (fixture->path);
   g_assert_cmpuint (tincan_store_get_count (store), ==, 1000);
 

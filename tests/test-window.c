@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tincan-application.h"
+#include "tincan-history.h"
 #include "tincan-link-private.h"
 #include "tincan-test-utils.h"
 #include "tincan-message-row.h"
@@ -134,6 +135,29 @@ watchdog_cb (gpointer user_data)
  * calls @func once its window is on screen; then quits, and checks that
  * the application shut down and was freed.
  */
+/* A history the test chose, kept from one run to the next; otherwise each
+ * run has a new one.
+ */
+static char *fixed_history;
+
+static void
+use_fixed_history (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("tincan-window-XXXXXX", NULL);
+
+  g_assert_nonnull (folder);
+  fixed_history = g_build_filename (folder, "history.db", NULL);
+}
+
+static void
+drop_fixed_history (void)
+{
+  g_autofree char *folder = g_path_get_dirname (fixed_history);
+
+  tincan_test_remove_tree (folder);
+  g_clear_pointer (&fixed_history, g_free);
+}
+
 static void
 run_app (const char * const *args,
          AppTestFunc          func)
@@ -152,10 +176,13 @@ run_app (const char * const *args,
 
   data.app = tincan_application_new ();
   data.func = func;
-  history_folder = g_dir_make_tmp ("tincan-window-XXXXXX", NULL);
-  g_assert_nonnull (history_folder);
-  history = g_build_filename (history_folder, "history.db", NULL);
-  tincan_application_set_history_path (data.app, history);
+  if (fixed_history == NULL)
+    {
+      history_folder = g_dir_make_tmp ("tincan-window-XXXXXX", NULL);
+      g_assert_nonnull (history_folder);
+      history = g_build_filename (history_folder, "history.db", NULL);
+    }
+  tincan_application_set_history_path (data.app, fixed_history ? fixed_history : history);
   check = g_timeout_add (20, run_test_cb, &data);
   watchdog = g_timeout_add_seconds (30, watchdog_cb, NULL);
 
@@ -173,7 +200,8 @@ run_app (const char * const *args,
   destroy_toplevels ();
   g_assert_true (tincan_test_wait_for (no_toplevels, NULL));
   g_assert_finalize_object (data.app);
-  tincan_test_remove_tree (history_folder);
+  if (history_folder != NULL)
+    tincan_test_remove_tree (history_folder);
 }
 
 static TincanPeerDialog *
@@ -1142,6 +1170,253 @@ test_chat_port_in_use (void)
   peer_close ();
 }
 
+/* History */
+
+static gboolean
+n_items_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_list_model_get_n_items (args[0]) == GPOINTER_TO_UINT (args[1]);
+}
+
+static void
+wait_n_items (GListModel *model,
+              guint       n)
+{
+  gpointer args[2] = { model, GUINT_TO_POINTER (n) };
+
+  if (!tincan_test_wait_for (n_items_is, args))
+    g_error ("%u messages shown, not %u", g_list_model_get_n_items (model), n);
+}
+
+static void
+history_first_run (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanLink *link = tincan_chat_get_link (tincan_application_get_chat (app));
+  RowQuery mine = { window, "kept for later", "Delivered" };
+  RowQuery theirs = { window, "and an answer", NULL };
+  RowQuery waiting = { window, "waits for the next start", "Sending…" };
+  g_autoptr(TincanMessage) answer = NULL;
+
+  wait_subtitle (window, "Grace · Online");
+  type_and_send (window, mine.text);
+  g_assert_true (tincan_test_wait_for (row_shown, &mine));
+  answer = tincan_link_send (peer.link, theirs.text, NULL);
+  g_assert_true (tincan_test_wait_for (row_shown, &theirs));
+
+  /* The network goes: this one is still on its way when Tin Can quits. */
+  tincan_link_set_filter (link, drop_everything, NULL);
+  type_and_send (window, waiting.text);
+  g_assert_true (tincan_test_wait_for (row_shown, &waiting));
+  tincan_test_run_for (300);
+  g_assert_true (row_shown (&waiting));
+  g_assert_cmpuint (peer.received->len, ==, 1);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+}
+
+static gboolean
+message_dialog_shown (gpointer unused)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+message_dialog_closed (gpointer unused)
+{
+  return find_message_dialog () == NULL;
+}
+
+static void
+history_second_run (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanChat *chat = tincan_application_get_chat (app);
+  GListModel *messages = tincan_chat_get_messages (chat);
+  RowQuery mine = { window, "kept for later", "Delivered" };
+  RowQuery theirs = { window, "and an answer", NULL };
+  RowQuery resent = { window, "waits for the next start", "Delivered" };
+  RowQuery later = { window, "after the restart", "Delivered" };
+
+  /* The conversation as it was, and the outbox sent on: once. */
+  g_assert_true (tincan_test_wait_for (row_shown, &mine));
+  g_assert_true (tincan_test_wait_for (row_shown, &theirs));
+  g_assert_true (tincan_test_wait_for (row_shown, &resent));
+  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (2)));
+  g_assert_cmpstr (g_ptr_array_index (peer.received, 1), ==, resent.text);
+  type_and_send (window, later.text);
+  g_assert_true (tincan_test_wait_for (row_shown, &later));
+  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (3)));
+  tincan_test_run_for (200);
+  g_assert_cmpuint (peer.received->len, ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 4);
+
+  /* Search finds the older match first, then wraps round. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "chat.search", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (child (window, TINCAN_TYPE_WINDOW, "search_bar")));
+  gtk_editable_set_text (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "answer");
+  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "activate");
+  g_assert_cmpuint (gtk_single_selection_get_selected (
+                      GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (window, TINCAN_TYPE_WINDOW,
+                                                                            "list_view")))), ==, 1);
+  gtk_editable_set_text (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "no such words");
+  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "activate");
+  g_assert_true (gtk_widget_has_css_class (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "error"));
+  gtk_search_bar_set_search_mode (child (window, TINCAN_TYPE_WINDOW, "search_bar"), FALSE);
+
+  /* Clear History asks first; Cancel keeps everything. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "chat.clear-history", NULL);
+  g_assert_true (tincan_test_wait_for (message_dialog_shown, NULL));
+  adw_message_dialog_response (find_message_dialog (), "cancel");
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 4);
+
+  /* A click on a response also closes the dialog; response() alone not. */
+  gtk_window_destroy (GTK_WINDOW (find_message_dialog ()));
+  g_assert_true (tincan_test_wait_for (message_dialog_closed, NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "chat.clear-history", NULL);
+  g_assert_true (tincan_test_wait_for (message_dialog_shown, NULL));
+  adw_message_dialog_response (find_message_dialog (), "clear");
+  wait_n_items (messages, 0);
+  gtk_window_destroy (GTK_WINDOW (find_message_dialog ()));
+}
+
+static void
+test_history_kept_across_restart (void)
+{
+  use_fixed_history ();
+  peer_open ();
+  run_app (NULL, history_first_run);
+  run_app (NULL, history_second_run);
+  peer_close ();
+  drop_fixed_history ();
+}
+
+static void
+history_large (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanHistory *history = TINCAN_HISTORY (tincan_chat_get_messages (tincan_application_get_chat (app)));
+  TincanStore *store = tincan_history_get_store (history);
+  RowQuery newest = { window, "message 99999", NULL };
+  RowQuery found = { window, "message 12345", NULL };
+  GtkSearchEntry *search = child (window, TINCAN_TYPE_WINDOW, "search_entry");
+  GtkSingleSelection *selection;
+
+  /* The newest at the bottom, with a few pages read, not the history. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 100000);
+  g_assert_true (tincan_test_wait_for (row_shown, &newest));
+  g_test_message ("%" G_GUINT64_FORMAT " rows read, %u held, to show the newest",
+                  tincan_store_get_rows_read (store), tincan_history_get_n_loaded (history));
+  g_assert_cmpuint (tincan_store_get_rows_read (store), <=,
+                    TINCAN_HISTORY_PAGE_SIZE * TINCAN_HISTORY_MAX_PAGES);
+  g_assert_cmpuint (tincan_history_get_n_loaded (history), <=,
+                    TINCAN_HISTORY_PAGE_SIZE * TINCAN_HISTORY_MAX_PAGES);
+
+  /* Search jumps there, and shows it selected. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "chat.search", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (search), "message 12345");
+  g_signal_emit_by_name (search, "activate");
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (window, TINCAN_TYPE_WINDOW,
+                                                                    "list_view")));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 12345);
+  g_assert_true (tincan_test_wait_for (row_shown, &found));
+  g_assert_cmpuint (tincan_history_get_n_loaded (history), <=,
+                    TINCAN_HISTORY_PAGE_SIZE * TINCAN_HISTORY_MAX_PAGES);
+}
+
+static void
+test_history_large (void)
+{
+  g_autoptr(GError) error = NULL;
+  TincanStore *store;
+
+  use_fixed_history ();
+  store = tincan_store_new (fixed_history, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+  tincan_test_fill_history (fixed_history, 100000);
+
+  peer_open ();
+  run_app (NULL, history_large);
+  peer_close ();
+  drop_fixed_history ();
+}
+
+static void
+history_moved_aside (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "moved_aside_label");
+  const char *aside = tincan_chat_get_moved_aside (tincan_application_get_chat (app));
+  g_autofree char *garbage = NULL;
+
+  g_assert_nonnull (aside);
+  g_assert_true (revealed (child (window, TINCAN_TYPE_WINDOW, "moved_aside_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), aside));
+  g_assert_true (g_file_get_contents (aside, &garbage, NULL, NULL));
+  g_assert_cmpstr (garbage, ==, "this is not a database, and it never was one.");
+
+  /* A new history works at once. */
+  wait_subtitle (window, "Grace · Online");
+  type_and_send (window, "after the damage");
+  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (1)));
+  g_assert_cmpuint (tincan_store_get_count (tincan_history_get_store (
+                      TINCAN_HISTORY (tincan_chat_get_messages (tincan_application_get_chat (app))))),
+                    ==, 1);
+}
+
+static void
+test_history_damaged (void)
+{
+  use_fixed_history ();
+  g_assert_true (g_file_set_contents (fixed_history, "this is not a database, and it never was one.",
+                                      -1, NULL));
+  peer_open ();
+  run_app (NULL, history_moved_aside);
+  peer_close ();
+  drop_fixed_history ();
+}
+
+static void
+history_in_use (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+  RowQuery sent = { window, "not kept, still sent", "Delivered" };
+
+  g_assert_true (revealed (child (window, TINCAN_TYPE_WINDOW, "error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "is open in another Tin Can"));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "will not be kept"));
+  g_assert_false (gtk_widget_get_visible (child (window, TINCAN_TYPE_WINDOW, "error_settings_button")));
+
+  wait_subtitle (window, "Grace · Online");
+  type_and_send (window, sent.text);
+  g_assert_true (tincan_test_wait_for (row_shown, &sent));
+}
+
+static void
+test_history_in_use (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanStore) other = NULL;
+
+  use_fixed_history ();
+  other = tincan_store_new (fixed_history, &error);
+  g_assert_no_error (error);
+  peer_open ();
+  run_app (NULL, history_in_use);
+  peer_close ();
+  g_clear_object (&other);
+  drop_fixed_history ();
+}
+
 static void
 test_markup_is_text (void)
 {
@@ -1173,6 +1448,10 @@ main (int   argc,
   g_test_add_func ("/chat/test-connection", test_chat_test_connection);
   g_test_add_func ("/chat/long-message-and-scrolling", test_chat_long_message_and_scrolling);
   g_test_add_func ("/chat/markup-is-text", test_markup_is_text);
+  g_test_add_func ("/history/kept-across-restart", test_history_kept_across_restart);
+  g_test_add_func ("/history/large", test_history_large);
+  g_test_add_func ("/history/damaged", test_history_damaged);
+  g_test_add_func ("/history/in-use", test_history_in_use);
 
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "tincan-test-utils.h"
 
@@ -150,4 +151,36 @@ tincan_test_remove_tree (const char *path)
         }
     }
   g_remove (path);
+}
+
+/* Fills a history made by TincanStore, and closed, with @n received
+ * messages "message <i>", in one transaction: the store's own add()
+ * would sync each one to the disk.
+ */
+void
+tincan_test_fill_history (const char *path,
+                          guint       n)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO messages (uid, sender, outgoing, plain,"
+                                           " time, state, text) VALUES (?, ?, 0, 0, ?, 4, ?)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+
+      sqlite3_bind_int64 (stmt, 1, i + 1);
+      sqlite3_bind_text (stmt, 2, "0123456789abcdef0123456789abcdef", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, 1000 + i);
+      sqlite3_bind_text (stmt, 4, text, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
 }

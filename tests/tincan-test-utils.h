@@ -21,6 +21,8 @@ gboolean tincan_test_wait_for    (gboolean (*condition) (gpointer),
 void     tincan_test_run_for     (guint      ms);
 guint16  tincan_test_unused_port (void);
 void     tincan_test_remove_tree (const char *path);
+void     tincan_test_fill_history (const char *path,
+                                  guint       n);
 void     tincan_test_send_later  (TincanLink   *link,
                                   const guint8 *datagram,
                                   gsize         length,

@@ -62,6 +62,7 @@ load_page (TincanHistory *self,
   g_autoptr(GError) error = NULL;
   GPtrArray *messages;
 
+  g_debug ("Reading page %u", page);
   messages = tincan_store_load (self->store, page * TINCAN_HISTORY_PAGE_SIZE,
                                 TINCAN_HISTORY_PAGE_SIZE, &error);
   if (messages == NULL)

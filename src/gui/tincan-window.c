@@ -149,6 +149,14 @@ static void
 scroll_to_bottom (TincanWindow *self)
 {
   GtkAdjustment *adjustment = vadjustment (self);
+  guint n_items = g_list_model_get_n_items (tincan_chat_get_messages (self->chat));
+
+  /* The list places its rows from an anchor item: in a long history the
+   * end of the adjustment alone is only an estimate of where that is.
+   */
+  if (n_items > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                n_items - 1);
 
   gtk_adjustment_set_value (adjustment,
                             gtk_adjustment_get_upper (adjustment)
