@@ -469,6 +469,28 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
   tincan_message_row_set_message (TINCAN_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
+/* For tests/bench: with TINCAN_REPORT_FIRST_FRAME set, one line on
+ * stderr once the first frame is painted, so start-up can be timed from
+ * outside.
+ */
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   TincanWindow  *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint_cb, self);
+  g_printerr ("tincan: first frame\n");
+}
+
+static void
+on_map_cb (TincanWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  g_signal_handlers_disconnect_by_func (self, on_map_cb, NULL);
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_after_paint_cb), self, 0);
+}
+
 /* GObject */
 
 static void
@@ -697,6 +719,9 @@ tincan_window_init (TincanWindow *self)
   g_signal_connect_object (adjustment, "value-changed",
                            G_CALLBACK (on_adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_cb), NULL);
+
+  if (g_getenv ("TINCAN_REPORT_FIRST_FRAME") != NULL)
+    g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

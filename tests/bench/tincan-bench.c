@@ -5,14 +5,16 @@
  * Tin Can against what it is built on and what it replaces, in one run, on
  * loopback: raw UDP ping-pong (the floor), TCP ping-pong and a TCP bulk
  * transfer (what one would pick for reliability), and Tin Can's own
- * latency, 1 MiB transfer, lossy-link delivery and idle wake-ups.
+ * latency, 1 MiB transfer, lossy-link delivery and idle wake-ups; and the
+ * app's start-up time and memory with 100 and with 100,000 messages of
+ * history, under the X server in $DISPLAY.
  *
  * Every figure is the median of repeated runs, with their min and max; the
  * ratios are of medians taken in this same run, so they hold on a busy
  * machine where the absolute numbers do not.  The peer of each measurement
  * is a forked process, as two computers would be.
  *
- *   tincan-bench [--output FILE] [--quick]
+ *   tincan-bench [--output FILE] [--quick] [--tincan PATH-TO-TINCAN]
  */
 
 #define G_LOG_DOMAIN "tincan-bench"
@@ -22,7 +24,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <gio/gio.h>
+#include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -35,6 +39,7 @@
 #include <unistd.h>
 
 #include "tincan-link-private.h"
+#include "tincan-store.h"
 #include "tincan-test-utils.h"
 #include "tincan-wire.h"
 
@@ -690,6 +695,158 @@ bench_idle (guint seconds)
   record ("idle_wakeups_per_min", runs, "/min", "wake-ups of an idle peer process with an online peer");
 }
 
+/* The app with a history of @path, from exec to its first frame; then,
+ * a second later, its resident memory.
+ */
+static gboolean
+measure_start (const char *tincan,
+               const char *history,
+               double     *start_ms,
+               double     *rss_mb)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *peer = g_strdup_printf ("127.0.0.1:%u", free_udp_port ());
+  g_autofree char *port = g_strdup_printf ("%u", free_udp_port ());
+  g_autofree char *status_path = NULL;
+  g_autofree char *status = NULL;
+  GString *output = g_string_new (NULL);
+  double started, deadline;
+  gboolean painted = FALSE;
+  struct pollfd pfd;
+  const char *rss;
+
+  g_subprocess_launcher_setenv (launcher, "TINCAN_REPORT_FIRST_FRAME", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GTK_A11Y", "none", TRUE);
+  g_subprocess_launcher_setenv (launcher, "NO_AT_BRIDGE", "1", TRUE);
+
+  started = now_us ();
+  process = g_subprocess_launcher_spawn (launcher, &error, tincan, "--history", history,
+                                         "--peer", peer, "--port", port, NULL);
+  if (process == NULL)
+    g_error ("%s: %s", tincan, error->message);
+
+  pfd.fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stderr_pipe (process)));
+  pfd.events = POLLIN;
+  deadline = started + 30e6;
+  while (!painted && now_us () < deadline)
+    {
+      char buffer[4096];
+      ssize_t n;
+
+      if (poll (&pfd, 1, 100) <= 0)
+        continue;
+      n = read (pfd.fd, buffer, sizeof buffer);
+      if (n <= 0)
+        break;
+      g_string_append_len (output, buffer, n);
+      painted = strstr (output->str, "tincan: first frame") != NULL;
+    }
+  *start_ms = (now_us () - started) / 1000.0;
+
+  if (painted)
+    {
+      g_usleep (G_USEC_PER_SEC);
+      status_path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (process));
+      if (g_file_get_contents (status_path, &status, NULL, NULL)
+          && (rss = strstr (status, "VmRSS:")) != NULL)
+        *rss_mb = g_ascii_strtod (rss + strlen ("VmRSS:"), NULL) / 1024.0;
+      else
+        painted = FALSE;
+    }
+
+  if (!painted)
+    g_printerr ("tincan did not paint a frame: %s\n", output->str);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, NULL);
+  g_string_free (output, TRUE);
+
+  return painted;
+}
+
+static char *
+make_history (const char *folder,
+              guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("history-%u.db", n);
+  char *path = g_build_filename (folder, name, NULL);
+  TincanStore *store = tincan_store_new (path, &error);
+
+  if (store == NULL)
+    g_error ("%s: %s", path, error->message);
+  g_object_unref (store);
+  tincan_test_fill_history (path, n);
+
+  return path;
+}
+
+/* Start-up with 100 and with 100,000 messages, alternating, so both meet
+ * the same machine.
+ */
+static gboolean
+bench_gui (const char *tincan)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *small = NULL;
+  g_autofree char *large = NULL;
+  g_autoptr(GArray) start_small = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) start_large = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) rss_small = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) rss_large = g_array_new (FALSE, FALSE, sizeof (double));
+  double start_ms, rss_mb;
+
+  if (tincan == NULL || g_getenv ("DISPLAY") == NULL)
+    {
+      g_printerr ("  (no --tincan or no $DISPLAY: the start-up figures are left out)\n");
+      return FALSE;
+    }
+
+  folder = g_dir_make_tmp ("tincan-bench-XXXXXX", &error);
+  if (folder == NULL)
+    g_error ("%s", error->message);
+  small = make_history (folder, 100);
+  large = make_history (folder, 100000);
+
+  /* A first start warms the caches of both. */
+  measure_start (tincan, small, &start_ms, &rss_mb);
+  for (guint i = 0; i < repeats; i++)
+    {
+      if (!measure_start (tincan, small, &start_ms, &rss_mb))
+        return FALSE;
+      g_array_append_val (start_small, start_ms);
+      g_array_append_val (rss_small, rss_mb);
+      if (!measure_start (tincan, large, &start_ms, &rss_mb))
+        return FALSE;
+      g_array_append_val (start_large, start_ms);
+      g_array_append_val (rss_large, rss_mb);
+    }
+
+  record ("gui_start_ms_100", start_small, "ms", "tincan from exec to its first frame, 100 messages of history");
+  record ("gui_start_ms_100k", start_large, "ms", "the same with 100,000 messages");
+  record ("gui_rss_mb_100", rss_small, "MB", "its resident memory a second later, 100 messages");
+  record ("gui_rss_mb_100k", rss_large, "MB", "the same with 100,000 messages");
+
+  tincan_test_remove_tree (folder);
+
+  return TRUE;
+}
+
+static double
+figure_median (const char *key)
+{
+  for (guint i = 0; i < figures->len; i++)
+    if (g_str_equal (g_array_index (figures, Figure, i).key, key))
+      return g_array_index (figures, Figure, i).median;
+
+  return 0;
+}
+
 static void
 write_json (const char *path,
             double      latency_ratio,
@@ -718,6 +875,15 @@ write_json (const char *path,
   json_builder_add_double_value (builder, latency_ratio);
   json_builder_set_member_name (builder, "bulk_ratio");
   json_builder_add_double_value (builder, bulk_ratio);
+  if (figure_median ("gui_start_ms_100") > 0)
+    {
+      json_builder_set_member_name (builder, "gui_start_ratio");
+      json_builder_add_double_value (builder, figure_median ("gui_start_ms_100k")
+                                              / figure_median ("gui_start_ms_100"));
+      json_builder_set_member_name (builder, "gui_rss_ratio");
+      json_builder_add_double_value (builder, figure_median ("gui_rss_mb_100k")
+                                              / figure_median ("gui_rss_mb_100"));
+    }
   json_builder_set_member_name (builder, "repeats");
   json_builder_add_int_value (builder, repeats);
   json_builder_end_object (builder);
@@ -736,12 +902,15 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *tincan = NULL;
   gboolean quick = FALSE;
+  gboolean gui;
   double udp, latency, tcp_bulk, bulk;
   guint idle_seconds;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Where to write the JSON", "FILE" },
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Fewer repeats and a short idle run, for a smoke test", NULL },
+    { "tincan", 0, 0, G_OPTION_ARG_FILENAME, &tincan, "The app, for the start-up figures", "PATH" },
     { NULL }
   };
 
@@ -768,6 +937,7 @@ main (int   argc,
   bench_tincan (&latency, &bulk);
   bench_loss ();
   bench_idle (idle_seconds);
+  gui = bench_gui (tincan);
 
   g_print ("\n%-22s %10s %10s %10s  %s\n", "figure", "median", "min", "max", "what");
   for (guint i = 0; i < figures->len; i++)
@@ -779,6 +949,13 @@ main (int   argc,
     }
   g_print ("%-22s %10.2f %10s %10s  target <= 2.0\n", "latency_ratio", latency / udp, "", "");
   g_print ("%-22s %10.2f %10s %10s  target <= 4.0\n", "bulk_ratio", bulk / tcp_bulk, "", "");
+  if (gui)
+    {
+      g_print ("%-22s %10.2f %10s %10s  target <= 1.2\n", "gui_start_ratio",
+               figure_median ("gui_start_ms_100k") / figure_median ("gui_start_ms_100"), "", "");
+      g_print ("%-22s %10.2f %10s %10s  target <= 1.2\n", "gui_rss_ratio",
+               figure_median ("gui_rss_mb_100k") / figure_median ("gui_rss_mb_100"), "", "");
+    }
 
   if (output != NULL)
     {
