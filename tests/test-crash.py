@@ -15,29 +15,18 @@ import json
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
+from tincantap import LOOPBACK, check, free_port, run_tests
+from tincantap import finish as finish_within
+
 CLI = sys.argv[1]
 SEED = int(sys.argv[2]) if len(sys.argv) > 2 else int(os.environ.get("TINCAN_CRASH_SEED", "7"))
-LOOPBACK = "127.0.0.1"
 LIMIT = 30  # seconds, for any one wait
-
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
 
 
 def start(history, port, peer_port, stdin=subprocess.DEVNULL, extra=(), stdout=subprocess.PIPE):
@@ -89,12 +78,7 @@ def kill(process):
 
 
 def finish(process):
-    try:
-        out, err = process.communicate(timeout=LIMIT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-    return process.returncode, out.decode(), err.decode()
+    return finish_within(process, LIMIT)
 
 
 def rows(history, outgoing):
@@ -229,25 +213,12 @@ def test_kill_either_side(folder, rounds=8, per_round=6):
 def main():
     folder = tempfile.mkdtemp(prefix="tincan-crash-")
     try:
-        for test in (test_queued_for_offline_peer, test_kill_either_side):
-            try:
-                test(folder)
-            except Exception as error:  # a crash of the test is a failure, not a hang
-                check(f"{test.__name__} ran to the end", False, repr(error))
+        status = run_tests((test_queued_for_offline_peer, test_kill_either_side), folder)
     finally:
         if not os.environ.get("TINCAN_CRASH_KEEP"):
             shutil.rmtree(folder, ignore_errors=True)
-
-    print(f"1..{len(results)}")
-    failed = 0
-    for number, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {number} - {name}")
-        if not ok:
-            failed += 1
-            for line in detail.splitlines()[:20]:
-                print(f"# {line}")
     print(f"# seed {SEED}")
-    return 1 if failed else 0
+    return status
 
 
 if __name__ == "__main__":

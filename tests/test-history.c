@@ -131,6 +131,14 @@ test_bounded (Fixture       *fixture,
   g_rand_free (rand);
 }
 
+/* Reads enough older pages that the newest one is dropped. */
+static void
+push_out_newest_page (TincanHistory *history)
+{
+  for (guint page = 0; page <= TINCAN_HISTORY_MAX_PAGES; page++)
+    assert_item (history, page * TINCAN_HISTORY_PAGE_SIZE);
+}
+
 static void
 test_append_pin_and_unsaved (Fixture       *fixture,
                              gconstpointer  user_data)
@@ -168,8 +176,7 @@ test_append_pin_and_unsaved (Fixture       *fixture,
   /* Its page dropped and read again: still the same object, so its row
    * follows its state.
    */
-  for (guint page = 0; page <= TINCAN_HISTORY_MAX_PAGES; page++)
-    assert_item (fixture->history, page * TINCAN_HISTORY_PAGE_SIZE);
+  push_out_newest_page (fixture->history);
   item = g_list_model_get_item (model, N_MESSAGES);
   g_assert_true (item == outgoing);
   g_clear_object (&item);
@@ -178,8 +185,7 @@ test_append_pin_and_unsaved (Fixture       *fixture,
   tincan_message_set_state (outgoing, TINCAN_MESSAGE_DELIVERED, NULL);
   g_assert_true (tincan_store_save_state (fixture->store, outgoing, NULL));
   tincan_history_unpin (fixture->history, outgoing);
-  for (guint page = 0; page <= TINCAN_HISTORY_MAX_PAGES; page++)
-    assert_item (fixture->history, page * TINCAN_HISTORY_PAGE_SIZE);
+  push_out_newest_page (fixture->history);
   item = g_list_model_get_item (model, N_MESSAGES);
   g_assert_true (item != outgoing);
   g_assert_cmpstr (tincan_message_get_text (item), ==, "mine, on its way");

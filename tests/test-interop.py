@@ -17,21 +17,11 @@ import sys
 import tempfile
 import time
 
+from tincantap import LOOPBACK, check, free_port, run_tests
+from tincantap import finish as finish_within
+
 CLI = sys.argv[1]
-LOOPBACK = "127.0.0.1"
 LIMIT = 20  # seconds, for any one process
-
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
 
 
 def cli(*args, stdin=None, input_bytes=None):
@@ -64,12 +54,7 @@ def wait_ready(process):
 
 
 def finish(process):
-    try:
-        out, err = process.communicate(timeout=LIMIT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-    return process.returncode, (out or b"").decode(), (err or b"").decode()
+    return finish_within(process, LIMIT)
 
 
 def events(text):
@@ -220,20 +205,8 @@ def main():
             print(f"Bail out! {tool} is not installed")
             return 1
 
-    for test in (test_two_clis, test_file_and_plain_output, test_from_netcat, test_to_netcat,
-                 test_recvfrom_1024, test_exit_statuses):
-        try:
-            test()
-        except Exception as error:  # a crash in a test is a failure of it
-            check(test.__name__, False, repr(error))
-
-    print(f"1..{len(results)}")
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok and detail:
-            for line in str(detail).splitlines()[:20]:
-                print(f"#   {line}")
-    return 0
+    return run_tests((test_two_clis, test_file_and_plain_output, test_from_netcat,
+                      test_to_netcat, test_recvfrom_1024, test_exit_statuses))
 
 
 if __name__ == "__main__":
