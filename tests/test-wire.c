@@ -470,6 +470,46 @@ test_mutations (void)
     }
 }
 
+/* The fast path must agree with GLib's on every input: the same verdict
+ * for text that is ASCII, mixed, cut mid-character, or holds a NUL, at
+ * every offset around the eight-byte words.
+ */
+static void
+test_validate_text (void)
+{
+  static const char *pieces[] = { "a", "ü", "€", "𝄞", "\xff", "\xc3", "\xe2\x82", "\x80" };
+  GRand *rand = g_rand_new_with_seed (11);
+  guint8 buffer[64];
+
+  g_assert_true (tincan_wire_validate_text ((const guint8 *) "", 0));
+  g_assert_true (tincan_wire_validate_text ((const guint8 *) "plain ascii, long enough", 24));
+  g_assert_false (tincan_wire_validate_text ((const guint8 *) "nul\0inside ascii text", 22));
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      gsize length = 0;
+
+      /* Mostly ASCII, with a few other pieces, a NUL now and then. */
+      while (length < sizeof buffer - 4)
+        {
+          guint roll = g_rand_int_range (rand, 0, 100);
+          const char *piece = roll < 85 ? "x" : pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))];
+
+          if (roll == 99)
+            piece = "\0";
+          memcpy (buffer + length, piece, MAX (strlen (piece), 1));
+          length += MAX (strlen (piece), 1);
+          if (g_rand_int_range (rand, 0, 40) == 0)
+            break;
+        }
+
+      g_assert_cmpint (tincan_wire_validate_text (buffer, length), ==,
+                       g_utf8_validate_len ((const char *) buffer, length, NULL));
+    }
+
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -486,6 +526,8 @@ main (int   argc,
   g_test_add_func ("/wire/refused/ack", test_ack_rules);
   g_test_add_func ("/wire/refused/hello-and-ping", test_hello_rules);
   g_test_add_func ("/wire/mutations", test_mutations);
+
+  g_test_add_func ("/wire/validate-text", test_validate_text);
 
   return g_test_run ();
 }

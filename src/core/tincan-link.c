@@ -1001,7 +1001,7 @@ deliver_ready (TincanLink *self)
           continue;
         }
 
-      if (g_utf8_validate ((const char *) r->buffer, r->length, NULL))
+      if (tincan_wire_validate_text (r->buffer, r->length))
         text = g_strndup ((const char *) r->buffer, r->length);
       else
         text = g_utf8_make_valid ((const char *) r->buffer, r->length);
@@ -2168,7 +2168,7 @@ tincan_link_check_text (const char  *text,
       return FALSE;
     }
 
-  if (!g_utf8_validate (text, length, NULL))
+  if (!tincan_wire_validate_text ((const guint8 *) text, length))
     {
       g_set_error_literal (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_NOT_UTF8,
                            _("The message is not valid UTF-8 text"));

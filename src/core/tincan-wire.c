@@ -230,6 +230,40 @@ decode_hello (const guint8 *body,
 }
 
 /**
+ * tincan_wire_validate_text:
+ * @text: bytes
+ * @length: how many
+ *
+ * The check a message's text must pass: UTF-8, with no NUL byte.  Runs of
+ * ASCII, most of most messages, are checked eight bytes at a time; the
+ * rest goes to g_utf8_validate_len(), from the start of the first word
+ * that is not plain ASCII (ASCII characters are whole, so that is a
+ * character boundary).
+ *
+ * Returns: %TRUE if @text is valid
+ */
+gboolean
+tincan_wire_validate_text (const guint8 *text,
+                           gsize         length)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize offset = 0;
+
+  for (; offset + 8 <= length; offset += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, text + offset, 8);
+      /* A byte with its high bit set, or a zero byte (the classic test). */
+      if ((word & highs) != 0 || ((word - ones) & ~word & highs) != 0)
+        break;
+    }
+
+  return g_utf8_validate_len ((const char *) text + offset, length - offset, NULL);
+}
+
+/**
  * tincan_wire_decode:
  * @datagram: the bytes received
  * @length: their number

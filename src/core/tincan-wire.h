@@ -109,5 +109,7 @@ guint16           tincan_wire_fragment_count  (gsize              message_length
 gsize             tincan_wire_fragment_length (gsize              message_length,
                                                guint16            fragment_index);
 const char       *tincan_wire_result_to_string (TincanWireResult  result);
+gboolean          tincan_wire_validate_text   (const guint8       *text,
+                                               gsize               length);
 
 G_END_DECLS
