@@ -14,6 +14,7 @@
 
 #include "tincan-application.h"
 #include "tincan-history.h"
+#include "tincan-store-private.h"
 #include "tincan-link-private.h"
 #include "tincan-test-utils.h"
 #include "tincan-message-row.h"
@@ -1399,6 +1400,57 @@ history_in_use (TincanApplication *app)
   wait_subtitle (window, "Grace · Online");
   type_and_send (window, sent.text);
   g_assert_true (tincan_test_wait_for (row_shown, &sent));
+
+  /* Still not kept: the bar stays. */
+  g_assert_true (revealed (child (window, TINCAN_TYPE_WINDOW, "error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "will not be kept"));
+}
+
+static void
+history_full_disk (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanHistory *history = TINCAN_HISTORY (tincan_chat_get_messages (tincan_application_get_chat (app)));
+  TincanStore *store = tincan_history_get_store (history);
+  GtkWidget *entry = child (window, TINCAN_TYPE_WINDOW, "entry");
+  GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
+  g_autofree char *big = g_strnfill (60000, 'z');  /* an entry holds 65,535 at most */
+  RowQuery small = { window, "before the disk filled", "Delivered" };
+
+  wait_subtitle (window, "Grace · Online");
+  type_and_send (window, small.text);
+  g_assert_true (tincan_test_wait_for (row_shown, &small));
+
+  /* No room for another page: the big message stays in the entry, the
+   * bar says why, and nothing reached the peer.
+   */
+  tincan_store_set_max_pages (store, 1);
+  type_and_send (window, big);
+  g_assert_true (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), big));
+  g_assert_true (tincan_test_wait_for (revealed, revealer));
+  g_assert_cmpstr (gtk_label_get_text (child (window, TINCAN_TYPE_WINDOW, "error_label")), ==,
+                   "The disk is full, so the history cannot be saved");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 1);
+  tincan_test_run_for (200);
+  g_assert_cmpuint (peer.received->len, ==, 1);
+
+  /* Room again: Enter sends it, and the bar goes. */
+  tincan_store_set_max_pages (store, 1000000);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_true (tincan_test_wait_for (hidden, revealer));
+  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (2)));
+  g_assert_true (g_str_equal (g_ptr_array_index (peer.received, 1), big));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
+  g_assert_cmpuint (tincan_store_get_count (store), ==, 2);
+}
+
+static void
+test_history_full_disk (void)
+{
+  peer_open ();
+  run_app (NULL, history_full_disk);
+  peer_close ();
 }
 
 static void
@@ -1452,6 +1504,7 @@ main (int   argc,
   g_test_add_func ("/history/large", test_history_large);
   g_test_add_func ("/history/damaged", test_history_damaged);
   g_test_add_func ("/history/in-use", test_history_in_use);
+  g_test_add_func ("/history/full-disk", test_history_full_disk);
 
   return g_test_run ();
 }

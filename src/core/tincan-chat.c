@@ -40,7 +40,8 @@ struct _TincanChat
   TincanHistory  *history;
   GPtrArray      *outbox;           /* TincanMessage, oldest first */
   char           *error;
-  char           *history_problem;
+  char           *open_problem;      /* for good: the history is in memory */
+  char           *write_problem;     /* until the next write works */
 
   guint16         link_port;
   TincanMode      link_mode;
@@ -85,14 +86,14 @@ set_error (TincanChat *self,
 }
 
 static void
-set_history_problem (TincanChat *self,
-                     const char *problem)
+set_write_problem (TincanChat *self,
+                   const char *problem)
 {
-  if (g_strcmp0 (self->history_problem, problem) == 0)
+  if (g_strcmp0 (self->write_problem, problem) == 0)
     return;
 
-  g_free (self->history_problem);
-  self->history_problem = g_strdup (problem);
+  g_free (self->write_problem);
+  self->write_problem = g_strdup (problem);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY_PROBLEM]);
 }
 
@@ -101,7 +102,7 @@ on_write_failed_cb (TincanChat   *self,
                     const GError *error,
                     TincanStore  *store)
 {
-  set_history_problem (self, error->message);
+  set_write_problem (self, error->message);
 }
 
 static void
@@ -113,7 +114,7 @@ on_message_received_cb (TincanChat    *self,
    * text that could not be stored arrives without a store ID.
    */
   if (tincan_message_get_store_id (message) != 0)
-    set_history_problem (self, NULL);
+    set_write_problem (self, NULL);
 
   tincan_history_append (self->history, message);
   g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
@@ -316,7 +317,7 @@ open_history (TincanChat *self)
       g_debug ("Keeping the history in memory: %s", error->message);
       /* Translators: %s says why the history could not be opened */
       problem = g_strdup_printf (_("%s. Messages in this window will not be kept."), error->message);
-      set_history_problem (self, problem);
+      self->open_problem = g_steal_pointer (&problem);
       g_clear_error (&error);
 
       self->store = tincan_store_new (":memory:", &error);
@@ -330,7 +331,7 @@ open_history (TincanChat *self)
   unfinished = tincan_store_load_unfinished (self->store, &error);
   if (unfinished == NULL)
     {
-      set_history_problem (self, error->message);
+      set_write_problem (self, error->message);
       return;
     }
 
@@ -382,7 +383,8 @@ tincan_chat_finalize (GObject *object)
   TincanChat *self = TINCAN_CHAT (object);
 
   g_clear_pointer (&self->error, g_free);
-  g_clear_pointer (&self->history_problem, g_free);
+  g_clear_pointer (&self->open_problem, g_free);
+  g_clear_pointer (&self->write_problem, g_free);
   g_clear_pointer (&self->history_path, g_free);
   g_clear_pointer (&self->link_peer_host, g_free);
 
@@ -428,7 +430,7 @@ tincan_chat_get_property (GObject    *object,
       break;
 
     case PROP_HISTORY_PROBLEM:
-      g_value_set_string (value, self->history_problem);
+      g_value_set_string (value, tincan_chat_get_history_problem (self));
       break;
 
     default:
@@ -565,7 +567,7 @@ tincan_chat_get_history_problem (TincanChat *self)
 {
   g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
 
-  return self->history_problem;
+  return self->write_problem ? self->write_problem : self->open_problem;
 }
 
 /**
@@ -760,11 +762,12 @@ tincan_chat_send (TincanChat  *self,
   if (message == NULL)
     {
       if (g_error_matches (local_error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL))
-        set_history_problem (self, local_error->message);
+        set_write_problem (self, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
+  set_write_problem (self, NULL);
   outbox_add (self, message);
   tincan_history_append (self->history, message);
   tincan_link_send_message (self->link, message);
