@@ -139,9 +139,14 @@ test_ack_round_trip (void)
       packet.ack.ranges[i].start = 102 + 10 * i;
       packet.ack.ranges[i].end = 105 + 10 * i;
     }
+  packet.ack.n_held = TINCAN_WIRE_MAX_HELD;
+  for (guint i = 0; i < TINCAN_WIRE_MAX_HELD; i++)
+    packet.ack.held[i] = 101 + 10 * i;
   encode (&packet, &datagram);
 
-  g_assert_cmpuint (datagram.length, ==, tincan_wire_ack_size (TINCAN_WIRE_MAX_ACK_RANGES));
+  g_assert_cmpuint (datagram.length, ==,
+                    tincan_wire_ack_size (TINCAN_WIRE_MAX_ACK_RANGES, TINCAN_WIRE_MAX_HELD));
+  g_assert_cmpuint (datagram.length, <=, TINCAN_WIRE_MAX_DATAGRAM);
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
   g_assert_cmpuint (decoded.ack.epoch, ==, 9);
   g_assert_cmpuint (decoded.ack.cumulative, ==, 100);
@@ -149,9 +154,13 @@ test_ack_round_trip (void)
   g_assert_cmpuint (decoded.ack.n_ranges, ==, TINCAN_WIRE_MAX_ACK_RANGES);
   g_assert_cmpmem (decoded.ack.ranges, sizeof decoded.ack.ranges,
                    packet.ack.ranges, sizeof packet.ack.ranges);
+  g_assert_cmpuint (decoded.ack.n_held, ==, TINCAN_WIRE_MAX_HELD);
+  g_assert_cmpmem (decoded.ack.held, sizeof decoded.ack.held, packet.ack.held, sizeof packet.ack.held);
 
-  /* The smallest ACK is smaller than the smallest DATA it can answer. */
-  g_assert_cmpuint (tincan_wire_ack_size (0), <, TINCAN_WIRE_DATA_HEADER_SIZE + 1);
+  /* The smallest ACK, even with a held packet, is smaller than the
+   * smallest DATA it can answer.
+   */
+  g_assert_cmpuint (tincan_wire_ack_size (0, 1), <, TINCAN_WIRE_DATA_HEADER_SIZE + 1);
 }
 
 static void
@@ -341,6 +350,38 @@ test_ack_rules (void)
   body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
   assert_refused (&datagram, TINCAN_WIRE_OK);
 
+  /* Held packets: not below the cumulative point, ascending, and in no
+   * range (a held packet is not acknowledged).
+   */
+  {
+    static const guint32 good[][3] = { { 10, 15, 25 }, { 11, 14, 21 } };
+    static const guint32 bad[][3] = { { 9, 15, 25 }, { 11, 11, 25 }, { 15, 11, 25 },
+                                      { 11, 13, 25 }, { 11, 15, 20 } };
+    TincanPacket with_held = packet;
+    Datagram held;
+
+    with_held.ack.n_held = 3;
+    for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+      {
+        memcpy (with_held.ack.held, good[i], sizeof good[i]);
+        encode (&with_held, &held);
+        assert_refused (&held, TINCAN_WIRE_OK);
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        memcpy (with_held.ack.held, bad[i], sizeof bad[i]);
+        encode (&with_held, &held);
+        assert_refused (&held, TINCAN_WIRE_BAD_ACK);
+      }
+
+    memcpy (with_held.ack.held, good[0], sizeof good[0]);
+    encode (&with_held, &held);
+    held.bytes[TINCAN_WIRE_HEADER_SIZE + 13] = TINCAN_WIRE_MAX_HELD + 1;
+    assert_refused (&held, TINCAN_WIRE_BAD_ACK);
+    held.bytes[TINCAN_WIRE_HEADER_SIZE + 13] = 4;
+    assert_refused (&held, TINCAN_WIRE_TRUNCATED);
+  }
+
   /* Counted ranges must all be there, and nothing else. */
   datagram.length -= 1;
   assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
@@ -348,26 +389,28 @@ test_ack_rules (void)
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
   datagram.length -= 1;
 
-  /* Body offsets: epoch 0, cumulative 4, delay 8, count 12, ranges 13. */
+  /* Body offsets: epoch 0, cumulative 4, delay 8, range count 12, held
+   * count 13, ranges 14, then the held packets.
+   */
   body[12] = TINCAN_WIRE_MAX_ACK_RANGES + 1;
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
   body[12] = 2;
 
   /* A range at or below the cumulative point. */
-  set_u32 (body + 13, 10);
+  set_u32 (body + 14, 10);
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
-  set_u32 (body + 13, 12);
+  set_u32 (body + 14, 12);
 
   /* Empty, overlapping, descending. */
-  set_u32 (body + 17, 12);
+  set_u32 (body + 18, 12);
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
-  set_u32 (body + 17, 14);
-  set_u32 (body + 21, 13);
+  set_u32 (body + 18, 14);
+  set_u32 (body + 22, 13);
   assert_refused (&datagram, TINCAN_WIRE_BAD_ACK);
-  set_u32 (body + 21, 20);
+  set_u32 (body + 22, 20);
   assert_refused (&datagram, TINCAN_WIRE_OK);
 
-  datagram.length = TINCAN_WIRE_HEADER_SIZE + 12;
+  datagram.length = TINCAN_WIRE_HEADER_SIZE + 13;
   assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
 }
 

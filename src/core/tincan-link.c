@@ -81,6 +81,7 @@ typedef struct
   gint64         deadline;
   guint8        *acked;
   guint8        *lost;         /* sent, presumed lost, to be sent again */
+  guint8        *arrived;      /* held by the receiver until it stores the message */
   guint8        *resent;       /* sent more than once: no RTT sample (Karn) */
   gint64        *sent_at;
 } Outgoing;
@@ -136,6 +137,7 @@ struct _TincanLink
   guint32           tx_epoch;
   guint32           next_pn;
   guint             in_flight;
+  guint             n_arrived;          /* fragments held by the receiver, not acknowledged */
   guint             cwnd;
   gint64            recovery_start;     /* sent after this: a new loss halves cwnd */
   guint             backoff;
@@ -237,6 +239,7 @@ outgoing_free (Outgoing *out)
   g_clear_object (&out->message);
   g_free (out->acked);
   g_free (out->lost);
+  g_free (out->arrived);
   g_free (out->resent);
   g_free (out->sent_at);
   g_free (out);
@@ -260,6 +263,7 @@ outgoing_reset_numbering (Outgoing *out)
   out->first_unacked = 0;
   memset (out->acked, 0, out->n_fragments);
   memset (out->lost, 0, out->n_fragments);
+  memset (out->arrived, 0, out->n_fragments);
   memset (out->resent, 0, out->n_fragments);
   memset (out->sent_at, 0, out->n_fragments * sizeof (gint64));
 }
@@ -442,6 +446,7 @@ start_new_epoch (TincanLink *self)
   self->tx_epoch++;
   self->next_pn = 0;
   self->in_flight = 0;
+  self->n_arrived = 0;
   self->have_largest_acked = FALSE;
   self->rto_deadline = 0;
 
@@ -590,10 +595,12 @@ handle_ack (TincanLink         *self,
                 : packet->ack.cumulative;
   gint64 sample = -1;
   guint newly_acked = 0;
+  guint newly_arrived = 0;
   gboolean lost_any = FALSE;
   GList *l;
 
-  if (packet->ack.epoch != self->tx_epoch || top > self->next_pn)
+  if (packet->ack.epoch != self->tx_epoch || top > self->next_pn
+      || (packet->ack.n_held > 0 && packet->ack.held[packet->ack.n_held - 1] >= self->next_pn))
     {
       /* For numbers of an earlier epoch, or never sent: not ours. */
       self->stats.stale++;
@@ -617,7 +624,12 @@ handle_ack (TincanLink         *self,
           out->acked[i] = TRUE;
           out->n_acked++;
           newly_acked++;
-          if (!out->lost[i])
+          if (out->arrived[i])
+            {
+              out->arrived[i] = FALSE;
+              self->n_arrived--;
+            }
+          else if (!out->lost[i])
             self->in_flight--;
           out->lost[i] = FALSE;
 
@@ -637,7 +649,45 @@ handle_ack (TincanLink         *self,
         }
     }
 
-  if (newly_acked == 0)
+  /* Held: it got there, and waits to be stored.  Not acknowledged, but
+   * out of flight, and evidence that what was sent before it was lost.
+   */
+  for (guint h = 0; h < packet->ack.n_held; h++)
+    {
+      guint32 pn = packet->ack.held[h];
+
+      for (l = self->outgoing.head; l != NULL; l = l->next)
+        {
+          Outgoing *out = l->data;
+          guint16 i;
+
+          if (!out->numbered || out->first_pn > pn)
+            break;
+          if (pn >= out->first_pn + out->next_unsent)
+            continue;
+
+          i = pn - out->first_pn;
+          if (!out->acked[i] && !out->arrived[i])
+            {
+              out->arrived[i] = TRUE;
+              self->n_arrived++;
+              newly_arrived++;
+              if (!out->lost[i])
+                self->in_flight--;
+              out->lost[i] = FALSE;
+
+              if (!self->have_largest_acked || pn > self->largest_acked)
+                {
+                  self->have_largest_acked = TRUE;
+                  self->largest_acked = pn;
+                  self->largest_acked_sent_at = out->sent_at[i];
+                }
+            }
+          break;
+        }
+    }
+
+  if (newly_acked == 0 && newly_arrived == 0)
     return;
 
   if (sample >= 0)
@@ -645,7 +695,7 @@ handle_ack (TincanLink         *self,
 
   self->backoff = 0;
   if (self->cwnd < MAX_CWND)
-    self->cwnd = MIN (MAX_CWND, self->cwnd + newly_acked);
+    self->cwnd = MIN (MAX_CWND, self->cwnd + newly_acked + newly_arrived);
 
   /* Lost: three numbers below an acknowledged one sent after it. */
   for (l = self->outgoing.head; l != NULL; l = l->next)
@@ -665,7 +715,8 @@ handle_ack (TincanLink         *self,
           if (pn + LOSS_THRESHOLD > self->largest_acked)
             break;
 
-          if (!out->acked[i] && !out->lost[i] && out->sent_at[i] < self->largest_acked_sent_at)
+          if (!out->acked[i] && !out->lost[i] && !out->arrived[i]
+              && out->sent_at[i] < self->largest_acked_sent_at)
             {
               out->lost[i] = TRUE;
               self->in_flight--;
@@ -694,7 +745,8 @@ handle_ack (TincanLink         *self,
       outgoing_free (out);
     }
 
-  self->rto_deadline = self->in_flight > 0 ? now + jittered (self, current_rto (self)) : 0;
+  self->rto_deadline = self->in_flight > 0 || self->n_arrived > 0
+                      ? now + jittered (self, current_rto (self)) : 0;
 }
 
 static void
@@ -713,7 +765,16 @@ on_retransmission_timeout (TincanLink *self,
 
       for (guint16 i = out->first_unacked; i < out->next_unsent; i++)
         {
-          if (!out->acked[i] && !out->lost[i])
+          if (out->arrived[i])
+            {
+              /* Still not stored: sent again, which is what makes the
+               * receiver try to store it again.
+               */
+              out->arrived[i] = FALSE;
+              self->n_arrived--;
+              out->lost[i] = TRUE;
+            }
+          else if (!out->acked[i] && !out->lost[i])
             {
               out->lost[i] = TRUE;
               self->in_flight--;
@@ -1118,7 +1179,7 @@ send_ack (TincanLink *self)
    * asked for them: an ACK is never bigger than what it answers.
    */
   while (pn < self->rx_max && packet.ack.n_ranges < TINCAN_WIRE_MAX_ACK_RANGES
-         && tincan_wire_ack_size (packet.ack.n_ranges + 1) <= self->ack_budget)
+         && tincan_wire_ack_size (packet.ack.n_ranges + 1, 0) <= self->ack_budget)
     {
       TincanAckRange *range;
 
@@ -1132,6 +1193,20 @@ send_ack (TincanLink *self)
       while (pn < self->rx_max && rx_bit (self, pn))
         pn++;
       range->end = pn;
+    }
+
+  /* Fragments held until their message is stored, oldest first, in the
+   * room that is left.
+   */
+  for (GList *l = self->reassemblies; l != NULL && packet.ack.n_held < TINCAN_WIRE_MAX_HELD; l = l->next)
+    {
+      Reassembly *r = l->data;
+
+      if (!r->held)
+        continue;
+      if (tincan_wire_ack_size (packet.ack.n_ranges, packet.ack.n_held + 1) > self->ack_budget)
+        break;
+      packet.ack.held[packet.ack.n_held++] = r->held_pn;
     }
 
   /* How long the newest packet waited for this ACK, so the sender can
@@ -2200,6 +2275,7 @@ enqueue (TincanLink    *self,
   out->n_fragments = tincan_wire_fragment_count (out->length);
   out->acked = g_malloc0 (out->n_fragments);
   out->lost = g_malloc0 (out->n_fragments);
+  out->arrived = g_malloc0 (out->n_fragments);
   out->resent = g_malloc0 (out->n_fragments);
   out->sent_at = g_new0 (gint64, out->n_fragments);
   out->deadline = g_get_monotonic_time () + self->give_up;

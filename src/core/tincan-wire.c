@@ -98,9 +98,10 @@ tincan_wire_fragment_length (gsize   message_length,
 }
 
 gsize
-tincan_wire_ack_size (guint n_ranges)
+tincan_wire_ack_size (guint n_ranges,
+                      guint n_held)
 {
-  return TINCAN_WIRE_HEADER_SIZE + 13 + 8 * n_ranges;
+  return TINCAN_WIRE_HEADER_SIZE + 14 + 8 * n_ranges + 4 * n_held;
 }
 
 static TincanWireResult
@@ -152,21 +153,26 @@ decode_ack (const guint8 *body,
             gsize         length,
             TincanPacket *packet)
 {
+  const guint8 *held;
   guint32 floor;
+  gsize expected;
+  guint r = 0;
 
-  if (length < 13)
+  if (length < 14)
     return TINCAN_WIRE_TRUNCATED;
 
   packet->ack.epoch = read_u32 (body);
   packet->ack.cumulative = read_u32 (body + 4);
   packet->ack.delay = read_u32 (body + 8);
   packet->ack.n_ranges = body[12];
+  packet->ack.n_held = body[13];
 
-  if (packet->ack.n_ranges > TINCAN_WIRE_MAX_ACK_RANGES)
+  if (packet->ack.n_ranges > TINCAN_WIRE_MAX_ACK_RANGES || packet->ack.n_held > TINCAN_WIRE_MAX_HELD)
     return TINCAN_WIRE_BAD_ACK;
 
-  if (length != 13 + 8 * (gsize) packet->ack.n_ranges)
-    return length < 13 + 8 * (gsize) packet->ack.n_ranges ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_BAD_ACK;
+  expected = tincan_wire_ack_size (packet->ack.n_ranges, packet->ack.n_held) - TINCAN_WIRE_HEADER_SIZE;
+  if (length != expected)
+    return length < expected ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_BAD_ACK;
 
   /* Ranges lie above the cumulative point, ascending, apart, non-empty. */
   floor = packet->ack.cumulative;
@@ -174,13 +180,32 @@ decode_ack (const guint8 *body,
     {
       TincanAckRange *range = &packet->ack.ranges[i];
 
-      range->start = read_u32 (body + 13 + 8 * i);
-      range->end = read_u32 (body + 17 + 8 * i);
+      range->start = read_u32 (body + 14 + 8 * i);
+      range->end = read_u32 (body + 18 + 8 * i);
 
       if (range->start <= floor || range->end <= range->start)
         return TINCAN_WIRE_BAD_ACK;
 
       floor = range->end;
+    }
+
+  /* Held packets are not acknowledged ones: at or above the cumulative
+   * point, ascending, in no range.
+   */
+  held = body + 14 + 8 * packet->ack.n_ranges;
+  for (guint i = 0; i < packet->ack.n_held; i++)
+    {
+      guint32 pn = read_u32 (held + 4 * i);
+
+      if (pn < packet->ack.cumulative || (i > 0 && pn <= packet->ack.held[i - 1]))
+        return TINCAN_WIRE_BAD_ACK;
+
+      while (r < packet->ack.n_ranges && packet->ack.ranges[r].end <= pn)
+        r++;
+      if (r < packet->ack.n_ranges && packet->ack.ranges[r].start <= pn)
+        return TINCAN_WIRE_BAD_ACK;
+
+      packet->ack.held[i] = pn;
     }
 
   return TINCAN_WIRE_OK;
@@ -399,17 +424,21 @@ tincan_wire_encode (const TincanPacket *packet,
 
     case TINCAN_PACKET_ACK:
       g_return_val_if_fail (packet->ack.n_ranges <= TINCAN_WIRE_MAX_ACK_RANGES, 0);
+      g_return_val_if_fail (packet->ack.n_held <= TINCAN_WIRE_MAX_HELD, 0);
 
       write_u32 (body, packet->ack.epoch);
       write_u32 (body + 4, packet->ack.cumulative);
       write_u32 (body + 8, packet->ack.delay);
       body[12] = packet->ack.n_ranges;
+      body[13] = packet->ack.n_held;
       for (guint i = 0; i < packet->ack.n_ranges; i++)
         {
-          write_u32 (body + 13 + 8 * i, packet->ack.ranges[i].start);
-          write_u32 (body + 17 + 8 * i, packet->ack.ranges[i].end);
+          write_u32 (body + 14 + 8 * i, packet->ack.ranges[i].start);
+          write_u32 (body + 18 + 8 * i, packet->ack.ranges[i].end);
         }
-      length = tincan_wire_ack_size (packet->ack.n_ranges);
+      for (guint i = 0; i < packet->ack.n_held; i++)
+        write_u32 (body + 14 + 8 * packet->ack.n_ranges + 4 * i, packet->ack.held[i]);
+      length = tincan_wire_ack_size (packet->ack.n_ranges, packet->ack.n_held);
       break;
 
     case TINCAN_PACKET_PING:

@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define TINCAN_WIRE_MAX_MESSAGE      (1024 * 1024)
 #define TINCAN_WIRE_MAX_FRAGMENTS    ((TINCAN_WIRE_MAX_MESSAGE + TINCAN_WIRE_MAX_PAYLOAD - 1) / TINCAN_WIRE_MAX_PAYLOAD)
 #define TINCAN_WIRE_MAX_ACK_RANGES   32
+#define TINCAN_WIRE_MAX_HELD         32
 #define TINCAN_WIRE_HELLO_SIZE       296
 #define TINCAN_WIRE_IDENTITY_SIZE    16
 #define TINCAN_WIRE_MAX_NAME         255
@@ -84,6 +85,8 @@ typedef struct
       guint32        delay;            /* µs since the newest one arrived, or NO_DELAY */
       guint8         n_ranges;
       TincanAckRange ranges[TINCAN_WIRE_MAX_ACK_RANGES];
+      guint8         n_held;
+      guint32        held[TINCAN_WIRE_MAX_HELD];  /* arrived, not stored yet: not acknowledged */
     } ack;
 
     struct {
@@ -104,7 +107,8 @@ TincanWireResult  tincan_wire_decode          (const guint8       *datagram,
 gsize             tincan_wire_encode          (const TincanPacket *packet,
                                                guint8             *buffer,
                                                gsize               buffer_size);
-gsize             tincan_wire_ack_size        (guint              n_ranges);
+gsize             tincan_wire_ack_size        (guint              n_ranges,
+                                               guint              n_held);
 guint16           tincan_wire_fragment_count  (gsize              message_length);
 gsize             tincan_wire_fragment_length (gsize              message_length,
                                                guint16            fragment_index);

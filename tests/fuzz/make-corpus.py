@@ -29,10 +29,12 @@ def data(text, index, pn, seq=1, epoch=1):
     return header(2) + body + chunk
 
 
-def ack(cumulative, ranges=(), epoch=1, delay=100):
-    body = struct.pack(">IIIB", epoch, cumulative, delay, len(ranges))
+def ack(cumulative, ranges=(), epoch=1, delay=100, held=()):
+    body = struct.pack(">IIIBB", epoch, cumulative, delay, len(ranges), len(held))
     for start, end in ranges:
         body += struct.pack(">II", start, end)
+    for pn in held:
+        body += struct.pack(">I", pn)
     return header(3) + body
 
 
@@ -60,6 +62,7 @@ write("wire", "data-last", data(text, 2, 2))
 write("wire", "data-small", data(b"hi", 0, 7, seq=3))
 write("wire", "ack", ack(5))
 write("wire", "ack-ranges", ack(5, [(7, 9), (12, 20)]))
+write("wire", "ack-held", ack(5, [(7, 9), (12, 20)], held=[5, 10, 21]))
 write("wire", "ping", ping())
 write("wire", "pong", ping(5))
 write("wire", "plain", "hello from netcat\n".encode())
