@@ -200,6 +200,20 @@ on_items_changed_cb (TincanWindow *self,
     gtk_widget_set_visible (self->new_messages_button, TRUE);
 }
 
+/* The model goes in when the list is first shown, with the newest row
+ * as its anchor: set any earlier, the list lays out the oldest rows first,
+ * and reads them, only to leave them at once.
+ */
+static void
+on_list_view_map_cb (TincanWindow *self)
+{
+  if (gtk_list_view_get_model (self->list_view) != NULL)
+    return;
+
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  scroll_to_bottom (self);
+}
+
 /* Sending */
 
 static void
@@ -549,7 +563,6 @@ tincan_window_constructed (GObject *object)
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
                            G_CALLBACK (on_search_mode_cb), self, G_CONNECT_SWAPPED);
@@ -719,6 +732,7 @@ tincan_window_init (TincanWindow *self)
   g_signal_connect_object (adjustment, "value-changed",
                            G_CALLBACK (on_adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_cb), NULL);
+  g_signal_connect_swapped (self->list_view, "map", G_CALLBACK (on_list_view_map_cb), self);
 
   if (g_getenv ("TINCAN_REPORT_FIRST_FRAME") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
