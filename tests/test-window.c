@@ -1320,16 +1320,59 @@ history_large (TincanApplication *app)
   g_assert_cmpuint (tincan_history_get_n_loaded (history), <=,
                     TINCAN_HISTORY_PAGE_SIZE * TINCAN_HISTORY_MAX_PAGES);
 
-  /* Search jumps there, and shows it selected. */
+  /* The list starts with the newest hundred only. */
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (window, TINCAN_TYPE_WINDOW,
+                                                                    "list_view")));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 100);
+
+  /* Search jumps there, and shows it selected: the older messages join
+   * the list for it.
+   */
   gtk_widget_activate_action (GTK_WIDGET (window), "chat.search", NULL);
   gtk_editable_set_text (GTK_EDITABLE (search), "message 12345");
   g_signal_emit_by_name (search, "activate");
-  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (window, TINCAN_TYPE_WINDOW,
-                                                                    "list_view")));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 100000);
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 12345);
   g_assert_true (tincan_test_wait_for (row_shown, &found));
   g_assert_cmpuint (tincan_history_get_n_loaded (history), <=,
                     TINCAN_HISTORY_PAGE_SIZE * TINCAN_HISTORY_MAX_PAGES);
+}
+
+static gboolean
+scrollable (gpointer adjustment)
+{
+  return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment)
+         && gtk_adjustment_get_page_size (adjustment) > 0;
+}
+
+static gboolean
+list_has_all (gpointer selection)
+{
+  return g_list_model_get_n_items (selection) == 100000;
+}
+
+/* Scrolled to the top of the newest hundred, the list takes in the rest,
+ * keeping the rows on screen where they were.
+ */
+static void
+history_large_scrolled_up (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (child (window, TINCAN_TYPE_WINDOW,
+                                                                    "list_view")));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (child (window, TINCAN_TYPE_WINDOW,
+                                                                      "list_view"));
+  RowQuery newest = { window, "message 99999", NULL };
+  RowQuery top = { window, "message 99900", NULL };
+
+  g_assert_true (tincan_test_wait_for (row_shown, &newest));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 100);
+
+  g_assert_true (tincan_test_wait_for (scrollable, adjustment));
+  gtk_adjustment_set_value (adjustment, 0);
+  g_assert_true (tincan_test_wait_for (row_shown, &top));
+  g_assert_true (tincan_test_wait_for (list_has_all, shown));
+  g_assert_true (tincan_test_wait_for (row_shown, &top));
 }
 
 static void
@@ -1345,6 +1388,7 @@ test_history_large (void)
   tincan_test_fill_history (fixed_history, 100000);
 
   peer_open ();
+  run_app (NULL, history_large_scrolled_up);
   run_app (NULL, history_large);
   peer_close ();
   drop_fixed_history ();

@@ -23,6 +23,11 @@
 /* How close to the end counts as "at the bottom", in pixels. */
 #define BOTTOM_SLACK 8
 
+/* How many of the newest messages the list has at first; the older ones
+ * join it when it is scrolled to the top, or a search goes there.
+ */
+#define SHOWN_FIRST 100
+
 struct _TincanWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -43,7 +48,9 @@ struct _TincanWindow
   GtkLabel             *moved_aside_label;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
+  GtkSliceListModel    *shown;
   GtkSingleSelection   *selection;
+  guint                 show_all_idle;
   GtkRevealer          *plain_revealer;
   GtkWidget            *use_plain_button;
   GtkScrolledWindow    *scroller;
@@ -149,7 +156,7 @@ static void
 scroll_to_bottom (TincanWindow *self)
 {
   GtkAdjustment *adjustment = vadjustment (self);
-  guint n_items = g_list_model_get_n_items (tincan_chat_get_messages (self->chat));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
 
   /* The list places its rows from an anchor item: in a long history the
    * end of the adjustment alone is only an estimate of where that is.
@@ -173,12 +180,40 @@ on_adjustment_changed_cb (TincanWindow  *self,
 }
 
 static void
+show_all (TincanWindow *self)
+{
+  gtk_slice_list_model_set_offset (self->shown, 0);
+}
+
+static gboolean
+show_all_idle_cb (gpointer user_data)
+{
+  TincanWindow *self = user_data;
+  guint top = gtk_slice_list_model_get_offset (self->shown);
+
+  self->show_all_idle = 0;
+  show_all (self);
+
+  /* The row that was at the top stays in view. */
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", top);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
 on_adjustment_value_changed_cb (TincanWindow  *self,
                                 GtkAdjustment *adjustment)
 {
   self->stick_to_bottom = at_bottom (self);
   if (self->stick_to_bottom)
     gtk_widget_set_visible (self->new_messages_button, FALSE);
+
+  /* Near the top of what the list has: the older messages join it, above
+   * the rows on screen, which stay where they are.
+   */
+  if (gtk_slice_list_model_get_offset (self->shown) > 0 && self->show_all_idle == 0
+      && gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_page_size (adjustment))
+    self->show_all_idle = g_idle_add (show_all_idle_cb, self);
 }
 
 static void
@@ -198,6 +233,10 @@ on_items_changed_cb (TincanWindow *self,
 {
   if (added > 0 && !self->stick_to_bottom)
     gtk_widget_set_visible (self->new_messages_button, TRUE);
+
+  /* Cleared: what is left may be fewer than the slice skipped. */
+  if (removed > 0)
+    show_all (self);
 }
 
 /* The model goes in when the list is first shown, with the newest row
@@ -333,10 +372,15 @@ search_activated_cb (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* @position is in the whole history. */
 static void
 show_search_result (TincanWindow *self,
                     guint         position)
 {
+  if (position < gtk_slice_list_model_get_offset (self->shown))
+    show_all (self);
+  position -= gtk_slice_list_model_get_offset (self->shown);
+
   self->stick_to_bottom = FALSE;
   gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
@@ -356,6 +400,9 @@ on_search_next_cb (TincanWindow *self)
 
   if (query[0] == '\0')
     return;
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    selected += gtk_slice_list_model_get_offset (self->shown);
 
   found = tincan_chat_find (self->chat, query, MIN (selected, n_items), &error);
   if (found < 0 && error == NULL && selected != GTK_INVALID_LIST_POSITION)
@@ -539,6 +586,7 @@ tincan_window_constructed (GObject *object)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GListModel *messages;
   const char *moved_aside;
+  guint n_items;
   GSettings *gsettings;
 
   G_OBJECT_CLASS (tincan_window_parent_class)->constructed (object);
@@ -555,7 +603,11 @@ tincan_window_constructed (GObject *object)
 
   messages = tincan_chat_get_messages (self->chat);
   /* Selected is the search result; people cannot select rows. */
-  self->selection = gtk_single_selection_new (g_object_ref (messages));
+  n_items = g_list_model_get_n_items (messages);
+  self->shown = gtk_slice_list_model_new (g_object_ref (messages),
+                                          n_items > SHOWN_FIRST ? n_items - SHOWN_FIRST : 0,
+                                          G_MAXUINT);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -602,7 +654,9 @@ tincan_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), TINCAN_TYPE_WINDOW);
   g_clear_object (&self->chat);
   g_clear_object (&self->settings);
+  g_clear_handle_id (&self->show_all_idle, g_source_remove);
   g_clear_object (&self->selection);
+  g_clear_object (&self->shown);
 
   G_OBJECT_CLASS (tincan_window_parent_class)->dispose (object);
 }
