@@ -108,6 +108,7 @@ struct _TincanLink
   GSocket          *socket;
   GSource          *socket_source;
   GSource          *timer_source;
+  gint64            timer_deadline;     /* monotonic; G_MAXINT64: none */
   GCancellable     *cancellable;
   TincanMode        mode;
   guint16           local_port;
@@ -1572,7 +1573,7 @@ tincan_link_schedule (TincanLink *self)
   for (GList *l = self->reassemblies; l != NULL; l = l->next)
     next = MIN (next, ((Reassembly *) l->data)->created + REASSEMBLY_MAX_AGE);
 
-  g_source_set_ready_time (self->timer_source, next == G_MAXINT64 ? -1 : next);
+  self->timer_deadline = next;
 }
 
 static void
@@ -1647,17 +1648,62 @@ on_timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The timer source reads the link's next deadline each time the main loop
+ * prepares to poll.  A ready time would do the same, but setting one
+ * wakes the loop once more every time it changes, which an idle link
+ * changing it for each keepalive would pay for.
+ */
+typedef struct
+{
+  GSource     source;
+  TincanLink *link;
+} TimerSource;
+
+static gboolean
+timer_prepare (GSource *source,
+               gint    *timeout)
+{
+  TincanLink *self = ((TimerSource *) source)->link;
+  gint64 now;
+
+  if (self->timer_deadline == G_MAXINT64)
+    {
+      *timeout = -1;
+      return FALSE;
+    }
+
+  now = g_source_get_time (source);
+  if (now >= self->timer_deadline)
+    {
+      *timeout = 0;
+      return TRUE;
+    }
+
+  *timeout = (gint) MIN ((self->timer_deadline - now + 999) / 1000, G_MAXINT);
+  return FALSE;
+}
+
+static gboolean
+timer_check (GSource *source)
+{
+  TincanLink *self = ((TimerSource *) source)->link;
+
+  return self->timer_deadline != G_MAXINT64 && g_source_get_time (source) >= self->timer_deadline;
+}
+
 static gboolean
 timer_dispatch (GSource     *source,
                 GSourceFunc  callback,
                 gpointer     user_data)
 {
-  g_source_set_ready_time (source, -1);
+  ((TimerSource *) source)->link->timer_deadline = G_MAXINT64;
 
   return callback (user_data);
 }
 
 static GSourceFuncs timer_funcs = {
+  .prepare = timer_prepare,
+  .check = timer_check,
   .dispatch = timer_dispatch,
 };
 
@@ -1830,12 +1876,18 @@ tincan_link_initable_init (GInitable     *initable,
   self->socket_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
   g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_ready_cb), self, NULL);
   g_source_set_static_name (self->socket_source, "[tincan] socket");
+  /* Never re-entered (nothing here runs a nested loop), and a source that
+   * cannot recurse has its descriptor taken out of the poll and put back
+   * around each dispatch, which wakes the loop once more every time.
+   */
+  g_source_set_can_recurse (self->socket_source, TRUE);
   g_source_attach (self->socket_source, g_main_context_get_thread_default ());
 
-  self->timer_source = g_source_new (&timer_funcs, sizeof (GSource));
+  self->timer_deadline = G_MAXINT64;
+  self->timer_source = g_source_new (&timer_funcs, sizeof (TimerSource));
+  ((TimerSource *) self->timer_source)->link = self;
   g_source_set_callback (self->timer_source, on_timer_cb, self, NULL);
   g_source_set_static_name (self->timer_source, "[tincan] timers");
-  g_source_set_ready_time (self->timer_source, -1);
   g_source_attach (self->timer_source, g_main_context_get_thread_default ());
 
   return TRUE;
