@@ -7,7 +7,8 @@
 # peer coming up; the message arrives once and is stored once on each
 # side.  Then rounds of killing either side at random moments of a stream
 # of messages; at the end both histories hold the same conversation, in
-# order, without duplicates.  Prints TAP.
+# order, without duplicates.  And the app itself killed with SIGKILL, when
+# there is an X display.  Prints TAP.
 #
 # Usage: test-crash.py PATH-TO-TINCAN-CLI [SEED]
 
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from tincantap import LOOPBACK, check, free_port, run_tests
+from tincantap import LOOPBACK, check, free_port, run_tests, skip
 from tincantap import finish as finish_within
 
 CLI = sys.argv[1]
@@ -143,6 +144,71 @@ def test_queued_for_offline_peer(folder):
           out + err)
 
 
+def start_app(history, port, peer_port):
+    """The real app, with its own history and ports, under the test's X
+    server and session bus."""
+    return subprocess.Popen(
+        [os.environ["TINCAN_BIN"], "--history", history, "--port", str(port),
+         "--peer", f"{LOOPBACK}:{peer_port}"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_app_killed(folder):
+    """The app itself, killed with SIGKILL: it resumes a message a killed
+    tincan-cli left in the outbox, delivers it once, and a third run, after
+    a second kill, sends nothing again."""
+    name = "the app, killed with SIGKILL, delivers the outbox once"
+    if not os.environ.get("TINCAN_BIN") or not os.environ.get("DISPLAY"):
+        skip(name, "needs TINCAN_BIN and an X display (build-aux/tincan-dev test has both)")
+        return
+
+    a_db = os.path.join(folder, "app-a.db")
+    b_db = os.path.join(folder, "app-b.db")
+    port_a, port_b = free_port(), free_port()
+
+    a = start(a_db, port_a, port_b, extra=("-s", "left by a killed tincan-cli"))
+    read_event(a, "ready")
+    time.sleep(0.3)
+    kill(a)
+
+    # The app, with nobody to send to: killed while the message waits.
+    app = start_app(a_db, port_a, port_b)
+    time.sleep(2)
+    alive = app.poll() is None
+    kill(app)
+    queued = rows(a_db, True)
+    check("the app ran with the peer away, and was killed",
+          alive and len(queued) == 1 and queued[0][1] != DELIVERED, str(queued))
+
+    # The peer comes up; the app starts again and sends it.
+    b = start(b_db, port_b, port_a, extra=("-c", "1"))
+    read_event(b, "ready")
+    app = start_app(a_db, port_a, port_b)
+    status_b, out_b, err_b = finish(b)
+    received = [e["text"] for e in map(json.loads, out_b.splitlines()) if e["event"] == "received"]
+    check("the restarted app delivered it", status_b == 0
+          and received == ["left by a killed tincan-cli"], out_b + err_b)
+    time.sleep(0.5)
+    kill(app)
+
+    # Once more, both up: whatever state the kill left, nothing new arrives.
+    b = start(b_db, port_b, port_a, extra=("-c", "1", "-t", "4"))
+    read_event(b, "ready")
+    app = start_app(a_db, port_a, port_b)
+    status_b, out_b, err_b = finish(b)
+    kill(app)
+    again = [e for e in map(json.loads, out_b.splitlines()) if e["event"] == "received"]
+    check("a third run of the app shows the peer nothing new", status_b == 1 and not again,
+          out_b + err_b)
+
+    sent, got = rows(a_db, True), rows(b_db, False)
+    check(name, len(sent) == 1 and sent[0][1] == DELIVERED and len(got) == 1,
+          f"sent {sent}, received {got}")
+
+
 def test_kill_either_side(folder, rounds=8, per_round=6):
     rng = random.Random(SEED)
     a_db = os.path.join(folder, "chaos-a.db")
@@ -213,7 +279,8 @@ def test_kill_either_side(folder, rounds=8, per_round=6):
 def main():
     folder = tempfile.mkdtemp(prefix="tincan-crash-")
     try:
-        status = run_tests((test_queued_for_offline_peer, test_kill_either_side), folder)
+        status = run_tests((test_queued_for_offline_peer, test_app_killed, test_kill_either_side),
+                           folder)
     finally:
         if not os.environ.get("TINCAN_CRASH_KEEP"):
             shutil.rmtree(folder, ignore_errors=True)

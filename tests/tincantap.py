@@ -16,6 +16,11 @@ def check(name, condition, detail=""):
     _results.append((name, bool(condition), detail))
 
 
+def skip(name, reason):
+    """Records a TAP result that could not be tried here, and why."""
+    _results.append((name, None, reason))
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((LOOPBACK, 0))
@@ -45,6 +50,9 @@ def run_tests(tests, *args):
     print(f"1..{len(_results)}")
     failed = 0
     for number, (name, ok, detail) in enumerate(_results, 1):
+        if ok is None:
+            print(f"ok {number} - {name} # SKIP {detail}")
+            continue
         print(f"{'ok' if ok else 'not ok'} {number} - {name}")
         if not ok:
             failed += 1
