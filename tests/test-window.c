@@ -1134,6 +1134,17 @@ chat_port_in_use (TincanApplication *app)
   g_assert_true (tincan_test_wait_for (revealed, revealer));
   g_assert_cmpstr (gtk_label_get_text (label), ==, expected);
 
+  /* Too long for the entry: refused whole, with a reason, not cut. */
+  {
+    GtkWidget *entry = child (window, TINCAN_TYPE_WINDOW, "entry");
+    g_autofree char *huge = g_strnfill (70000, 'h');
+    int position = 0;
+
+    gtk_editable_insert_text (GTK_EDITABLE (entry), huge, -1, &position);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+    g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  }
+
   /* What was typed stays typed. */
   type_and_send (window, "anyone?");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (window, TINCAN_TYPE_WINDOW, "entry"))),

@@ -294,6 +294,33 @@ send_activated_cb (GtkWidget  *widget,
   scroll_to_bottom (self);
 }
 
+/* A GtkEntry holds at most 65,535 characters and drops the rest of a
+ * longer paste without a word.  Say so instead, and take none of it.
+ */
+#define ENTRY_MAX_CHARS G_MAXUINT16
+
+static void
+on_entry_insert_text_cb (GtkEditable  *editable,
+                         const char   *text,
+                         int           length,
+                         int          *position,
+                         TincanWindow *self)
+{
+  glong inserting = g_utf8_strlen (text, length);
+  guint have = gtk_entry_buffer_get_length (gtk_entry_get_buffer (self->entry));
+  g_autofree char *message = NULL;
+
+  if (have + inserting <= ENTRY_MAX_CHARS)
+    return;
+
+  g_signal_stop_emission_by_name (editable, "insert-text");
+  gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
+  /* Translators: %d is 65535 */
+  message = g_strdup_printf (_("Not added: the message box holds up to %d characters"),
+                             ENTRY_MAX_CHARS);
+  show_toast (self, message);
+}
+
 static void
 on_entry_activated_cb (TincanWindow *self)
 {
@@ -616,6 +643,8 @@ tincan_window_constructed (GObject *object)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->entry)), "insert-text",
+                           G_CALLBACK (on_entry_insert_text_cb), self, 0);
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
                            G_CALLBACK (on_search_mode_cb), self, G_CONNECT_SWAPPED);
 
