@@ -586,6 +586,22 @@ pn_acked (const TincanPacket *packet,
   return FALSE;
 }
 
+/* The newest packet known to have arrived, acknowledged or held: loss
+ * detection counts from it.
+ */
+static void
+note_arrived (TincanLink *self,
+              guint32     pn,
+              gint64      sent_at)
+{
+  if (!self->have_largest_acked || pn > self->largest_acked)
+    {
+      self->have_largest_acked = TRUE;
+      self->largest_acked = pn;
+      self->largest_acked_sent_at = sent_at;
+    }
+}
+
 static void
 handle_ack (TincanLink         *self,
             const TincanPacket *packet)
@@ -634,12 +650,7 @@ handle_ack (TincanLink         *self,
             self->in_flight--;
           out->lost[i] = FALSE;
 
-          if (!self->have_largest_acked || pn > self->largest_acked)
-            {
-              self->have_largest_acked = TRUE;
-              self->largest_acked = pn;
-              self->largest_acked_sent_at = out->sent_at[i];
-            }
+          note_arrived (self, pn, out->sent_at[i]);
 
           /* A round trip is measured only from the newest packet the ACK
            * covers, sent once: an older one may have waited for an ACK that
@@ -677,12 +688,7 @@ handle_ack (TincanLink         *self,
                 self->in_flight--;
               out->lost[i] = FALSE;
 
-              if (!self->have_largest_acked || pn > self->largest_acked)
-                {
-                  self->have_largest_acked = TRUE;
-                  self->largest_acked = pn;
-                  self->largest_acked_sent_at = out->sent_at[i];
-                }
+              note_arrived (self, pn, out->sent_at[i]);
             }
           break;
         }
@@ -902,6 +908,17 @@ rx_set_bit (TincanLink *self,
     self->rx_bits[(pn % RX_WINDOW) / 8] &= ~mask;
 }
 
+/* Moves the cumulative point past every packet received in a row. */
+static void
+advance_cumulative (TincanLink *self)
+{
+  while (self->rx_cum < self->rx_max && rx_bit (self, self->rx_cum))
+    {
+      rx_set_bit (self, self->rx_cum, FALSE);
+      self->rx_cum++;
+    }
+}
+
 static void
 reset_receiving (TincanLink *self,
                  guint32     epoch)
@@ -1016,11 +1033,7 @@ release_held (TincanLink *self,
               Reassembly *r)
 {
   rx_set_bit (self, r->held_pn, TRUE);
-  while (self->rx_cum < self->rx_max && rx_bit (self, self->rx_cum))
-    {
-      rx_set_bit (self, self->rx_cum, FALSE);
-      self->rx_cum++;
-    }
+  advance_cumulative (self);
   self->ack_pending = TRUE;
 }
 
@@ -1154,11 +1167,7 @@ handle_data (TincanLink         *self,
       self->rx_max = pn + 1;
       self->rx_max_time = g_get_monotonic_time ();
     }
-  while (self->rx_cum < self->rx_max && rx_bit (self, self->rx_cum))
-    {
-      rx_set_bit (self, self->rx_cum, FALSE);
-      self->rx_cum++;
-    }
+  advance_cumulative (self);
 
   self->ack_pending = TRUE;
   self->ack_budget += length;
@@ -2084,13 +2093,7 @@ tincan_link_init (TincanLink *self)
   while (self->session == 0);
 
   /* Until tincan_link_set_identity(): an identity for this run alone. */
-  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i += 4)
-    {
-      guint32 word = g_rand_int (self->rand);
-
-      memcpy (self->identity + i, &word, 4);
-    }
-  self->identity[0] |= 1;
+  tincan_wire_random_identity (self->identity);
 
   self->cancellable = g_cancellable_new ();
   self->plain_queue = g_ptr_array_new_with_free_func (g_object_unref);
@@ -2451,15 +2454,10 @@ void
 tincan_link_set_identity (TincanLink   *self,
                           const guint8 *identity)
 {
-  gboolean zero = TRUE;
-
   g_return_if_fail (TINCAN_IS_LINK (self));
   g_return_if_fail (identity != NULL);
   g_return_if_fail (self->peer_host == NULL);
-
-  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
-    zero = zero && identity[i] == 0;
-  g_return_if_fail (!zero);
+  g_return_if_fail (!tincan_wire_identity_is_zero (identity));
 
   memcpy (self->identity, identity, TINCAN_WIRE_IDENTITY_SIZE);
 }

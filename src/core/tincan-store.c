@@ -262,14 +262,7 @@ make_identity (TincanStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i += 4)
-    {
-      guint32 word = g_random_int ();
-
-      memcpy (self->identity + i, &word, 4);
-    }
-  self->identity[0] |= 1;  /* never all zero */
-
+  tincan_wire_random_identity (self->identity);
   hex = tincan_link_format_identity (self->identity);
   stmt = statement (self, "INSERT INTO meta (key, value) VALUES ('identity', ?)", error);
   if (stmt == NULL)
@@ -753,7 +746,9 @@ tincan_store_add (TincanStore    *self,
         {
           if (duplicate != NULL)
             *duplicate = TRUE;
-          return exec (self, "COMMIT", error) || (rollback (self), FALSE);
+          if (!exec (self, "COMMIT", error))
+            goto failed;
+          return TRUE;
         }
     }
 

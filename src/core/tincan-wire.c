@@ -211,14 +211,38 @@ decode_ack (const guint8 *body,
   return TINCAN_WIRE_OK;
 }
 
-static gboolean
-identity_is_zero (const guint8 *identity)
+/**
+ * tincan_wire_identity_is_zero:
+ * @identity: (array fixed-size=16): an installation identity
+ *
+ * Returns: %TRUE if every byte is zero, which no identity may be
+ */
+gboolean
+tincan_wire_identity_is_zero (const guint8 *identity)
 {
   for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
     if (identity[i] != 0)
       return FALSE;
 
   return TRUE;
+}
+
+/**
+ * tincan_wire_random_identity:
+ * @identity: (out caller-allocates) (array fixed-size=16): where to write
+ *
+ * Makes a new random identity, never all zero.
+ */
+void
+tincan_wire_random_identity (guint8 *identity)
+{
+  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i += 4)
+    {
+      guint32 word = g_random_int ();
+
+      memcpy (identity + i, &word, 4);
+    }
+  identity[0] |= 1;
 }
 
 static TincanWireResult
@@ -239,7 +263,7 @@ decode_hello (const guint8 *body,
   name_length = body[1];
   memcpy (packet->hello.identity, body + 2, TINCAN_WIRE_IDENTITY_SIZE);
 
-  if (identity_is_zero (packet->hello.identity))
+  if (tincan_wire_identity_is_zero (packet->hello.identity))
     return TINCAN_WIRE_BAD_HELLO;
 
   /* The name is shown to a person: it must be text. */

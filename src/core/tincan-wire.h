@@ -115,5 +115,7 @@ gsize             tincan_wire_fragment_length (gsize              message_length
 const char       *tincan_wire_result_to_string (TincanWireResult  result);
 gboolean          tincan_wire_validate_text   (const guint8       *text,
                                                gsize               length);
+gboolean          tincan_wire_identity_is_zero (const guint8      *identity);
+void              tincan_wire_random_identity (guint8             *identity);
 
 G_END_DECLS
