@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from tincantap import LOOPBACK, check, free_port, run_tests, skip
+from tincantap import LOOPBACK, check, events, free_port, run_tests, skip
 from tincantap import finish as finish_within
 
 CLI = sys.argv[1]
@@ -124,7 +124,7 @@ def test_queued_for_offline_peer(folder):
 
     status_a, out_a, err_a = finish(a)
     status_b, out_b, err_b = finish(b)
-    received = [e for e in map(json.loads, out_b.splitlines()) if e["event"] == "received"]
+    received = events(out_b, "received")
     check("sender exits 0 once delivered", status_a == 0, err_a)
     check("peer exits 0 after one message", status_b == 0, err_b)
     check("the peer printed it once", [e["text"] for e in received] == ["written before the crash"],
@@ -140,7 +140,7 @@ def test_queued_for_offline_peer(folder):
     a = start(a_db, port_a, port_b, extra=("-t", "3"))
     status, out, err = finish(a)
     check("a later run resumes nothing", status == 0
-          and not any(json.loads(line)["event"] == "resumed" for line in out.splitlines()),
+          and not events(out, "resumed"),
           out + err)
 
 
@@ -188,7 +188,7 @@ def test_app_killed(folder):
     read_event(b, "ready")
     app = start_app(a_db, port_a, port_b)
     status_b, out_b, err_b = finish(b)
-    received = [e["text"] for e in map(json.loads, out_b.splitlines()) if e["event"] == "received"]
+    received = [e["text"] for e in events(out_b, "received")]
     check("the restarted app delivered it", status_b == 0
           and received == ["left by a killed tincan-cli"], out_b + err_b)
     time.sleep(0.5)
@@ -200,7 +200,7 @@ def test_app_killed(folder):
     app = start_app(a_db, port_a, port_b)
     status_b, out_b, err_b = finish(b)
     kill(app)
-    again = [e for e in map(json.loads, out_b.splitlines()) if e["event"] == "received"]
+    again = events(out_b, "received")
     check("a third run of the app shows the peer nothing new", status_b == 1 and not again,
           out_b + err_b)
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from tincantap import LOOPBACK, check, free_port, run_tests
+from tincantap import LOOPBACK, check, events, free_port, run_tests
 from tincantap import finish as finish_within
 
 CLI = sys.argv[1]
@@ -55,10 +55,6 @@ def wait_ready(process):
 
 def finish(process):
     return finish_within(process, LIMIT)
-
-
-def events(text):
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def test_two_clis():

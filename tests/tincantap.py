@@ -3,6 +3,7 @@
 # What the Python tests share: loopback ports, bounded waits on processes,
 # and TAP output.
 
+import json
 import socket
 import subprocess
 
@@ -25,6 +26,12 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((LOOPBACK, 0))
         return s.getsockname()[1]
+
+
+def events(text, kind=None):
+    """The JSON events of tincan-cli --json output, or only those of @kind."""
+    parsed = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [e for e in parsed if kind is None or e["event"] == kind]
 
 
 def finish(process, limit):
