@@ -97,7 +97,8 @@ typedef struct
   guint32  held_pn;     /* the fragment that completed it, not acknowledged yet */
   gboolean held;
   guint8  *have;
-  guint8  *buffer;
+  guint8  *buffer;      /* length + 1 bytes: becomes the message's text */
+  TincanMessage *message;  /* complete, not kept yet */
   gint64   created;
 } Reassembly;
 
@@ -251,6 +252,7 @@ reassembly_free (Reassembly *r)
 {
   g_free (r->have);
   g_free (r->buffer);
+  g_clear_object (&r->message);
   g_free (r);
 }
 
@@ -1013,7 +1015,7 @@ find_reassembly (TincanLink         *self,
   r->n_fragments = packet->data.fragment_count;
   r->length = packet->data.message_length;
   r->have = g_malloc0 (r->n_fragments);
-  r->buffer = g_malloc (r->length);
+  r->buffer = g_malloc (r->length + 1);
   r->created = g_get_monotonic_time ();
 
   self->reassemblies = g_list_insert_before (self->reassemblies, l, r);
@@ -1047,6 +1049,25 @@ keep (TincanLink    *self,
   return self->keep_func (self, message, self->keep_data);
 }
 
+/* The text is the reassembly buffer itself, not a copy of it. */
+static TincanMessage *
+reassembled_message (TincanLink *self,
+                     Reassembly *r)
+{
+  g_autofree char *id = g_strdup_printf ("%s-%016" G_GINT64_MODIFIER "x", self->peer_identity, r->uid);
+  char *text;
+
+  if (tincan_wire_validate_text (r->buffer, r->length))
+    {
+      text = (char *) g_steal_pointer (&r->buffer);
+      text[r->length] = '\0';
+    }
+  else
+    text = g_utf8_make_valid ((const char *) r->buffer, r->length);
+
+  return tincan_message_take_incoming (id, self->peer_identity, r->uid, text, FALSE);
+}
+
 static void
 deliver_ready (TincanLink *self)
 {
@@ -1056,8 +1077,6 @@ deliver_ready (TincanLink *self)
     {
       Reassembly *r = l->data;
       g_autoptr(TincanMessage) message = NULL;
-      g_autofree char *id = NULL;
-      g_autofree char *text = NULL;
       TincanKeepResult result;
 
       /* In order: every packet before the held one has arrived. */
@@ -1076,13 +1095,9 @@ deliver_ready (TincanLink *self)
           continue;
         }
 
-      if (tincan_wire_validate_text (r->buffer, r->length))
-        text = g_strndup ((const char *) r->buffer, r->length);
-      else
-        text = g_utf8_make_valid ((const char *) r->buffer, r->length);
-
-      id = g_strdup_printf ("%s-%016" G_GINT64_MODIFIER "x", self->peer_identity, r->uid);
-      message = tincan_message_new_incoming (id, self->peer_identity, r->uid, text, FALSE);
+      if (r->message == NULL)
+        r->message = reassembled_message (self, r);
+      message = g_object_ref (r->message);
 
       result = keep (self, message);
       if (result == TINCAN_KEEP_REFUSED)
@@ -1146,10 +1161,10 @@ handle_data (TincanLink         *self,
       return;
     }
 
-  memcpy (r->buffer + (gsize) packet->data.fragment_index * TINCAN_WIRE_MAX_PAYLOAD,
-          packet->data.payload, packet->data.payload_length);
   if (!r->have[packet->data.fragment_index])
     {
+      memcpy (r->buffer + (gsize) packet->data.fragment_index * TINCAN_WIRE_MAX_PAYLOAD,
+              packet->data.payload, packet->data.payload_length);
       r->have[packet->data.fragment_index] = TRUE;
       r->n_received++;
 

@@ -147,9 +147,10 @@ tincan_message_init (TincanMessage *self)
   self->time = g_get_real_time ();
 }
 
+/* Takes @text. */
 static TincanMessage *
 tincan_message_new (const char *id,
-                    const char *text,
+                    char       *text,
                     gboolean    outgoing,
                     gboolean    plain)
 {
@@ -160,7 +161,7 @@ tincan_message_new (const char *id,
 
   self = g_object_new (TINCAN_TYPE_MESSAGE, NULL);
   self->id = g_strdup (id);
-  self->text = g_strdup (text);
+  self->text = text;
   self->outgoing = !!outgoing;
   self->plain = !!plain;
   self->state = outgoing ? TINCAN_MESSAGE_QUEUED : TINCAN_MESSAGE_RECEIVED;
@@ -196,7 +197,7 @@ tincan_message_new_outgoing (const char *text,
 {
   guint64 uid = random_uid ();
   g_autofree char *id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", uid);
-  TincanMessage *self = tincan_message_new (id, text, TRUE, plain);
+  TincanMessage *self = tincan_message_new (id, g_strdup (text), TRUE, plain);
 
   self->uid = uid;
 
@@ -238,7 +239,7 @@ tincan_message_new_stored (gint64              store_id,
   else
     id = g_strdup_printf ("stored-%" G_GINT64_FORMAT, store_id);
 
-  self = tincan_message_new (id, text, outgoing, plain);
+  self = tincan_message_new (id, g_strdup (text), outgoing, plain);
   self->store_id = store_id;
   self->uid = uid;
   self->sender = g_strdup (sender);
@@ -267,6 +268,29 @@ tincan_message_new_incoming (const char *id,
                              guint64     uid,
                              const char *text,
                              gboolean    plain)
+{
+  return tincan_message_take_incoming (id, sender, uid, g_strdup (text), plain);
+}
+
+/**
+ * tincan_message_take_incoming:
+ * @id: unique among received messages
+ * @sender: (nullable): the sending installation's identity, in hex
+ * @uid: the sender's ID for it, or 0 for plain text
+ * @text: (transfer full): UTF-8 text, which the message keeps
+ * @plain: it came as a plain-text datagram
+ *
+ * As tincan_message_new_incoming(), without copying @text: a message of
+ * a mebibyte is reassembled once and never copied after.
+ *
+ * Returns: (transfer full): a received message
+ */
+TincanMessage *
+tincan_message_take_incoming (const char *id,
+                              const char *sender,
+                              guint64     uid,
+                              char       *text,
+                              gboolean    plain)
 {
   TincanMessage *self = tincan_message_new (id, text, FALSE, plain);
 

@@ -32,6 +32,11 @@ TincanMessage      *tincan_message_new_incoming       (const char         *id,
                                                        guint64             uid,
                                                        const char         *text,
                                                        gboolean            plain);
+TincanMessage      *tincan_message_take_incoming      (const char         *id,
+                                                       const char         *sender,
+                                                       guint64             uid,
+                                                       char               *text,
+                                                       gboolean            plain);
 TincanMessage      *tincan_message_new_stored         (gint64              store_id,
                                                        guint64             uid,
                                                        const char         *sender,
