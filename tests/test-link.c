@@ -528,7 +528,7 @@ raw_collect (GSocket *socket,
 
   while (g_get_monotonic_time () < end)
     {
-      guint8 buffer[2048];
+      static guint8 buffer[TINCAN_WIRE_MAX_DATAGRAM];
       gssize n;
 
       g_main_context_iteration (NULL, FALSE);
@@ -549,7 +549,7 @@ test_strangers_ignored (Fixture       *fixture,
   g_autoptr(GSocket) stranger = raw_socket ("127.0.0.2");
   g_autoptr(GPtrArray) replies = NULL;
   TincanPacket packet = { 0 };
-  guint8 hello[TINCAN_WIRE_MAX_DATAGRAM];
+  guint8 hello[TINCAN_WIRE_BASE_DATAGRAM];
   gsize length;
 
   g_assert_true (tincan_test_wait_for (both_online, fixture));
@@ -558,6 +558,8 @@ test_strangers_ignored (Fixture       *fixture,
   raw_send (stranger, fixture->a.link, (const guint8 *) "let me in\n", 10);
   packet.type = TINCAN_PACKET_HELLO;
   packet.sender_session = 99;
+  packet.hello.identity[0] = 0x99;
+  packet.hello.receive_window = 65536;
   length = tincan_wire_encode (&packet, hello, sizeof hello);
   raw_send (stranger, fixture->a.link, hello, length);
 
@@ -576,6 +578,168 @@ assert_replies_no_bigger (GPtrArray *replies,
     g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (replies, i)), <=, sent);
 }
 
+/* Takes the path probes (padded PINGs) out of @replies: they answer
+ * nothing, and come only once the peer has shown it hears us.
+ */
+static guint
+take_probes (GPtrArray *replies)
+{
+  guint n = 0;
+
+  for (guint i = replies->len; i-- > 0;)
+    {
+      GBytes *bytes = g_ptr_array_index (replies, i);
+      TincanPacket packet;
+
+      if (tincan_wire_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &packet)
+          == TINCAN_WIRE_OK
+          && packet.type == TINCAN_PACKET_PING && packet.ping.size > TINCAN_WIRE_PING_SIZE)
+        {
+          g_ptr_array_remove_index (replies, i);
+          n++;
+        }
+    }
+
+  return n;
+}
+
+typedef struct
+{
+  End   *end;
+  guint  size;
+} SizeWait;
+
+static gboolean
+has_datagram_size (gpointer data)
+{
+  SizeWait *wait = data;
+
+  return tincan_link_get_datagram_size (wait->end->link) == wait->size;
+}
+
+static void
+wait_datagram_size (End   *end,
+                    guint  size)
+{
+  SizeWait wait = { end, size };
+
+  g_assert_true (tincan_test_wait_for (has_datagram_size, &wait));
+}
+
+static void
+send_and_check (End   *from,
+                End   *to,
+                gsize  length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strnfill (length, 'q');
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  guint before = to->received->len;
+
+  text[length / 2] = '!';
+  g_ptr_array_add (sent, tincan_link_send (from->link, text, &error));
+  g_assert_no_error (error);
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, 0)), ==, TINCAN_MESSAGE_DELIVERED);
+  wait_received (to, before + 1);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (to->received, before)), ==, text);
+}
+
+/* On loopback, probing finds the largest datagram, and a mebibyte goes
+ * in 17 of them rather than 914.
+ */
+static void
+test_path_probing (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  guint64 sent_before;
+
+  wait_datagram_size (&fixture->a, TINCAN_WIRE_MAX_DATAGRAM);
+  wait_datagram_size (&fixture->b, TINCAN_WIRE_MAX_DATAGRAM);
+
+  sent_before = tincan_link_get_stats (fixture->a.link)->datagrams_sent;
+  send_and_check (&fixture->a, &fixture->b, TINCAN_WIRE_MAX_MESSAGE);
+  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->datagrams_sent - sent_before, <, 40);
+  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->retransmissions, ==, 0);
+
+  send_and_check (&fixture->b, &fixture->a, 100000);
+}
+
+/* A path that drops what Ethernet would not carry: big probes go
+ * unanswered, and DATA never goes bigger than what was answered.
+ */
+typedef struct
+{
+  guint limit;
+  guint dropped_data;
+  guint dropped_probes;
+} Path;
+
+static gboolean
+narrow_path (TincanLink   *link,
+             const guint8 *datagram,
+             gsize         length,
+             gpointer      user_data)
+{
+  Path *path = user_data;
+
+  if (length <= path->limit)
+    return TRUE;
+
+  if (datagram[3] == TINCAN_PACKET_DATA)
+    path->dropped_data++;
+  else
+    path->dropped_probes++;
+
+  return FALSE;
+}
+
+static void
+test_path_narrow (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  Path a_path = { 1500, 0, 0 }, b_path = { 1500, 0, 0 };
+
+  tincan_link_set_filter (fixture->a.link, narrow_path, &a_path);
+  tincan_link_set_filter (fixture->b.link, narrow_path, &b_path);
+
+  wait_datagram_size (&fixture->a, 1452);
+  wait_datagram_size (&fixture->b, 1452);
+  g_assert_cmpuint (a_path.dropped_probes, ==, 2 * 3);
+
+  send_and_check (&fixture->a, &fixture->b, 300000);
+  send_and_check (&fixture->b, &fixture->a, 5000);
+  g_assert_cmpuint (a_path.dropped_data + b_path.dropped_data, ==, 0);
+
+  tincan_link_set_filter (fixture->a.link, NULL, NULL);
+  tincan_link_set_filter (fixture->b.link, NULL, NULL);
+}
+
+/* The path narrows after probing (a route changed): big DATA vanishes.
+ * Two timeouts in a row bring the sender back to the base size, in a new
+ * epoch, and the message still arrives, once; probing then finds the
+ * narrower size.
+ */
+static void
+test_path_black_hole (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  Path path = { 1500, 0, 0 };
+
+  wait_datagram_size (&fixture->a, TINCAN_WIRE_MAX_DATAGRAM);
+
+  tincan_link_set_filter (fixture->a.link, narrow_path, &path);
+  send_and_check (&fixture->a, &fixture->b, 300000);
+  g_assert_cmpuint (path.dropped_data, >, 0);
+  g_assert_cmpuint (fixture->b.received->len, ==, 1);
+
+  wait_datagram_size (&fixture->a, 1452);
+  send_and_check (&fixture->a, &fixture->b, 300000);
+  g_assert_cmpuint (fixture->b.received->len, ==, 2);
+
+  tincan_link_set_filter (fixture->a.link, NULL, NULL);
+}
+
 static void
 test_garbage_and_amplification (void)
 {
@@ -584,8 +748,9 @@ test_garbage_and_amplification (void)
   g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
   g_autoptr(GPtrArray) replies = NULL;
   TincanPacket packet = { 0 }, reply;
-  guint8 datagram[TINCAN_WIRE_MAX_DATAGRAM];
+  guint8 datagram[TINCAN_WIRE_BASE_DATAGRAM];
   guint64 session_a;
+  guint n_probes = 0;
   gsize length;
   GRand *rand = g_rand_new_with_seed (7);
 
@@ -600,11 +765,13 @@ test_garbage_and_amplification (void)
   packet.type = TINCAN_PACKET_HELLO;
   packet.sender_session = 0x5eed;
   packet.hello.identity[0] = 0x5e;
+  packet.hello.receive_window = 65536;
   strcpy (packet.hello.name, "fake");
   length = tincan_wire_encode (&packet, datagram, sizeof datagram);
   raw_send (peer, a.link, datagram, length);
   replies = raw_collect (peer, 200);
   g_assert_cmpuint (replies->len, >=, 1);
+  g_assert_cmpuint (take_probes (replies), ==, 0);
   assert_replies_no_bigger (replies, length);
   g_assert_cmpint (tincan_wire_decode (g_bytes_get_data (g_ptr_array_index (replies, 0), NULL),
                                        g_bytes_get_size (g_ptr_array_index (replies, 0)), &reply),
@@ -628,6 +795,7 @@ test_garbage_and_amplification (void)
       packet.data.message_seq = pn;
       packet.data.message_id = pn;
       packet.data.fragment_count = 1;
+      packet.data.fragment_size = TINCAN_WIRE_MIN_FRAGMENT;
       packet.data.message_length = 1;
       packet.data.payload = (const guint8 *) "x";
       packet.data.payload_length = 1;
@@ -635,10 +803,16 @@ test_garbage_and_amplification (void)
       raw_send (peer, a.link, datagram, length);
 
       replies = raw_collect (peer, 20);
+      n_probes += take_probes (replies);
       g_assert_cmpuint (replies->len, >=, 1);
       assert_replies_no_bigger (replies, length);
       g_clear_pointer (&replies, g_ptr_array_unref);
     }
+
+  /* DATA with A's session in it showed that this peer hears A, so A
+   * began to probe the path, which this peer never answers.
+   */
+  g_assert_cmpuint (n_probes, >=, 1);
 
   /* Nothing was complete in order, so nothing was delivered. */
   g_assert_cmpuint (a.received->len, ==, 0);
@@ -651,6 +825,7 @@ test_garbage_and_amplification (void)
   length = tincan_wire_encode (&packet, datagram, sizeof datagram);
   raw_send (peer, a.link, datagram, length);
   replies = raw_collect (peer, 100);
+  n_probes += take_probes (replies);
   g_assert_cmpuint (replies->len, ==, 1);
   assert_replies_no_bigger (replies, length);
   g_clear_pointer (&replies, g_ptr_array_unref);
@@ -673,10 +848,15 @@ test_garbage_and_amplification (void)
     }
 
   replies = raw_collect (peer, 300);
+  n_probes += take_probes (replies);
   g_assert_cmpuint (replies->len, ==, 0);
   g_assert_cmpuint (tincan_link_get_stats (a.link)->malformed + tincan_link_get_stats (a.link)->stale,
                     >=, 450);
   g_assert_cmpuint (a.received->len, ==, 0);
+
+  /* Never answered: each size tried three times, then no more. */
+  g_assert_cmpuint (n_probes, <=, 3 * 3);
+  g_assert_cmpuint (tincan_link_get_datagram_size (a.link), ==, TINCAN_WIRE_BASE_DATAGRAM);
 
   g_rand_free (rand);
   end_close (&a);
@@ -899,6 +1079,9 @@ main (int   argc,
   ADD ("/link/plain-received-in-reliable-mode", test_plain_received_in_reliable_mode);
   ADD ("/link/keep-refused-then-kept", test_keep_refused_then_kept);
   ADD ("/link/same-id-after-restart", test_same_id_after_restart);
+  ADD ("/link/path/probing", test_path_probing);
+  ADD ("/link/path/narrow", test_path_narrow);
+  ADD ("/link/path/black-hole", test_path_black_hole);
   g_test_add_func ("/link/not-listening-then-failed", test_not_listening_then_failed);
   g_test_add_func ("/link/garbage-and-amplification", test_garbage_and_amplification);
   g_test_add_func ("/link/plain-mode", test_plain_mode);

@@ -15,9 +15,10 @@
 #define SESSION_A G_GUINT64_CONSTANT (0x0123456789abcdef)
 #define SESSION_B G_GUINT64_CONSTANT (0xfedcba9876543210)
 
+/* Big enough for every packet but a big DATA or probe. */
 typedef struct
 {
-  guint8 bytes[TINCAN_WIRE_MAX_DATAGRAM + 64];
+  guint8 bytes[TINCAN_WIRE_BASE_DATAGRAM + 64];
   gsize  length;
 } Datagram;
 
@@ -44,14 +45,18 @@ init_packet (TincanPacket     *packet,
       packet->hello.identity[i] = 0xa0 + i;
 }
 
-/* A valid DATA packet: fragment @index of a message of @length bytes. */
-static void
-make_data (Datagram *datagram,
-           gsize     length,
-           guint16   index,
-           guint32   pn)
+/* A valid DATA packet: fragment @index of a message of @length bytes cut
+ * into fragments of @fragment_size, in @buffer; returns its length.
+ */
+static gsize
+encode_data (guint8  *buffer,
+             gsize    buffer_size,
+             gsize    length,
+             gsize    fragment_size,
+             guint16  index,
+             guint32  pn)
 {
-  static guint8 text[TINCAN_WIRE_MAX_PAYLOAD];
+  static guint8 text[TINCAN_WIRE_MAX_FRAGMENT];
   TincanPacket packet;
 
   memset (text, 'x', sizeof text);
@@ -60,12 +65,27 @@ make_data (Datagram *datagram,
   packet.data.packet_number = pn;
   packet.data.message_seq = 7;
   packet.data.fragment_index = index;
-  packet.data.fragment_count = tincan_wire_fragment_count (length);
+  packet.data.fragment_count = tincan_wire_fragment_count (length, fragment_size);
+  packet.data.fragment_size = fragment_size;
   packet.data.message_length = length;
   packet.data.message_id = G_GUINT64_CONSTANT (0xfeedface00c0ffee);
   packet.data.payload = text;
-  packet.data.payload_length = tincan_wire_fragment_length (length, index);
-  encode (&packet, datagram);
+  packet.data.payload_length = tincan_wire_fragment_length (length, fragment_size, index);
+
+  return tincan_wire_encode (&packet, buffer, buffer_size);
+}
+
+/* The same, cut to the base size, which every path carries. */
+static void
+make_data (Datagram *datagram,
+           gsize     length,
+           guint16   index,
+           guint32   pn)
+{
+  memset (datagram, 0, sizeof *datagram);
+  datagram->length = encode_data (datagram->bytes, sizeof datagram->bytes, length,
+                                  TINCAN_WIRE_MIN_FRAGMENT, index, pn);
+  g_assert_cmpuint (datagram->length, >, TINCAN_WIRE_DATA_HEADER_SIZE);
 }
 
 static void
@@ -82,16 +102,25 @@ assert_refused (const Datagram   *datagram,
 static void
 test_fragment_geometry (void)
 {
-  g_assert_cmpuint (TINCAN_WIRE_MAX_PAYLOAD, ==, 1150);
-  g_assert_cmpuint (tincan_wire_fragment_count (1), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_count (1150), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_count (1151), ==, 2);
-  g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE), ==, 912);
-  g_assert_cmpuint (TINCAN_WIRE_MAX_FRAGMENTS, ==, 912);
-  g_assert_cmpuint (tincan_wire_fragment_length (1151, 0), ==, 1150);
-  g_assert_cmpuint (tincan_wire_fragment_length (1151, 1), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, 911), ==,
-                    TINCAN_WIRE_MAX_MESSAGE - 911 * 1150);
+  const gsize min = TINCAN_WIRE_MIN_FRAGMENT, max = TINCAN_WIRE_MAX_FRAGMENT;
+
+  g_assert_cmpuint (TINCAN_WIRE_DATA_HEADER_SIZE, ==, 52);
+  g_assert_cmpuint (min, ==, 1148);
+  g_assert_cmpuint (max, ==, 65436);
+  g_assert_cmpuint (tincan_wire_fragment_count (1, min), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_count (1148, min), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_count (1149, min), ==, 2);
+  g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE, min), ==, 914);
+  g_assert_cmpuint (TINCAN_WIRE_MAX_FRAGMENTS, ==, 914);
+  g_assert_cmpuint (tincan_wire_fragment_length (1149, min, 0), ==, 1148);
+  g_assert_cmpuint (tincan_wire_fragment_length (1149, min, 1), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, min, 913), ==,
+                    TINCAN_WIRE_MAX_MESSAGE - 913 * 1148);
+
+  /* Where the path carries 64 KiB datagrams, a mebibyte is 17 of them. */
+  g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE, max), ==, 17);
+  g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, max, 16), ==,
+                    TINCAN_WIRE_MAX_MESSAGE - 16 * 65436);
 }
 
 static void
@@ -100,9 +129,9 @@ test_data_round_trip (void)
   Datagram datagram;
   TincanPacket packet;
 
-  /* A full fragment makes the largest datagram there is. */
+  /* A full fragment of the base size makes a datagram of the base size. */
   make_data (&datagram, 5000, 0, 42);
-  g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_MAX_DATAGRAM);
+  g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_BASE_DATAGRAM);
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &packet), ==, TINCAN_WIRE_OK);
   g_assert_cmpint (packet.type, ==, TINCAN_PACKET_DATA);
   g_assert_cmpuint (packet.sender_session, ==, SESSION_A);
@@ -112,15 +141,42 @@ test_data_round_trip (void)
   g_assert_cmpuint (packet.data.message_seq, ==, 7);
   g_assert_cmpuint (packet.data.fragment_index, ==, 0);
   g_assert_cmpuint (packet.data.fragment_count, ==, 5);
+  g_assert_cmpuint (packet.data.fragment_size, ==, 1148);
   g_assert_cmpuint (packet.data.message_length, ==, 5000);
   g_assert_cmpuint (packet.data.message_id, ==, G_GUINT64_CONSTANT (0xfeedface00c0ffee));
-  g_assert_cmpuint (packet.data.payload_length, ==, 1150);
+  g_assert_cmpuint (packet.data.payload_length, ==, 1148);
   g_assert_true (packet.data.payload == datagram.bytes + TINCAN_WIRE_DATA_HEADER_SIZE);
 
   /* The last fragment carries the rest. */
   make_data (&datagram, 5000, 4, 46);
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &packet), ==, TINCAN_WIRE_OK);
-  g_assert_cmpuint (packet.data.payload_length, ==, 5000 - 4 * 1150);
+  g_assert_cmpuint (packet.data.payload_length, ==, 5000 - 4 * 1148);
+}
+
+/* Cut to the biggest fragments, a datagram is as big as UDP over a 64 KiB
+ * MTU allows, and one byte more is refused.
+ */
+static void
+test_big_data (void)
+{
+  g_autofree guint8 *bytes = g_malloc0 (TINCAN_WIRE_MAX_DATAGRAM + 1);
+  TincanPacket packet;
+  gsize length;
+
+  length = encode_data (bytes, TINCAN_WIRE_MAX_DATAGRAM + 1, 200000, TINCAN_WIRE_MAX_FRAGMENT, 1, 11);
+  g_assert_cmpuint (length, ==, TINCAN_WIRE_MAX_DATAGRAM);
+  g_assert_cmpint (tincan_wire_decode (bytes, length, &packet), ==, TINCAN_WIRE_OK);
+  g_assert_cmpuint (packet.data.fragment_count, ==, 4);
+  g_assert_cmpuint (packet.data.fragment_size, ==, TINCAN_WIRE_MAX_FRAGMENT);
+  g_assert_cmpuint (packet.data.payload_length, ==, TINCAN_WIRE_MAX_FRAGMENT);
+
+  g_assert_cmpint (tincan_wire_decode (bytes, length + 1, &packet), ==, TINCAN_WIRE_OVERSIZED);
+
+  /* Any size between the two is a valid way to cut a message. */
+  length = encode_data (bytes, TINCAN_WIRE_MAX_DATAGRAM, 3000, 2000, 1, 11);
+  g_assert_cmpuint (length, ==, TINCAN_WIRE_DATA_HEADER_SIZE + 1000);
+  g_assert_cmpint (tincan_wire_decode (bytes, length, &packet), ==, TINCAN_WIRE_OK);
+  g_assert_cmpuint (packet.data.fragment_count, ==, 2);
 }
 
 static void
@@ -172,6 +228,7 @@ test_hello_and_ping_round_trip (void)
   init_packet (&packet, TINCAN_PACKET_HELLO);
   packet.receiver_session = 0;
   packet.hello.reply = TRUE;
+  packet.hello.receive_window = 212992;
   strcpy (packet.hello.name, "Ada Lovelace ✓");
   encode (&packet, &datagram);
 
@@ -181,7 +238,15 @@ test_hello_and_ping_round_trip (void)
   g_assert_cmpmem (decoded.hello.identity, TINCAN_WIRE_IDENTITY_SIZE,
                    packet.hello.identity, TINCAN_WIRE_IDENTITY_SIZE);
   g_assert_cmpstr (decoded.hello.name, ==, "Ada Lovelace ✓");
+  g_assert_cmpuint (decoded.hello.receive_window, ==, 212992);
   g_assert_cmpuint (decoded.receiver_session, ==, 0);
+
+  /* The longest name still fits. */
+  memset (packet.hello.name, 'n', TINCAN_WIRE_MAX_NAME);
+  packet.hello.name[TINCAN_WIRE_MAX_NAME] = '\0';
+  encode (&packet, &datagram);
+  g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
+  g_assert_cmpstr (decoded.hello.name, ==, packet.hello.name);
 
   init_packet (&packet, TINCAN_PACKET_PING);
   packet.ping.token = G_GUINT64_CONSTANT (0x1122334455667788);
@@ -190,6 +255,33 @@ test_hello_and_ping_round_trip (void)
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
   g_assert_cmpint (decoded.type, ==, TINCAN_PACKET_PING);
   g_assert_cmpuint (decoded.ping.token, ==, packet.ping.token);
+  g_assert_cmpuint (decoded.ping.size, ==, TINCAN_WIRE_PING_SIZE);
+}
+
+/* A PING padded with zeros probes the path, up to the largest datagram. */
+static void
+test_probe_round_trip (void)
+{
+  g_autofree guint8 *bytes = g_malloc0 (TINCAN_WIRE_MAX_DATAGRAM + 1);
+  TincanPacket packet, decoded;
+  gsize length;
+
+  init_packet (&packet, TINCAN_PACKET_PING);
+  packet.ping.token = 77;
+  packet.ping.size = TINCAN_WIRE_MAX_DATAGRAM;
+  length = tincan_wire_encode (&packet, bytes, TINCAN_WIRE_MAX_DATAGRAM);
+  g_assert_cmpuint (length, ==, TINCAN_WIRE_MAX_DATAGRAM);
+  g_assert_cmpuint (bytes[length - 1], ==, 0);
+  g_assert_cmpint (tincan_wire_decode (bytes, length, &decoded), ==, TINCAN_WIRE_OK);
+  g_assert_cmpuint (decoded.ping.token, ==, 77);
+  g_assert_cmpuint (decoded.ping.size, ==, TINCAN_WIRE_MAX_DATAGRAM);
+
+  g_assert_cmpint (tincan_wire_decode (bytes, length + 1, &decoded), ==, TINCAN_WIRE_OVERSIZED);
+
+  /* The answer is never padded, whatever the question's size. */
+  bytes[3] = TINCAN_PACKET_PONG;
+  g_assert_cmpint (tincan_wire_decode (bytes, 1500, &decoded), ==, TINCAN_WIRE_OVERSIZED);
+  g_assert_cmpint (tincan_wire_decode (bytes, TINCAN_WIRE_PING_SIZE, &decoded), ==, TINCAN_WIRE_OK);
 }
 
 static void
@@ -216,21 +308,34 @@ test_header_rules (void)
 
   /* A later version: dropped, not taken for text. */
   datagram = valid;
-  datagram.bytes[2] = 3;
+  datagram.bytes[2] = 4;
   assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
 
-  /* Version 1, which had no identities or message IDs. */
+  /* Version 1, which had no identities or message IDs, and version 2,
+   * whose fragments were all 1150 bytes.
+   */
   datagram = valid;
   datagram.bytes[2] = 1;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
+  datagram.bytes[2] = 2;
   assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
 
   datagram = valid;
   datagram.length = TINCAN_WIRE_HEADER_SIZE - 1;
   assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
 
-  datagram = valid;
-  datagram.length = TINCAN_WIRE_MAX_DATAGRAM + 1;
-  assert_refused (&datagram, TINCAN_WIRE_OVERSIZED);
+  /* Only DATA and a probe may be bigger than the base size. */
+  {
+    TincanPacket packet;
+    Datagram ack;
+
+    init_packet (&packet, TINCAN_PACKET_ACK);
+    encode (&packet, &ack);
+    ack.length = TINCAN_WIRE_BASE_DATAGRAM + 1;
+    assert_refused (&ack, TINCAN_WIRE_OVERSIZED);
+    ack.bytes[3] = TINCAN_PACKET_HELLO;
+    assert_refused (&ack, TINCAN_WIRE_OVERSIZED);
+  }
 
   /* The encrypted-mode bit, and the reserved byte. */
   datagram = valid;
@@ -278,8 +383,8 @@ test_data_rules (void)
 {
   Datagram datagram;
 
-  /* Body offsets: epoch 0, pn 4, seq 8, index 12, count 14, length 16,
-   * message ID 20.
+  /* Body offsets: epoch 0, pn 4, seq 8, index 12, count 14, fragment
+   * size 16, length 18, message ID 22.
    */
 #define BODY(d) ((d).bytes + TINCAN_WIRE_HEADER_SIZE)
 
@@ -293,17 +398,35 @@ test_data_rules (void)
 
   /* No message ID. */
   make_data (&datagram, 10, 0, 0);
-  set_u32 (BODY (datagram) + 20, 0);
-  set_u32 (BODY (datagram) + 24, 0);
+  set_u32 (BODY (datagram) + 22, 0);
+  set_u32 (BODY (datagram) + 26, 0);
   assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
 
   /* Zero length, and more than 1 MiB. */
   make_data (&datagram, 10, 0, 0);
-  set_u32 (BODY (datagram) + 16, 0);
+  set_u32 (BODY (datagram) + 18, 0);
   assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
   make_data (&datagram, 10, 0, 0);
-  set_u32 (BODY (datagram) + 16, TINCAN_WIRE_MAX_MESSAGE + 1);
+  set_u32 (BODY (datagram) + 18, TINCAN_WIRE_MAX_MESSAGE + 1);
   set_u16 (BODY (datagram) + 14, TINCAN_WIRE_MAX_FRAGMENTS + 1);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+
+  /* Fragments smaller than the base size allows (so more of them than
+   * the limit), or bigger than any datagram.
+   */
+  make_data (&datagram, 10, 0, 0);
+  set_u16 (BODY (datagram) + 16, TINCAN_WIRE_MIN_FRAGMENT - 1);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+  set_u16 (BODY (datagram) + 16, TINCAN_WIRE_MAX_FRAGMENT + 1);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+  set_u16 (BODY (datagram) + 16, 5000);
+  assert_refused (&datagram, TINCAN_WIRE_OK);
+
+  /* A fragment size that does not match the count, or the payload. */
+  make_data (&datagram, 3000, 0, 0);
+  set_u16 (BODY (datagram) + 16, 2000);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
+  set_u16 (BODY (datagram) + 14, 2);
   assert_refused (&datagram, TINCAN_WIRE_BAD_FRAGMENT);
 
   /* A count that does not match the length. */
@@ -422,6 +545,7 @@ test_hello_rules (void)
   guint8 *body;
 
   init_packet (&packet, TINCAN_PACKET_HELLO);
+  packet.hello.receive_window = 65536;
   strcpy (packet.hello.name, "Ada");
   encode (&packet, &valid);
 
@@ -442,17 +566,25 @@ test_hello_rules (void)
   memset (body + 2, 0, TINCAN_WIRE_IDENTITY_SIZE);
   assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
 
+  /* A receive window that would not hold one datagram. */
+  datagram = valid;
+  body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
+  set_u32 (body + 2 + TINCAN_WIRE_IDENTITY_SIZE, TINCAN_WIRE_BASE_DATAGRAM - 1);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
+  set_u32 (body + 2 + TINCAN_WIRE_IDENTITY_SIZE, TINCAN_WIRE_BASE_DATAGRAM);
+  assert_refused (&datagram, TINCAN_WIRE_OK);
+
   /* A name that is not text. */
   datagram = valid;
   body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
-  body[2 + TINCAN_WIRE_IDENTITY_SIZE + 1] = 0xff;
+  body[6 + TINCAN_WIRE_IDENTITY_SIZE + 1] = 0xff;
   assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
   datagram = valid;
   body = datagram.bytes + TINCAN_WIRE_HEADER_SIZE;
   body[1] = 5;  /* runs into the zero padding */
   assert_refused (&datagram, TINCAN_WIRE_BAD_HELLO);
 
-  /* Pings are exactly eight bytes of token. */
+  /* Pongs are exactly eight bytes of token. */
   init_packet (&packet, TINCAN_PACKET_PONG);
   encode (&packet, &datagram);
   datagram.length--;
@@ -478,6 +610,7 @@ test_mutations (void)
   packet.ack.ranges[0] = (TincanAckRange) { 5, 9 };
   encode (&packet, &seeds[1]);
   init_packet (&packet, TINCAN_PACKET_HELLO);
+  packet.hello.receive_window = 4096;
   strcpy (packet.hello.name, "Grace");
   encode (&packet, &seeds[2]);
 
@@ -504,7 +637,8 @@ test_mutations (void)
                 {
                   g_assert_cmpuint (packet.data.message_length, <=, TINCAN_WIRE_MAX_MESSAGE);
                   g_assert_cmpuint (packet.data.fragment_index, <, packet.data.fragment_count);
-                  g_assert_cmpuint (packet.data.payload_length, <=, TINCAN_WIRE_MAX_PAYLOAD);
+                  g_assert_cmpuint (packet.data.fragment_size, >=, TINCAN_WIRE_MIN_FRAGMENT);
+                  g_assert_cmpuint (packet.data.payload_length, <=, packet.data.fragment_size);
                 }
               else if (packet.type == TINCAN_PACKET_ACK)
                 g_assert_cmpuint (packet.ack.n_ranges, <=, TINCAN_WIRE_MAX_ACK_RANGES);
@@ -553,6 +687,35 @@ test_validate_text (void)
   g_rand_free (rand);
 }
 
+/* The fuzzers' seeds follow the protocol: each decodes, so fuzzing starts
+ * from packets that get past the first checks.
+ */
+static void
+test_corpus_seeds (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "wire", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_autofree char *contents = NULL;
+      TincanPacket packet;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (file, &contents, &length, NULL));
+      g_test_message ("%s", name);
+      g_assert_cmpint (tincan_wire_decode ((const guint8 *) contents, length, &packet), ==,
+                       g_str_equal (name, "plain") ? TINCAN_WIRE_NOT_TINCAN : TINCAN_WIRE_OK);
+      n++;
+    }
+
+  g_assert_cmpuint (n, >=, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -561,8 +724,10 @@ main (int   argc,
 
   g_test_add_func ("/wire/fragment-geometry", test_fragment_geometry);
   g_test_add_func ("/wire/round-trip/data", test_data_round_trip);
+  g_test_add_func ("/wire/round-trip/big-data", test_big_data);
   g_test_add_func ("/wire/round-trip/ack", test_ack_round_trip);
   g_test_add_func ("/wire/round-trip/hello-and-ping", test_hello_and_ping_round_trip);
+  g_test_add_func ("/wire/round-trip/probe", test_probe_round_trip);
   g_test_add_func ("/wire/refused/not-tincan", test_not_tincan);
   g_test_add_func ("/wire/refused/header", test_header_rules);
   g_test_add_func ("/wire/refused/data", test_data_rules);
@@ -571,6 +736,7 @@ main (int   argc,
   g_test_add_func ("/wire/mutations", test_mutations);
 
   g_test_add_func ("/wire/validate-text", test_validate_text);
+  g_test_add_func ("/wire/corpus-seeds", test_corpus_seeds);
 
   return g_test_run ();
 }

@@ -4,8 +4,8 @@
  *
  * Seams for the tests and fuzzers: a filter on every datagram the link
  * sends (to drop, duplicate or delay it), a way to send raw bytes to the
- * peer, a shorter give-up time, and a way to hand the link a datagram as
- * if the socket had read it.
+ * peer, a shorter give-up time, a way to hand the link a datagram as if
+ * the socket had read it, and the datagram size its probing found.
  */
 
 #pragma once
@@ -33,5 +33,6 @@ void tincan_link_receive_datagram  (TincanLink       *self,
                                     GSocketAddress   *from,
                                     const guint8     *datagram,
                                     gsize             length);
+guint tincan_link_get_datagram_size (TincanLink      *self);
 
 G_END_DECLS

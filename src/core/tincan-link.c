@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -63,6 +64,9 @@
 #define KEEPALIVE_INTERVAL     (20 * G_USEC_PER_SEC)
 #define KEEPALIVES_BEFORE_OFFLINE 3
 #define SOCKET_BUFFER_SIZE     (4 * 1024 * 1024)
+#define MAX_PROBES             3
+#define PROBE_RAISE_INTERVAL   (600 * G_USEC_PER_SEC)
+#define BLACK_HOLE_TIMEOUTS    2
 #define TEST_TIMEOUT_SECONDS   3
 
 typedef struct
@@ -72,6 +76,7 @@ typedef struct
   gsize          length;
   guint32        seq;
   guint64        uid;
+  guint16        fragment_size; /* chosen when it is numbered */
   guint16        n_fragments;
   guint16        n_acked;
   guint16        next_unsent;  /* fragments before this were sent at least once */
@@ -79,7 +84,7 @@ typedef struct
   gboolean       numbered;
   guint32        first_pn;
   gint64         deadline;
-  guint8        *acked;
+  guint8        *acked;        /* these five: n_fragments each, while numbered */
   guint8        *lost;         /* sent, presumed lost, to be sent again */
   guint8        *arrived;      /* held by the receiver until it stores the message */
   guint8        *resent;       /* sent more than once: no RTT sample (Karn) */
@@ -93,6 +98,7 @@ typedef struct
   guint64  uid;
   guint16  n_fragments;
   guint16  n_received;
+  guint16  fragment_size;
   guint32  length;
   guint32  held_pn;     /* the fragment that completed it, not acknowledged yet */
   gboolean held;
@@ -126,11 +132,23 @@ struct _TincanLink
 
   guint64           session;
   guint64           peer_session;       /* 0: not known */
+  gboolean          peer_heard_us;      /* it sent our session back */
   guint8            identity[TINCAN_WIRE_IDENTITY_SIZE];
   char             *peer_identity;      /* hex, from the peer's hello */
 
   TincanLinkKeepFunc keep_func;
   gpointer          keep_data;
+
+  /* The path: how big a datagram reaches the peer, found by probing
+   * (RFC 8899), and how much its socket holds.
+   */
+  guint             datagram_size;      /* confirmed: DATA is cut to fit it */
+  guint             probe_index;        /* into probe_sizes */
+  guint             probes_sent;        /* of that size */
+  guint64           probe_token;
+  gint64            probe_deadline;     /* 0: not probing */
+  guint32           receive_window;     /* ours, in our hellos */
+  guint32           peer_window;        /* the peer's, from its hello */
 
   /* Sending */
   GQueue            outgoing;           /* Outgoing, oldest first */
@@ -183,8 +201,8 @@ struct _TincanLink
   /* Datagrams of one flush, sent with one sendmmsg() */
   gboolean          batching;
   guint             n_batched;
-  guint8           *out_buffers;
-  GOutputVector     out_vectors[SEND_BATCH];
+  guint8           *out_buffers;          /* a packet, or a DATA header, each */
+  GOutputVector     out_vectors[2 * SEND_BATCH];  /* that, and a payload */
   GOutputMessage    out_messages[SEND_BATCH];
 
   GTask            *test;                /* a connection test waiting for an answer */
@@ -193,6 +211,7 @@ struct _TincanLink
 
   TincanLinkFilter  filter;
   gpointer          filter_data;
+  guint8           *filter_buffer;
 
   TincanLinkStats   stats;
 };
@@ -256,19 +275,40 @@ reassembly_free (Reassembly *r)
   g_free (r);
 }
 
+/* A message is cut into fragments when it is first numbered, to the size
+ * the path carries then; a new epoch cuts it again.
+ */
+static void
+outgoing_number (Outgoing *out,
+                 guint32   first_pn,
+                 gsize     fragment_size)
+{
+  out->numbered = TRUE;
+  out->first_pn = first_pn;
+  out->fragment_size = fragment_size;
+  out->n_fragments = tincan_wire_fragment_count (out->length, fragment_size);
+  out->acked = g_malloc0 (out->n_fragments);
+  out->lost = g_malloc0 (out->n_fragments);
+  out->arrived = g_malloc0 (out->n_fragments);
+  out->resent = g_malloc0 (out->n_fragments);
+  out->sent_at = g_new0 (gint64, out->n_fragments);
+}
+
 static void
 outgoing_reset_numbering (Outgoing *out)
 {
   out->numbered = FALSE;
   out->first_pn = 0;
+  out->fragment_size = 0;
+  out->n_fragments = 0;
   out->n_acked = 0;
   out->next_unsent = 0;
   out->first_unacked = 0;
-  memset (out->acked, 0, out->n_fragments);
-  memset (out->lost, 0, out->n_fragments);
-  memset (out->arrived, 0, out->n_fragments);
-  memset (out->resent, 0, out->n_fragments);
-  memset (out->sent_at, 0, out->n_fragments * sizeof (gint64));
+  g_clear_pointer (&out->acked, g_free);
+  g_clear_pointer (&out->lost, g_free);
+  g_clear_pointer (&out->arrived, g_free);
+  g_clear_pointer (&out->resent, g_free);
+  g_clear_pointer (&out->sent_at, g_free);
 }
 
 static void finish_test (TincanLink *self, gint64 rtt, GError *error);
@@ -339,8 +379,8 @@ flush_batch (TincanLink *self)
   for (guint i = 0; i < count; i++)
     {
       self->out_messages[i].address = self->peer_destination;
-      self->out_messages[i].vectors = &self->out_vectors[i];
-      self->out_messages[i].num_vectors = 1;
+      self->out_messages[i].vectors = &self->out_vectors[2 * i];
+      self->out_messages[i].num_vectors = self->out_vectors[2 * i + 1].size > 0 ? 2 : 1;
       self->out_messages[i].bytes_sent = 0;
       self->out_messages[i].control_messages = NULL;
       self->out_messages[i].num_control_messages = 0;
@@ -353,26 +393,44 @@ flush_batch (TincanLink *self)
     self->stats.datagrams_sent += sent;
 }
 
+/* Sends @head followed by @tail as one datagram; @tail (a fragment's
+ * payload, in the message's own text) is not copied.  While batching, it
+ * must stay where it is until the batch is flushed.  Returns FALSE, with
+ * @error set, if the socket refused it there and then.
+ */
 static gboolean
-send_datagram (TincanLink   *self,
-               const guint8 *data,
-               gsize         length)
+send_datagram_full (TincanLink    *self,
+                    const guint8  *head,
+                    gsize          head_length,
+                    const guint8  *tail,
+                    gsize          tail_length,
+                    GError       **error)
 {
-  g_autoptr(GError) error = NULL;
+  GOutputVector vectors[2] = { { head, head_length }, { tail, tail_length } };
 
   if (self->peer_destination == NULL)
-    return FALSE;
-
-  if (self->filter != NULL && !self->filter (self, data, length, self->filter_data))
     return TRUE;
 
-  if (self->batching && length <= TINCAN_WIRE_MAX_DATAGRAM)
+  if (self->filter != NULL)
     {
-      guint8 *buffer = self->out_buffers + (gsize) self->n_batched * TINCAN_WIRE_MAX_DATAGRAM;
+      /* Tests only: the filter sees the datagram whole. */
+      if (self->filter_buffer == NULL)
+        self->filter_buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
+      memcpy (self->filter_buffer, head, head_length);
+      if (tail_length > 0)
+        memcpy (self->filter_buffer + head_length, tail, tail_length);
+      if (!self->filter (self, self->filter_buffer, head_length + tail_length, self->filter_data))
+        return TRUE;
+    }
 
-      memcpy (buffer, data, length);
-      self->out_vectors[self->n_batched].buffer = buffer;
-      self->out_vectors[self->n_batched].size = length;
+  if (self->batching && head_length <= TINCAN_WIRE_BASE_DATAGRAM)
+    {
+      guint8 *buffer = self->out_buffers + (gsize) self->n_batched * TINCAN_WIRE_BASE_DATAGRAM;
+
+      memcpy (buffer, head, head_length);
+      self->out_vectors[2 * self->n_batched].buffer = buffer;
+      self->out_vectors[2 * self->n_batched].size = head_length;
+      self->out_vectors[2 * self->n_batched + 1] = vectors[1];
       if (++self->n_batched == SEND_BATCH)
         flush_batch (self);
       return TRUE;
@@ -380,12 +438,9 @@ send_datagram (TincanLink   *self,
 
   flush_batch (self);
 
-  if (g_socket_send_to (self->socket, self->peer_destination, (const char *) data, length,
-                        NULL, &error) < 0)
-    {
-      send_failed (self, error);
-      return FALSE;
-    }
+  if (g_socket_send_message (self->socket, self->peer_destination, vectors, tail_length > 0 ? 2 : 1,
+                             NULL, 0, 0, NULL, error) < 0)
+    return FALSE;
 
   self->stats.datagrams_sent++;
 
@@ -393,14 +448,27 @@ send_datagram (TincanLink   *self,
 }
 
 static void
+send_datagram (TincanLink   *self,
+               const guint8 *head,
+               gsize         head_length,
+               const guint8 *tail,
+               gsize         tail_length)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!send_datagram_full (self, head, head_length, tail, tail_length, &error))
+    send_failed (self, error);
+}
+
+static void
 send_packet (TincanLink         *self,
              const TincanPacket *packet)
 {
-  guint8 buffer[TINCAN_WIRE_MAX_DATAGRAM];
+  guint8 buffer[TINCAN_WIRE_BASE_DATAGRAM];
   gsize length = tincan_wire_encode (packet, buffer, sizeof buffer);
 
   if (length > 0)
-    send_datagram (self, buffer, length);
+    send_datagram (self, buffer, length, NULL, 0);
 }
 
 static void
@@ -424,6 +492,7 @@ send_hello (TincanLink *self,
 
   init_packet (self, &packet, TINCAN_PACKET_HELLO);
   packet.hello.reply = reply;
+  packet.hello.receive_window = self->receive_window;
   memcpy (packet.hello.identity, self->identity, TINCAN_WIRE_IDENTITY_SIZE);
 
   /* Cut an over-long name at a character boundary. */
@@ -439,6 +508,111 @@ send_hello (TincanLink *self,
   packet.hello.name[end - name] = '\0';
 
   send_packet (self, &packet);
+}
+
+/* The path's datagram size (RFC 8899, packetization layer path MTU
+ * discovery).  DATA starts at TINCAN_WIRE_BASE_DATAGRAM, which every path
+ * carries.  Once the peer is met, PINGs padded to bigger sizes go out,
+ * largest first, with the don't-fragment bit set; the first size answered
+ * is what DATA is cut to from then on.  A size the local interface cannot
+ * send fails at once; one the path drops is tried MAX_PROBES times.
+ */
+static const guint probe_sizes[] = {
+  TINCAN_WIRE_MAX_DATAGRAM,  /* loopback: both ends on one computer */
+  9000 - 48,                 /* jumbo frames, less IPv6 and UDP headers */
+  1500 - 48,                 /* Ethernet, less IPv6 and UDP headers */
+};
+
+static void
+start_probing (TincanLink *self,
+               gint64      when)
+{
+  self->probe_index = 0;
+  self->probes_sent = 0;
+  self->probe_token = 0;
+  self->probe_deadline = when;
+}
+
+/* Sends the next probe: the same size again, or the next smaller one; or
+ * ends the search, to start again later if it ended below the largest.
+ */
+static void
+send_probe (TincanLink *self,
+            gint64      now)
+{
+  self->probe_deadline = 0;
+
+  if (self->peer_destination == NULL || !self->peer_heard_us)
+    return;
+
+  if (self->presence != TINCAN_PRESENCE_ONLINE)
+    {
+      start_probing (self, now + PROBE_RAISE_INTERVAL);
+      return;
+    }
+
+  while (self->probe_index < G_N_ELEMENTS (probe_sizes)
+         && probe_sizes[self->probe_index] > self->datagram_size)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree guint8 *buffer = NULL;
+      TincanPacket packet;
+      gsize length;
+
+      if (self->probes_sent == MAX_PROBES)
+        {
+          self->probe_index++;
+          self->probes_sent = 0;
+          continue;
+        }
+
+      /* One token per size, so a late answer to an earlier try counts. */
+      if (self->probes_sent == 0)
+        self->probe_token = ((guint64) g_rand_int (self->rand) << 32) | g_rand_int (self->rand);
+
+      init_packet (self, &packet, TINCAN_PACKET_PING);
+      packet.ping.token = self->probe_token;
+      packet.ping.size = probe_sizes[self->probe_index];
+      buffer = g_malloc (packet.ping.size);
+      length = tincan_wire_encode (&packet, buffer, packet.ping.size);
+
+      if (!send_datagram_full (self, buffer, length, NULL, 0, &error))
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+            {
+              /* Bigger than the interface here takes. */
+              self->probe_index++;
+              self->probes_sent = 0;
+              continue;
+            }
+          send_failed (self, error);
+        }
+
+      self->probes_sent++;
+      self->probe_deadline = now + jittered (self, self->rto);
+      return;
+    }
+
+  if (self->datagram_size < probe_sizes[0])
+    start_probing (self, now + PROBE_RAISE_INTERVAL);
+}
+
+static void
+probe_answered (TincanLink *self)
+{
+  self->datagram_size = probe_sizes[self->probe_index];
+  self->probe_deadline = 0;
+  g_debug ("The path carries datagrams of %u bytes", self->datagram_size);
+
+  if (self->datagram_size < probe_sizes[0])
+    start_probing (self, g_get_monotonic_time () + PROBE_RAISE_INTERVAL);
+}
+
+/* The congestion window, but no more than the peer's socket holds. */
+static guint
+send_window (TincanLink *self)
+{
+  return MIN (self->cwnd, MAX (2, self->peer_window / self->datagram_size));
 }
 
 /* Sending, reliable mode */
@@ -472,7 +646,8 @@ send_fragment (TincanLink *self,
                gint64      now)
 {
   TincanPacket packet;
-  gsize offset = (gsize) index * TINCAN_WIRE_MAX_PAYLOAD;
+  guint8 header[TINCAN_WIRE_DATA_HEADER_SIZE];
+  gsize offset = (gsize) index * out->fragment_size;
 
   init_packet (self, &packet, TINCAN_PACKET_DATA);
   packet.data.epoch = self->tx_epoch;
@@ -480,10 +655,11 @@ send_fragment (TincanLink *self,
   packet.data.message_seq = out->seq;
   packet.data.fragment_index = index;
   packet.data.fragment_count = out->n_fragments;
+  packet.data.fragment_size = out->fragment_size;
   packet.data.message_length = out->length;
   packet.data.message_id = out->uid;
   packet.data.payload = out->bytes + offset;
-  packet.data.payload_length = tincan_wire_fragment_length (out->length, index);
+  packet.data.payload_length = tincan_wire_fragment_length (out->length, out->fragment_size, index);
 
   if (out->sent_at[index] != 0)
     {
@@ -495,13 +671,15 @@ send_fragment (TincanLink *self,
   out->lost[index] = FALSE;
   self->in_flight++;
 
-  send_packet (self, &packet);
+  send_datagram (self, header, tincan_wire_encode_data_header (&packet, header),
+                 packet.data.payload, packet.data.payload_length);
 }
 
 static void
 flush_reliable (TincanLink *self)
 {
   gint64 now = g_get_monotonic_time ();
+  guint window = send_window (self);
 
   if (self->peer_destination == NULL || self->peer_session == 0)
     return;
@@ -509,32 +687,31 @@ flush_reliable (TincanLink *self)
   self->batching = TRUE;
 
   /* What was lost goes first, oldest first; then what was never sent. */
-  for (GList *l = self->outgoing.head; l != NULL && self->in_flight < self->cwnd; l = l->next)
+  for (GList *l = self->outgoing.head; l != NULL && self->in_flight < window; l = l->next)
     {
       Outgoing *out = l->data;
 
       if (!out->numbered)
         break;
 
-      for (guint16 i = out->first_unacked; i < out->next_unsent && self->in_flight < self->cwnd; i++)
+      for (guint16 i = out->first_unacked; i < out->next_unsent && self->in_flight < window; i++)
         {
           if (out->lost[i] && !out->acked[i])
             send_fragment (self, out, i, now);
         }
     }
 
-  for (GList *l = self->outgoing.head; l != NULL && self->in_flight < self->cwnd; l = l->next)
+  for (GList *l = self->outgoing.head; l != NULL && self->in_flight < window; l = l->next)
     {
       Outgoing *out = l->data;
 
       if (!out->numbered)
         {
-          out->numbered = TRUE;
-          out->first_pn = self->next_pn;
+          outgoing_number (out, self->next_pn, self->datagram_size - TINCAN_WIRE_DATA_HEADER_SIZE);
           self->next_pn += out->n_fragments;
         }
 
-      while (out->next_unsent < out->n_fragments && self->in_flight < self->cwnd)
+      while (out->next_unsent < out->n_fragments && self->in_flight < window)
         send_fragment (self, out, out->next_unsent++, now);
 
       if (tincan_message_get_state (out->message) == TINCAN_MESSAGE_QUEUED)
@@ -795,6 +972,19 @@ on_retransmission_timeout (TincanLink *self,
   self->cwnd = MIN_CWND;
   self->recovery_start = now;
   self->rto_deadline = 0;
+
+  /* Timeouts in a row with datagrams bigger than every path carries: the
+   * path may have stopped carrying them.  What is not delivered is cut
+   * again to the base size, in a new epoch, and the path probed again.
+   */
+  if (self->backoff >= BLACK_HOLE_TIMEOUTS && self->datagram_size > TINCAN_WIRE_BASE_DATAGRAM)
+    {
+      g_debug ("No answer to %u-byte datagrams: back to %u", self->datagram_size,
+               TINCAN_WIRE_BASE_DATAGRAM);
+      self->datagram_size = TINCAN_WIRE_BASE_DATAGRAM;
+      start_new_epoch (self);
+      start_probing (self, now);
+    }
 }
 
 static const char *
@@ -864,7 +1054,7 @@ send_plain (TincanLink    *self,
           cut = next;
         }
 
-      send_datagram (self, (const guint8 *) start, cut - start);
+      send_datagram (self, (const guint8 *) start, cut - start, NULL, 0);
       start = cut;
     }
 
@@ -988,6 +1178,7 @@ find_reassembly (TincanLink         *self,
           if (r->seq != packet->data.message_seq
               || r->uid != packet->data.message_id
               || r->n_fragments != packet->data.fragment_count
+              || r->fragment_size != packet->data.fragment_size
               || r->length != packet->data.message_length)
             {
               *refused = TRUE;
@@ -1013,6 +1204,7 @@ find_reassembly (TincanLink         *self,
   r->seq = packet->data.message_seq;
   r->uid = packet->data.message_id;
   r->n_fragments = packet->data.fragment_count;
+  r->fragment_size = packet->data.fragment_size;
   r->length = packet->data.message_length;
   r->have = g_malloc0 (r->n_fragments);
   r->buffer = g_malloc (r->length + 1);
@@ -1163,7 +1355,7 @@ handle_data (TincanLink         *self,
 
   if (!r->have[packet->data.fragment_index])
     {
-      memcpy (r->buffer + (gsize) packet->data.fragment_index * TINCAN_WIRE_MAX_PAYLOAD,
+      memcpy (r->buffer + (gsize) packet->data.fragment_index * r->fragment_size,
               packet->data.payload, packet->data.payload_length);
       r->have[packet->data.fragment_index] = TRUE;
       r->n_received++;
@@ -1263,6 +1455,13 @@ peer_session_changed (TincanLink *self,
   self->rx_delivered_seq = 0;
   reset_receiving (self, 0);
 
+  /* Maybe another computer now, on another path: probed once it shows
+   * it hears us.
+   */
+  self->peer_heard_us = FALSE;
+  self->datagram_size = TINCAN_WIRE_BASE_DATAGRAM;
+  self->probe_deadline = 0;
+
   /* Whatever it had received of ours died with its old session. */
   if (restarted)
     start_new_epoch (self);
@@ -1348,11 +1547,22 @@ handle_packet (TincanLink         *self,
 
   heard_from_peer (self, now);
 
+  /* Our session came back: the peer reads what we send.  Only now is the
+   * path probed, so a forged hello cannot turn Tin Can into a firehose
+   * aimed at the peer's address.
+   */
+  if (packet->receiver_session == self->session && !self->peer_heard_us)
+    {
+      self->peer_heard_us = TRUE;
+      start_probing (self, now);
+    }
+
   switch (packet->type)
     {
     case TINCAN_PACKET_HELLO:
       g_free (self->peer_identity);
       self->peer_identity = tincan_link_format_identity (packet->hello.identity);
+      self->peer_window = packet->hello.receive_window;
       if (g_strcmp0 (self->peer_name, packet->hello.name) != 0)
         {
           g_free (self->peer_name);
@@ -1382,6 +1592,10 @@ handle_packet (TincanLink         *self,
       break;
 
     case TINCAN_PACKET_PONG:
+      /* The answer to the probe out now, or to an earlier try of it. */
+      if (self->probe_deadline != 0 && self->probes_sent > 0
+          && packet->ping.token == self->probe_token)
+        probe_answered (self);
       break;
 
     default:
@@ -1483,8 +1697,10 @@ handle_datagram (TincanLink     *self,
     self->stats.foreign++;
 }
 
-/* ICMP errors (port unreachable) wait on the socket's error queue; they
- * must be read, or the socket stays readable for ever.
+/* ICMP errors wait on the socket's error queue; they must be read, or the
+ * socket stays readable for ever.  Only "port unreachable" means anything
+ * here; a datagram too big for the path (a probe) also lands here, and is
+ * taken care of by the probe's timeout.
  */
 static void
 drain_error_queue (TincanLink *self)
@@ -1506,7 +1722,21 @@ drain_error_queue (TincanLink *self)
       if (recvmsg (fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
         break;
 
-      set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
+      for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
+        {
+          struct sock_extended_err error;
+
+          if (!((cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_RECVERR)
+                || (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_RECVERR))
+              || cmsg->cmsg_len < CMSG_LEN (sizeof error))
+            continue;
+
+          memcpy (&error, CMSG_DATA (cmsg), sizeof error);
+          if (error.ee_errno == ECONNREFUSED)
+            set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
+          else
+            g_debug ("Error queue: %s", g_strerror (error.ee_errno));
+        }
     }
 }
 
@@ -1590,6 +1820,8 @@ tincan_link_schedule (TincanLink *self)
     next = MIN (next, self->hello_deadline);
   if (self->keepalive_deadline != 0)
     next = MIN (next, self->keepalive_deadline);
+  if (self->probe_deadline != 0)
+    next = MIN (next, self->probe_deadline);
 
   for (GList *l = self->outgoing.head; l != NULL; l = l->next)
     next = MIN (next, ((Outgoing *) l->data)->deadline);
@@ -1661,6 +1893,9 @@ on_timer_cb (gpointer user_data)
           self->keepalive_deadline = now + keepalive_interval (self);
         }
     }
+
+  if (self->probe_deadline != 0 && now >= self->probe_deadline)
+    send_probe (self, now);
 
   expire_reassemblies (self, now);
 
@@ -1846,6 +2081,7 @@ tincan_link_initable_init (GInitable     *initable,
   g_autoptr(GSocketAddress) bind_address = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GInetAddress) any = NULL;
+  int granted;
 
   self->socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
                                G_SOCKET_PROTOCOL_UDP, NULL);
@@ -1872,6 +2108,23 @@ tincan_link_initable_init (GInitable     *initable,
    */
   g_socket_set_option (self->socket, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER_SIZE, NULL);
   g_socket_set_option (self->socket, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER_SIZE, NULL);
+
+  /* What it got, for the peer not to send more at once.  Linux reports
+   * twice the room it keeps for data, the rest being its own overhead.
+   */
+  if (g_socket_get_option (self->socket, SOL_SOCKET, SO_RCVBUF, &granted, NULL))
+    self->receive_window = MAX (granted / 2, TINCAN_WIRE_BASE_DATAGRAM);
+
+  /* Never fragmented by IP: a datagram too big for the path is dropped
+   * whole, which is what probing the path relies on.  "Probe" sets the
+   * don't-fragment bit without applying the kernel's own guess at the path.
+   */
+  g_socket_set_option (self->socket, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, NULL);
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    {
+      g_socket_set_option (self->socket, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_PROBE, NULL);
+      g_socket_set_option (self->socket, IPPROTO_IPV6, IPV6_DONTFRAG, 1, NULL);
+    }
 
   /* Port unreachable, reported for an unconnected socket too. */
   if (self->family == G_SOCKET_FAMILY_IPV6)
@@ -1980,6 +2233,7 @@ tincan_link_finalize (GObject *object)
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->in_buffers, g_free);
   g_clear_pointer (&self->out_buffers, g_free);
+  g_clear_pointer (&self->filter_buffer, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->peer_host, g_free);
   g_clear_pointer (&self->peer_name, g_free);
@@ -2113,6 +2367,8 @@ tincan_link_init (TincanLink *self)
   self->cancellable = g_cancellable_new ();
   self->plain_queue = g_ptr_array_new_with_free_func (g_object_unref);
   self->cwnd = INITIAL_CWND;
+  self->datagram_size = TINCAN_WIRE_BASE_DATAGRAM;
+  self->receive_window = TINCAN_WIRE_BASE_DATAGRAM;
   self->rto = INITIAL_RTO;
   self->give_up = DEFAULT_GIVE_UP;
   self->hello_interval = HELLO_FIRST_RETRY;
@@ -2120,7 +2376,7 @@ tincan_link_init (TincanLink *self)
   g_queue_init (&self->outgoing);
 
   self->in_buffers = g_malloc (RECEIVE_BATCH * MAX_DATAGRAM_RECEIVED);
-  self->out_buffers = g_malloc (SEND_BATCH * TINCAN_WIRE_MAX_DATAGRAM);
+  self->out_buffers = g_malloc (SEND_BATCH * TINCAN_WIRE_BASE_DATAGRAM);
   for (guint i = 0; i < RECEIVE_BATCH; i++)
     {
       self->in_vectors[i].buffer = self->in_buffers + i * MAX_DATAGRAM_RECEIVED;
@@ -2219,6 +2475,9 @@ tincan_link_set_peer (TincanLink *self,
   g_clear_pointer (&self->peer_addresses, g_ptr_array_unref);
   g_clear_object (&self->peer_destination);
   self->peer_session = 0;
+  self->peer_heard_us = FALSE;
+  self->datagram_size = TINCAN_WIRE_BASE_DATAGRAM;
+  self->probe_deadline = 0;
   reset_receiving (self, 0);
   start_new_epoch (self);
   set_presence (self, TINCAN_PRESENCE_UNKNOWN);
@@ -2342,12 +2601,6 @@ enqueue (TincanLink    *self,
   out->bytes = (const guint8 *) tincan_message_get_text (message);
   out->length = strlen (tincan_message_get_text (message));
   out->seq = ++self->next_seq;
-  out->n_fragments = tincan_wire_fragment_count (out->length);
-  out->acked = g_malloc0 (out->n_fragments);
-  out->lost = g_malloc0 (out->n_fragments);
-  out->arrived = g_malloc0 (out->n_fragments);
-  out->resent = g_malloc0 (out->n_fragments);
-  out->sent_at = g_new0 (gint64, out->n_fragments);
   out->deadline = g_get_monotonic_time () + self->give_up;
   g_queue_push_tail (&self->outgoing, out);
 
@@ -2677,7 +2930,7 @@ tincan_link_send_raw (TincanLink   *self,
 
   filter = self->filter;
   self->filter = NULL;
-  send_datagram (self, datagram, length);
+  send_datagram (self, datagram, length, NULL, 0);
   self->filter = filter;
 }
 
@@ -2706,6 +2959,15 @@ tincan_link_receive_datagram (TincanLink     *self,
 
   tincan_link_flush (self);
   tincan_link_schedule (self);
+}
+
+/* The biggest DATA datagram the path is known to carry. */
+guint
+tincan_link_get_datagram_size (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
+
+  return self->datagram_size;
 }
 
 void

@@ -65,36 +65,43 @@ write_u64 (guint8  *p,
 /**
  * tincan_wire_fragment_count:
  * @message_length: a message's length in bytes, 1 to 1 MiB
+ * @fragment_size: the payload of each fragment but the last, from
+ *   %TINCAN_WIRE_MIN_FRAGMENT to %TINCAN_WIRE_MAX_FRAGMENT
  *
  * Returns: how many DATA packets carry it
  */
 guint16
-tincan_wire_fragment_count (gsize message_length)
+tincan_wire_fragment_count (gsize message_length,
+                            gsize fragment_size)
 {
   g_return_val_if_fail (message_length > 0 && message_length <= TINCAN_WIRE_MAX_MESSAGE, 0);
+  g_return_val_if_fail (fragment_size >= TINCAN_WIRE_MIN_FRAGMENT
+                        && fragment_size <= TINCAN_WIRE_MAX_FRAGMENT, 0);
 
-  return (message_length + TINCAN_WIRE_MAX_PAYLOAD - 1) / TINCAN_WIRE_MAX_PAYLOAD;
+  return (message_length + fragment_size - 1) / fragment_size;
 }
 
 /**
  * tincan_wire_fragment_length:
  * @message_length: a message's length in bytes
+ * @fragment_size: the payload of each fragment but the last
  * @fragment_index: which fragment
  *
  * Every fragment is full but the last, so a fragment's place in the
- * message follows from its index alone.
+ * message follows from its index and the fragment size alone.
  *
  * Returns: the payload length of that fragment
  */
 gsize
 tincan_wire_fragment_length (gsize   message_length,
+                             gsize   fragment_size,
                              guint16 fragment_index)
 {
-  gsize offset = (gsize) fragment_index * TINCAN_WIRE_MAX_PAYLOAD;
+  gsize offset = (gsize) fragment_index * fragment_size;
 
   g_return_val_if_fail (offset < message_length, 0);
 
-  return MIN (TINCAN_WIRE_MAX_PAYLOAD, message_length - offset);
+  return MIN (fragment_size, message_length - offset);
 }
 
 gsize
@@ -109,9 +116,7 @@ decode_data (const guint8 *body,
              gsize         length,
              TincanPacket *packet)
 {
-  guint16 expected_count;
-
-  if (length < 28)
+  if (length < 30)
     return TINCAN_WIRE_TRUNCATED;
 
   packet->data.epoch = read_u32 (body);
@@ -119,23 +124,27 @@ decode_data (const guint8 *body,
   packet->data.message_seq = read_u32 (body + 8);
   packet->data.fragment_index = read_u16 (body + 12);
   packet->data.fragment_count = read_u16 (body + 14);
-  packet->data.message_length = read_u32 (body + 16);
-  packet->data.message_id = read_u64 (body + 20);
-  packet->data.payload = body + 28;
-  packet->data.payload_length = length - 28;
+  packet->data.fragment_size = read_u16 (body + 16);
+  packet->data.message_length = read_u32 (body + 18);
+  packet->data.message_id = read_u64 (body + 22);
+  packet->data.payload = body + 30;
+  packet->data.payload_length = length - 30;
 
   if (packet->data.message_seq == 0
       || packet->data.message_id == 0
       || packet->data.message_length == 0
-      || packet->data.message_length > TINCAN_WIRE_MAX_MESSAGE)
+      || packet->data.message_length > TINCAN_WIRE_MAX_MESSAGE
+      || packet->data.fragment_size < TINCAN_WIRE_MIN_FRAGMENT
+      || packet->data.fragment_size > TINCAN_WIRE_MAX_FRAGMENT)
     return TINCAN_WIRE_BAD_FRAGMENT;
 
-  expected_count = tincan_wire_fragment_count (packet->data.message_length);
-  if (packet->data.fragment_count != expected_count
+  if (packet->data.fragment_count != tincan_wire_fragment_count (packet->data.message_length,
+                                                                 packet->data.fragment_size)
       || packet->data.fragment_index >= packet->data.fragment_count)
     return TINCAN_WIRE_BAD_FRAGMENT;
 
   if (packet->data.payload_length != tincan_wire_fragment_length (packet->data.message_length,
+                                                                  packet->data.fragment_size,
                                                                   packet->data.fragment_index))
     return TINCAN_WIRE_BAD_FRAGMENT;
 
@@ -262,12 +271,14 @@ decode_hello (const guint8 *body,
   packet->hello.reply = body[0] == 1;
   name_length = body[1];
   memcpy (packet->hello.identity, body + 2, TINCAN_WIRE_IDENTITY_SIZE);
+  packet->hello.receive_window = read_u32 (body + 2 + TINCAN_WIRE_IDENTITY_SIZE);
 
-  if (tincan_wire_identity_is_zero (packet->hello.identity))
+  if (tincan_wire_identity_is_zero (packet->hello.identity)
+      || packet->hello.receive_window < TINCAN_WIRE_BASE_DATAGRAM)
     return TINCAN_WIRE_BAD_HELLO;
 
   /* The name is shown to a person: it must be text. */
-  body += 2 + TINCAN_WIRE_IDENTITY_SIZE;
+  body += 6 + TINCAN_WIRE_IDENTITY_SIZE;
   if (!g_utf8_validate ((const char *) body, name_length, NULL)
       || memchr (body, '\0', name_length) != NULL)
     return TINCAN_WIRE_BAD_HELLO;
@@ -339,13 +350,15 @@ tincan_wire_decode (const guint8 *datagram,
   if (datagram[2] != TINCAN_WIRE_VERSION)
     return TINCAN_WIRE_BAD_VERSION;
 
-  if (length > TINCAN_WIRE_MAX_DATAGRAM)
+  /* Only DATA and a probe may be bigger than what every path carries. */
+  if (length > TINCAN_WIRE_MAX_DATAGRAM
+      || (length > TINCAN_WIRE_BASE_DATAGRAM && datagram[3] != TINCAN_PACKET_DATA && datagram[3] != TINCAN_PACKET_PING))
     return TINCAN_WIRE_OVERSIZED;
 
   if (length < TINCAN_WIRE_HEADER_SIZE)
     return TINCAN_WIRE_TRUNCATED;
 
-  /* Bit 0 of the flags is kept for the encrypted mode; a version 2 peer
+  /* Bit 0 of the flags is kept for the encrypted mode; a version 3 peer
    * that does not speak it must not guess at such a packet.
    */
   if (datagram[4] != 0 || datagram[5] != 0)
@@ -377,9 +390,13 @@ tincan_wire_decode (const guint8 *datagram,
 
     case TINCAN_PACKET_PING:
     case TINCAN_PACKET_PONG:
-      if (body_length != 8)
-        return body_length < 8 ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_OVERSIZED;
+      /* A PING may be padded, to probe the path; the answer never is. */
+      if (body_length < 8)
+        return TINCAN_WIRE_TRUNCATED;
+      if (body_length > 8 && packet->type == TINCAN_PACKET_PONG)
+        return TINCAN_WIRE_OVERSIZED;
       packet->ping.token = read_u64 (body);
+      packet->ping.size = length;
       return TINCAN_WIRE_OK;
 
     default:
@@ -387,13 +404,61 @@ tincan_wire_decode (const guint8 *datagram,
     }
 }
 
+static void
+encode_header (const TincanPacket *packet,
+               guint8             *buffer)
+{
+  buffer[0] = MAGIC_0;
+  buffer[1] = MAGIC_1;
+  buffer[2] = TINCAN_WIRE_VERSION;
+  buffer[3] = packet->type;
+  buffer[4] = 0;
+  buffer[5] = 0;
+  write_u64 (buffer + 6, packet->sender_session);
+  write_u64 (buffer + 14, packet->receiver_session);
+}
+
+/**
+ * tincan_wire_encode_data_header:
+ * @packet: a DATA packet
+ * @buffer: (out caller-allocates): %TINCAN_WIRE_DATA_HEADER_SIZE bytes
+ *
+ * Everything of a DATA packet but its payload, which follows it on the
+ * wire: a sender can send the payload from where it is, without copying.
+ *
+ * Returns: %TINCAN_WIRE_DATA_HEADER_SIZE
+ */
+gsize
+tincan_wire_encode_data_header (const TincanPacket *packet,
+                                guint8             *buffer)
+{
+  guint8 *body = buffer + TINCAN_WIRE_HEADER_SIZE;
+
+  g_return_val_if_fail (packet != NULL && packet->type == TINCAN_PACKET_DATA, 0);
+  g_return_val_if_fail (packet->data.payload_length <= packet->data.fragment_size, 0);
+  g_return_val_if_fail (packet->data.fragment_size <= TINCAN_WIRE_MAX_FRAGMENT, 0);
+
+  encode_header (packet, buffer);
+  write_u32 (body, packet->data.epoch);
+  write_u32 (body + 4, packet->data.packet_number);
+  write_u32 (body + 8, packet->data.message_seq);
+  write_u16 (body + 12, packet->data.fragment_index);
+  write_u16 (body + 14, packet->data.fragment_count);
+  write_u16 (body + 16, packet->data.fragment_size);
+  write_u32 (body + 18, packet->data.message_length);
+  write_u64 (body + 22, packet->data.message_id);
+
+  return TINCAN_WIRE_DATA_HEADER_SIZE;
+}
+
 /**
  * tincan_wire_encode:
  * @packet: the packet
  * @buffer: where to write it
- * @buffer_size: at least %TINCAN_WIRE_MAX_DATAGRAM
+ * @buffer_size: at least %TINCAN_WIRE_BASE_DATAGRAM, and at least the
+ *   packet's length for a DATA packet or a padded PING
  *
- * Returns: the datagram's length
+ * Returns: the datagram's length, or 0 if @buffer is too small
  */
 gsize
 tincan_wire_encode (const TincanPacket *packet,
@@ -404,16 +469,9 @@ tincan_wire_encode (const TincanPacket *packet,
   gsize length = TINCAN_WIRE_HEADER_SIZE;
 
   g_return_val_if_fail (packet != NULL, 0);
-  g_return_val_if_fail (buffer_size >= TINCAN_WIRE_MAX_DATAGRAM, 0);
+  g_return_val_if_fail (buffer_size >= TINCAN_WIRE_BASE_DATAGRAM, 0);
 
-  buffer[0] = MAGIC_0;
-  buffer[1] = MAGIC_1;
-  buffer[2] = TINCAN_WIRE_VERSION;
-  buffer[3] = packet->type;
-  buffer[4] = 0;
-  buffer[5] = 0;
-  write_u64 (buffer + 6, packet->sender_session);
-  write_u64 (buffer + 14, packet->receiver_session);
+  encode_header (packet, buffer);
 
   switch (packet->type)
     {
@@ -427,23 +485,18 @@ tincan_wire_encode (const TincanPacket *packet,
         body[0] = packet->hello.reply ? 1 : 0;
         body[1] = name_length;
         memcpy (body + 2, packet->hello.identity, TINCAN_WIRE_IDENTITY_SIZE);
-        memcpy (body + 2 + TINCAN_WIRE_IDENTITY_SIZE, packet->hello.name, name_length);
+        write_u32 (body + 2 + TINCAN_WIRE_IDENTITY_SIZE, packet->hello.receive_window);
+        memcpy (body + 6 + TINCAN_WIRE_IDENTITY_SIZE, packet->hello.name, name_length);
         length = TINCAN_WIRE_HELLO_SIZE;
       }
       break;
 
     case TINCAN_PACKET_DATA:
-      g_return_val_if_fail (packet->data.payload_length <= TINCAN_WIRE_MAX_PAYLOAD, 0);
+      g_return_val_if_fail (buffer_size >= TINCAN_WIRE_DATA_HEADER_SIZE + packet->data.payload_length, 0);
 
-      write_u32 (body, packet->data.epoch);
-      write_u32 (body + 4, packet->data.packet_number);
-      write_u32 (body + 8, packet->data.message_seq);
-      write_u16 (body + 12, packet->data.fragment_index);
-      write_u16 (body + 14, packet->data.fragment_count);
-      write_u32 (body + 16, packet->data.message_length);
-      write_u64 (body + 20, packet->data.message_id);
-      memcpy (body + 28, packet->data.payload, packet->data.payload_length);
-      length += 28 + packet->data.payload_length;
+      length = tincan_wire_encode_data_header (packet, buffer);
+      memcpy (buffer + length, packet->data.payload, packet->data.payload_length);
+      length += packet->data.payload_length;
       break;
 
     case TINCAN_PACKET_ACK:
@@ -469,6 +522,15 @@ tincan_wire_encode (const TincanPacket *packet,
     case TINCAN_PACKET_PONG:
       write_u64 (body, packet->ping.token);
       length += 8;
+
+      /* A probe: padded with zeros to the size being tried. */
+      if (packet->type == TINCAN_PACKET_PING && packet->ping.size > TINCAN_WIRE_PING_SIZE)
+        {
+          g_return_val_if_fail (packet->ping.size <= MIN (buffer_size, TINCAN_WIRE_MAX_DATAGRAM), 0);
+
+          memset (buffer + length, 0, packet->ping.size - length);
+          length = packet->ping.size;
+        }
       break;
 
     default:

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The Tin Can wire format, version 2: encoding and strict decoding of
+ * The Tin Can wire format, version 3: encoding and strict decoding of
  * single datagrams.  No state, no I/O: what docs/PROTOCOL.md describes,
  * and nothing else.
  */
@@ -13,16 +13,24 @@
 
 G_BEGIN_DECLS
 
-#define TINCAN_WIRE_VERSION          2
-#define TINCAN_WIRE_MAX_DATAGRAM     1200
+#define TINCAN_WIRE_VERSION          3
+/* Every path carries this much: a DATA packet starts at this size, and no
+ * other packet but a probe is bigger.
+ */
+#define TINCAN_WIRE_BASE_DATAGRAM    1200
+/* The most a 64 KiB MTU (loopback's) carries in one UDP datagram, over
+ * IPv6 or IPv4.
+ */
+#define TINCAN_WIRE_MAX_DATAGRAM     65488
 #define TINCAN_WIRE_HEADER_SIZE      22
-#define TINCAN_WIRE_DATA_HEADER_SIZE (TINCAN_WIRE_HEADER_SIZE + 28)
-#define TINCAN_WIRE_MAX_PAYLOAD      (TINCAN_WIRE_MAX_DATAGRAM - TINCAN_WIRE_DATA_HEADER_SIZE)
+#define TINCAN_WIRE_DATA_HEADER_SIZE (TINCAN_WIRE_HEADER_SIZE + 30)
+#define TINCAN_WIRE_MIN_FRAGMENT     (TINCAN_WIRE_BASE_DATAGRAM - TINCAN_WIRE_DATA_HEADER_SIZE)
+#define TINCAN_WIRE_MAX_FRAGMENT     (TINCAN_WIRE_MAX_DATAGRAM - TINCAN_WIRE_DATA_HEADER_SIZE)
 #define TINCAN_WIRE_MAX_MESSAGE      (1024 * 1024)
-#define TINCAN_WIRE_MAX_FRAGMENTS    ((TINCAN_WIRE_MAX_MESSAGE + TINCAN_WIRE_MAX_PAYLOAD - 1) / TINCAN_WIRE_MAX_PAYLOAD)
+#define TINCAN_WIRE_MAX_FRAGMENTS    ((TINCAN_WIRE_MAX_MESSAGE + TINCAN_WIRE_MIN_FRAGMENT - 1) / TINCAN_WIRE_MIN_FRAGMENT)
 #define TINCAN_WIRE_MAX_ACK_RANGES   32
 #define TINCAN_WIRE_MAX_HELD         32
-#define TINCAN_WIRE_HELLO_SIZE       296
+#define TINCAN_WIRE_HELLO_SIZE       300
 #define TINCAN_WIRE_IDENTITY_SIZE    16
 #define TINCAN_WIRE_MAX_NAME         255
 #define TINCAN_WIRE_PING_SIZE        (TINCAN_WIRE_HEADER_SIZE + 8)
@@ -73,6 +81,7 @@ typedef struct
       guint32       message_seq;
       guint16       fragment_index;
       guint16       fragment_count;
+      guint16       fragment_size;     /* payload of every fragment but the last */
       guint32       message_length;
       guint64       message_id;        /* the sender's, for good: never 0 */
       const guint8 *payload;           /* points into the datagram */
@@ -92,11 +101,13 @@ typedef struct
     struct {
       gboolean reply;
       guint8   identity[TINCAN_WIRE_IDENTITY_SIZE];  /* the installation's, never all zero */
+      guint32  receive_window;   /* bytes of datagrams its socket holds unread */
       char     name[TINCAN_WIRE_MAX_NAME + 1];
     } hello;
 
     struct {
       guint64 token;
+      gsize   size;     /* a PING's whole length: more than PING_SIZE is a probe */
     } ping;
   };
 } TincanPacket;
@@ -109,8 +120,12 @@ gsize             tincan_wire_encode          (const TincanPacket *packet,
                                                gsize               buffer_size);
 gsize             tincan_wire_ack_size        (guint              n_ranges,
                                                guint              n_held);
-guint16           tincan_wire_fragment_count  (gsize              message_length);
+gsize             tincan_wire_encode_data_header (const TincanPacket *packet,
+                                               guint8             *buffer);
+guint16           tincan_wire_fragment_count  (gsize              message_length,
+                                               gsize              fragment_size);
 gsize             tincan_wire_fragment_length (gsize              message_length,
+                                               gsize              fragment_size,
                                                guint16            fragment_index);
 const char       *tincan_wire_result_to_string (TincanWireResult  result);
 gboolean          tincan_wire_validate_text   (const guint8       *text,

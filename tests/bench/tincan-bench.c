@@ -271,7 +271,6 @@ tcp_server (int listener,
 {
   int fd;
 
-  listen (listener, 4);
   while ((fd = accept (listener, NULL, NULL)) >= 0)
     {
       int one = 1;
@@ -319,6 +318,10 @@ bench_tcp (void)
   g_autoptr(GArray) bulk_runs = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree guint8 *payload = g_malloc0 (TINCAN_WIRE_MAX_MESSAGE);
   pid_t ping_child, bulk_child;
+
+  /* Listening before the fork: the first connect() must not race it. */
+  if (listen (ping_listener, 4) != 0 || listen (bulk_listener, 4) != 0)
+    g_error ("listen: %s", g_strerror (errno));
 
   if ((ping_child = fork_child ()) == 0)
     tcp_server (ping_listener, FALSE);

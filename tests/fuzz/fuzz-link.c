@@ -65,6 +65,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   hello.type = TINCAN_PACKET_HELLO;
   hello.sender_session = PEER_SESSION;
   hello.hello.identity[0] = 0xf0;
+  hello.hello.receive_window = 65536;
   strcpy (hello.hello.name, "fuzz");
   length = tincan_wire_encode (&hello, buffer, sizeof buffer);
   tincan_link_receive_datagram (link, from, buffer, length);

@@ -19,7 +19,7 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
-  guint8 again[TINCAN_WIRE_MAX_DATAGRAM];
+  static guint8 again[TINCAN_WIRE_MAX_DATAGRAM];
   TincanPacket packet;
   gsize length;
 
@@ -34,6 +34,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_assert (packet.data.message_length > 0);
       g_assert (packet.data.message_length <= TINCAN_WIRE_MAX_MESSAGE);
       g_assert (packet.data.fragment_index < packet.data.fragment_count);
+      g_assert (packet.data.fragment_count <= TINCAN_WIRE_MAX_FRAGMENTS);
+      g_assert (packet.data.payload_length <= packet.data.fragment_size);
       g_assert (packet.data.payload + packet.data.payload_length == data + size);
       g_assert (packet.data.message_id != 0);
       break;
@@ -48,22 +50,25 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
     case TINCAN_PACKET_PING:
     case TINCAN_PACKET_PONG:
+      g_assert (packet.ping.size == size);
       break;
 
     default:
       g_assert_not_reached ();
     }
 
-  /* HELLO padding is not kept, so only the meaningful part compares. */
+  /* HELLO and probe padding is not kept, so only the meaningful part
+   * compares.
+   */
   length = tincan_wire_encode (&packet, again, sizeof again);
-  if (packet.type != TINCAN_PACKET_HELLO)
+  if (packet.type == TINCAN_PACKET_HELLO)
+    g_assert (memcmp (again, data, TINCAN_WIRE_HEADER_SIZE + 6 + TINCAN_WIRE_IDENTITY_SIZE
+                      + strlen (packet.hello.name)) == 0);
+  else
     {
       g_assert (length == size);
-      g_assert (memcmp (again, data, size) == 0);
+      g_assert (memcmp (again, data, packet.type == TINCAN_PACKET_PING ? TINCAN_WIRE_PING_SIZE : size) == 0);
     }
-  else
-    g_assert (memcmp (again, data, TINCAN_WIRE_HEADER_SIZE + 2 + TINCAN_WIRE_IDENTITY_SIZE
-                      + strlen (packet.hello.name)) == 0);
 
   return 0;
 }
