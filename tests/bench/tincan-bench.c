@@ -10,7 +10,8 @@
  * history, under the X server in $DISPLAY.
  *
  * Every figure is the median of repeated runs, with their min and max; the
- * ratios are of medians taken in this same run, so they hold on a busy
+ * ratios are of medians taken in this same run, and the baselines and Tin
+ * Can are measured in turn within each round, so the ratios hold on a busy
  * machine where the absolute numbers do not.  The peer of each measurement
  * is a forked process, as two computers would be.
  *
@@ -207,66 +208,91 @@ write_all (int           fd,
   return TRUE;
 }
 
-/* Baselines */
+/* The transfers: raw UDP, TCP and Tin Can, each against a peer process
+ * started once, measured in turn within each round.  A machine that slows
+ * down or speeds up during the run does so for all three alike, which
+ * keeps the ratios honest.
+ */
 
-static double
-bench_udp_rtt (void)
+#define BULK_PER_ROUND 3
+
+typedef struct
+{
+  pid_t              udp_child;
+  int                udp_client;
+  struct sockaddr_in udp_to;
+
+  pid_t              tcp_ping_child;
+  pid_t              tcp_bulk_child;
+  guint16            tcp_ping_port;
+  guint16            tcp_bulk_port;
+  guint8            *payload;
+
+  pid_t              tincan_child;
+  TincanLink        *link;
+  char              *ping_text;
+  char              *bulk_text;
+  guint              wake;
+
+  GArray            *udp_p50;
+  GArray            *tcp_p50;
+  GArray            *tcp_bulk;
+  GArray            *tincan_p50;
+  GArray            *tincan_p99;
+  GArray            *tincan_bulk;
+} Transfers;
+
+static void
+udp_start (Transfers *t)
 {
   guint16 server_port = 0, client_port = 0;
   int server = loopback_socket (SOCK_DGRAM, &server_port);
-  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (double));
-  pid_t child = fork_child ();
 
-  if (child == 0)
+  if ((t->udp_child = fork_child ()) == 0)
     {
       guint8 buffer[PING_SIZE];
       struct sockaddr_in from;
       socklen_t length = sizeof from;
       ssize_t n;
 
-      set_timeout (server, 10);
+      set_timeout (server, 60);
       while ((n = recvfrom (server, buffer, sizeof buffer, 0, (struct sockaddr *) &from, &length)) > 0)
         sendto (server, buffer, n, 0, (struct sockaddr *) &from, length);
       _exit (0);
     }
 
   close (server);
-  {
-    int client = loopback_socket (SOCK_DGRAM, &client_port);
-    struct sockaddr_in to = loopback_address (server_port);
-    guint8 buffer[PING_SIZE] = { 0 };
-
-    set_timeout (client, 2);
-    for (guint r = 0; r < repeats; r++)
-      {
-        g_autoptr(GArray) rtts = g_array_new (FALSE, FALSE, sizeof (double));
-
-        for (guint i = 0; i < pings; i++)
-          {
-            double start = now_us (), rtt;
-
-            sendto (client, buffer, sizeof buffer, 0, (struct sockaddr *) &to, sizeof to);
-            if (recv (client, buffer, sizeof buffer, 0) != sizeof buffer)
-              continue;
-            rtt = now_us () - start;
-            g_array_append_val (rtts, rtt);
-          }
-        if (rtts->len > 0)
-          {
-            double p50 = percentile (rtts, 0.5);
-
-            g_array_append_val (runs, p50);
-          }
-      }
-    close (client);
-  }
-  stop_child (child);
-
-  return record ("udp_rtt_p50_us", runs, "us", "raw UDP ping-pong, 100 bytes");
+  t->udp_client = loopback_socket (SOCK_DGRAM, &client_port);
+  t->udp_to = loopback_address (server_port);
+  set_timeout (t->udp_client, 2);
 }
 
 static void
-tcp_server (int listener,
+udp_round (Transfers *t)
+{
+  g_autoptr(GArray) rtts = g_array_new (FALSE, FALSE, sizeof (double));
+  guint8 buffer[PING_SIZE] = { 0 };
+  double p50;
+
+  for (guint i = 0; i < pings; i++)
+    {
+      double start = now_us (), rtt;
+
+      sendto (t->udp_client, buffer, sizeof buffer, 0, (struct sockaddr *) &t->udp_to, sizeof t->udp_to);
+      if (recv (t->udp_client, buffer, sizeof buffer, 0) != sizeof buffer)
+        continue;
+      rtt = now_us () - start;
+      g_array_append_val (rtts, rtt);
+    }
+
+  if (rtts->len == 0)
+    g_error ("The UDP echo process did not answer");
+  p50 = percentile (rtts, 0.5);
+  g_array_append_val (t->udp_p50, p50);
+}
+
+static void
+tcp_server (int      listener,
             gboolean bulk)
 {
   int fd;
@@ -309,66 +335,58 @@ tcp_connect (guint16 port)
 }
 
 static void
-bench_tcp (void)
+tcp_start (Transfers *t)
 {
-  guint16 ping_port = 0, bulk_port = 0;
-  int ping_listener = loopback_socket (SOCK_STREAM, &ping_port);
-  int bulk_listener = loopback_socket (SOCK_STREAM, &bulk_port);
-  g_autoptr(GArray) ping_runs = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) bulk_runs = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree guint8 *payload = g_malloc0 (TINCAN_WIRE_MAX_MESSAGE);
-  pid_t ping_child, bulk_child;
+  int ping_listener = loopback_socket (SOCK_STREAM, &t->tcp_ping_port);
+  int bulk_listener = loopback_socket (SOCK_STREAM, &t->tcp_bulk_port);
 
   /* Listening before the fork: the first connect() must not race it. */
   if (listen (ping_listener, 4) != 0 || listen (bulk_listener, 4) != 0)
     g_error ("listen: %s", g_strerror (errno));
 
-  if ((ping_child = fork_child ()) == 0)
+  if ((t->tcp_ping_child = fork_child ()) == 0)
     tcp_server (ping_listener, FALSE);
-  if ((bulk_child = fork_child ()) == 0)
+  if ((t->tcp_bulk_child = fork_child ()) == 0)
     tcp_server (bulk_listener, TRUE);
   close (ping_listener);
   close (bulk_listener);
 
-  for (guint r = 0; r < repeats; r++)
+  t->payload = g_malloc0 (TINCAN_WIRE_MAX_MESSAGE);
+}
+
+static void
+tcp_round (Transfers *t)
+{
+  g_autoptr(GArray) rtts = g_array_new (FALSE, FALSE, sizeof (double));
+  int fd = tcp_connect (t->tcp_ping_port);
+  guint8 buffer[PING_SIZE] = { 0 };
+  double p50;
+
+  for (guint i = 0; i < pings; i++)
     {
-      g_autoptr(GArray) rtts = g_array_new (FALSE, FALSE, sizeof (double));
-      int fd = tcp_connect (ping_port);
-      guint8 buffer[PING_SIZE] = { 0 };
-      double p50;
+      double start = now_us (), rtt;
 
-      for (guint i = 0; i < pings; i++)
-        {
-          double start = now_us (), rtt;
-
-          write_all (fd, buffer, sizeof buffer);
-          read_all (fd, buffer, sizeof buffer);
-          rtt = now_us () - start;
-          g_array_append_val (rtts, rtt);
-        }
-      close (fd);
-      p50 = percentile (rtts, 0.5);
-      g_array_append_val (ping_runs, p50);
+      write_all (fd, buffer, sizeof buffer);
+      read_all (fd, buffer, sizeof buffer);
+      rtt = now_us () - start;
+      g_array_append_val (rtts, rtt);
     }
+  close (fd);
+  p50 = percentile (rtts, 0.5);
+  g_array_append_val (t->tcp_p50, p50);
 
-  for (guint r = 0; r < repeats; r++)
+  for (guint i = 0; i < BULK_PER_ROUND; i++)
     {
       double start = now_us (), ms;
-      int fd = tcp_connect (bulk_port);
       guint8 ack;
 
-      write_all (fd, payload, TINCAN_WIRE_MAX_MESSAGE);
+      fd = tcp_connect (t->tcp_bulk_port);
+      write_all (fd, t->payload, TINCAN_WIRE_MAX_MESSAGE);
       read_all (fd, &ack, 1);
       ms = (now_us () - start) / 1000;
       close (fd);
-      g_array_append_val (bulk_runs, ms);
+      g_array_append_val (t->tcp_bulk, ms);
     }
-
-  stop_child (ping_child);
-  stop_child (bulk_child);
-
-  record ("tcp_rtt_p50_us", ping_runs, "us", "TCP ping-pong, 100 bytes, TCP_NODELAY");
-  record ("tcp_1mib_ms", bulk_runs, "ms", "1 MiB over TCP, connect to last byte acknowledged");
 }
 
 /* Tin Can */
@@ -444,64 +462,107 @@ free_udp_port (void)
 }
 
 static void
-bench_tincan (double *latency_p50,
-              double *bulk_ms)
+tincan_start (Transfers *t)
 {
   guint16 port_a = free_udp_port (), port_b = free_udp_port ();
-  pid_t child = fork_peer (port_b, port_a);
-  g_autoptr(TincanLink) link = tincan_link_new (port_a, TINCAN_MODE_RELIABLE, NULL);
-  g_autoptr(GArray) p50_runs = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) p99_runs = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) bulk_runs = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree char *ping = g_strnfill (PING_SIZE, 'p');
-  g_autofree char *bulk = g_strnfill (TINCAN_WIRE_MAX_MESSAGE, 'b');
-  guint wake = g_timeout_add (100, wake_cb, NULL);
 
-  g_assert (link != NULL);
-  tincan_link_set_peer (link, "127.0.0.1", port_b);
-  if (!spin_until (is_online, link, 10))
+  t->tincan_child = fork_peer (port_b, port_a);
+  t->link = tincan_link_new (port_a, TINCAN_MODE_RELIABLE, NULL);
+  t->ping_text = g_strnfill (PING_SIZE, 'p');
+  t->bulk_text = g_strnfill (TINCAN_WIRE_MAX_MESSAGE, 'b');
+  t->wake = g_timeout_add (100, wake_cb, NULL);
+
+  g_assert (t->link != NULL);
+  tincan_link_set_peer (t->link, "127.0.0.1", port_b);
+  if (!spin_until (is_online, t->link, 10))
     g_error ("The peer process did not answer");
+}
 
-  for (guint r = 0; r < repeats; r++)
+static void
+tincan_round (Transfers *t)
+{
+  g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  double p50, p99;
+
+  for (guint i = 0; i < pings; i++)
     {
-      g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
-      double p50, p99;
+      double start = now_us (), latency;
+      g_autoptr(TincanMessage) message = tincan_link_send (t->link, t->ping_text, NULL);
 
-      for (guint i = 0; i < pings; i++)
-        {
-          double start = now_us (), latency;
-          g_autoptr(TincanMessage) message = tincan_link_send (link, ping, NULL);
-
-          if (!spin_until (is_finished, message, 10)
-              || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
-            g_error ("A ping was not delivered");
-          latency = now_us () - start;
-          g_array_append_val (latencies, latency);
-        }
-      p50 = percentile (latencies, 0.5);
-      p99 = percentile (latencies, 0.99);
-      g_array_append_val (p50_runs, p50);
-      g_array_append_val (p99_runs, p99);
+      if (!spin_until (is_finished, message, 10)
+          || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
+        g_error ("A ping was not delivered");
+      latency = now_us () - start;
+      g_array_append_val (latencies, latency);
     }
+  p50 = percentile (latencies, 0.5);
+  p99 = percentile (latencies, 0.99);
+  g_array_append_val (t->tincan_p50, p50);
+  g_array_append_val (t->tincan_p99, p99);
 
-  for (guint r = 0; r < repeats; r++)
+  for (guint i = 0; i < BULK_PER_ROUND; i++)
     {
       double start = now_us (), ms;
-      g_autoptr(TincanMessage) message = tincan_link_send (link, bulk, NULL);
+      g_autoptr(TincanMessage) message = tincan_link_send (t->link, t->bulk_text, NULL);
 
       if (!spin_until (is_finished, message, 30)
           || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
         g_error ("1 MiB was not delivered");
       ms = (now_us () - start) / 1000;
-      g_array_append_val (bulk_runs, ms);
+      g_array_append_val (t->tincan_bulk, ms);
+    }
+}
+
+static void
+bench_transfers (double *udp_rtt,
+                 double *tcp_bulk,
+                 double *latency,
+                 double *bulk)
+{
+  Transfers t = { 0 };
+
+  t.udp_p50 = g_array_new (FALSE, FALSE, sizeof (double));
+  t.tcp_p50 = g_array_new (FALSE, FALSE, sizeof (double));
+  t.tcp_bulk = g_array_new (FALSE, FALSE, sizeof (double));
+  t.tincan_p50 = g_array_new (FALSE, FALSE, sizeof (double));
+  t.tincan_p99 = g_array_new (FALSE, FALSE, sizeof (double));
+  t.tincan_bulk = g_array_new (FALSE, FALSE, sizeof (double));
+
+  udp_start (&t);
+  tcp_start (&t);
+  tincan_start (&t);
+
+  for (guint r = 0; r < repeats; r++)
+    {
+      udp_round (&t);
+      tcp_round (&t);
+      tincan_round (&t);
     }
 
-  g_source_remove (wake);
-  stop_child (child);
+  g_source_remove (t.wake);
+  g_clear_object (&t.link);
+  stop_child (t.tincan_child);
+  stop_child (t.tcp_ping_child);
+  stop_child (t.tcp_bulk_child);
+  stop_child (t.udp_child);
+  close (t.udp_client);
 
-  *latency_p50 = record ("latency_p50_us", p50_runs, "us", "100 bytes, send to delivered");
-  record ("latency_p99_us", p99_runs, "us", "100 bytes, send to delivered, 99th percentile");
-  *bulk_ms = record ("bulk_1mib_ms", bulk_runs, "ms", "1 MiB, send to delivered");
+  *udp_rtt = record ("udp_rtt_p50_us", t.udp_p50, "us", "raw UDP ping-pong, 100 bytes");
+  record ("tcp_rtt_p50_us", t.tcp_p50, "us", "TCP ping-pong, 100 bytes, TCP_NODELAY");
+  *tcp_bulk = record ("tcp_1mib_ms", t.tcp_bulk, "ms", "1 MiB over TCP, connect to last byte acknowledged");
+  *latency = record ("latency_p50_us", t.tincan_p50, "us", "100 bytes, send to delivered");
+  record ("latency_p99_us", t.tincan_p99, "us", "100 bytes, send to delivered, 99th percentile");
+  *bulk = record ("bulk_1mib_ms", t.tincan_bulk, "ms", "1 MiB, send to delivered");
+
+  g_free (t.payload);
+  g_free (t.ping_text);
+  g_free (t.bulk_text);
+  g_array_unref (t.udp_p50);
+  g_array_unref (t.tcp_p50);
+  g_array_unref (t.tcp_bulk);
+  g_array_unref (t.tincan_p50);
+  g_array_unref (t.tincan_p99);
+  g_array_unref (t.tincan_bulk);
 }
 
 /* 20% loss, 5% duplicates, 10% held back (reordered), both ways. */
@@ -943,10 +1004,7 @@ main (int   argc,
   g_printerr ("Tin Can benchmarks, %u repeats (medians shown)\n", repeats);
   if (!only_gui)
     {
-      udp = bench_udp_rtt ();
-      bench_tcp ();
-      tcp_bulk = g_array_index (figures, Figure, figures->len - 1).median;
-      bench_tincan (&latency, &bulk);
+      bench_transfers (&udp, &tcp_bulk, &latency, &bulk);
       bench_loss ();
       bench_idle (idle_seconds);
     }
