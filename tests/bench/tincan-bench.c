@@ -478,6 +478,22 @@ tincan_start (Transfers *t)
     g_error ("The peer process did not answer");
 }
 
+/* Sends @text and waits for it to be delivered; returns how long, in µs. */
+static double
+time_delivery (TincanLink *link,
+               const char *text,
+               double      limit_seconds)
+{
+  double start = now_us ();
+  g_autoptr(TincanMessage) message = tincan_link_send (link, text, NULL);
+
+  if (!spin_until (is_finished, message, limit_seconds)
+      || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
+    g_error ("A message of %zu bytes was not delivered", strlen (text));
+
+  return now_us () - start;
+}
+
 static void
 tincan_round (Transfers *t)
 {
@@ -486,13 +502,8 @@ tincan_round (Transfers *t)
 
   for (guint i = 0; i < pings; i++)
     {
-      double start = now_us (), latency;
-      g_autoptr(TincanMessage) message = tincan_link_send (t->link, t->ping_text, NULL);
+      double latency = time_delivery (t->link, t->ping_text, 10);
 
-      if (!spin_until (is_finished, message, 10)
-          || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
-        g_error ("A ping was not delivered");
-      latency = now_us () - start;
       g_array_append_val (latencies, latency);
     }
   p50 = percentile (latencies, 0.5);
@@ -502,13 +513,8 @@ tincan_round (Transfers *t)
 
   for (guint i = 0; i < BULK_PER_ROUND; i++)
     {
-      double start = now_us (), ms;
-      g_autoptr(TincanMessage) message = tincan_link_send (t->link, t->bulk_text, NULL);
+      double ms = time_delivery (t->link, t->bulk_text, 30) / 1000;
 
-      if (!spin_until (is_finished, message, 30)
-          || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
-        g_error ("1 MiB was not delivered");
-      ms = (now_us () - start) / 1000;
       g_array_append_val (t->tincan_bulk, ms);
     }
 }
