@@ -864,6 +864,65 @@ test_garbage_and_amplification (void)
 }
 
 static void
+on_peer_error_cb (TincanLink   *link,
+                  const GError *error,
+                  GPtrArray    *errors)
+{
+  g_ptr_array_add (errors, g_strdup (error->message));
+}
+
+/* A peer that speaks another version of the protocol is named as such,
+ * once per version, and so is the reason a message to it fails.
+ */
+static void
+test_other_version (void)
+{
+  End a = { 0 };
+  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
+  g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  TincanPacket packet = { 0 };
+  guint8 datagram[TINCAN_WIRE_BASE_DATAGRAM];
+  gsize length;
+
+  end_open (&a, 0, "Ada");
+  g_signal_connect (a.link, "peer-error", G_CALLBACK (on_peer_error_cb), errors);
+  tincan_link_set_give_up_time (a.link, 300 * G_TIME_SPAN_MILLISECOND);
+  tincan_link_set_peer (a.link, "127.0.0.1",
+                        g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_address)));
+  g_ptr_array_add (sent, tincan_link_send (a.link, "are you there?", NULL));
+
+  /* Its hellos, as an older and then a newer Tin Can would send them. */
+  packet.type = TINCAN_PACKET_HELLO;
+  packet.sender_session = 0x01d;
+  packet.hello.identity[0] = 0x01;
+  packet.hello.receive_window = 65536;
+  length = tincan_wire_encode (&packet, datagram, sizeof datagram);
+  datagram[2] = 2;
+  raw_send (peer, a.link, datagram, length);
+  raw_send (peer, a.link, datagram, length);
+  g_ptr_array_unref (raw_collect (peer, 100));
+  g_assert_cmpuint (errors->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (errors, 0), "older Tin Can (protocol 2, this one speaks 3)"));
+
+  datagram[2] = 4;
+  raw_send (peer, a.link, datagram, length);
+  g_ptr_array_unref (raw_collect (peer, 100));
+  g_assert_cmpuint (errors->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (errors, 1), "newer Tin Can"));
+
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, 0)), ==, TINCAN_MESSAGE_FAILED);
+  g_assert_cmpstr (tincan_message_get_failure_reason (g_ptr_array_index (sent, 0)), ==,
+                   "The other computer runs a version of Tin Can that this one cannot talk to");
+  g_assert_cmpuint (a.received->len, ==, 0);
+
+  end_close (&a);
+  g_ptr_array_unref (a.received);
+}
+
+static void
 test_plain_mode (void)
 {
   g_autoptr(GError) error = NULL;
@@ -1085,6 +1144,7 @@ main (int   argc,
   g_test_add_func ("/link/not-listening-then-failed", test_not_listening_then_failed);
   g_test_add_func ("/link/garbage-and-amplification", test_garbage_and_amplification);
   g_test_add_func ("/link/plain-mode", test_plain_mode);
+  g_test_add_func ("/link/other-version", test_other_version);
 
 #undef ADD
 

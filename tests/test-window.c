@@ -17,6 +17,7 @@
 #include "tincan-store-private.h"
 #include "tincan-link-private.h"
 #include "tincan-test-utils.h"
+#include "tincan-wire.h"
 #include "tincan-message-row.h"
 #include "tincan-peer-dialog.h"
 #include "tincan-window.h"
@@ -1182,6 +1183,49 @@ test_chat_port_in_use (void)
   peer_close ();
 }
 
+/* A peer on an older Tin Can: every datagram it sends says version 2. */
+static gboolean
+speak_version_2 (TincanLink   *link,
+                 const guint8 *datagram,
+                 gsize         length,
+                 gpointer      user_data)
+{
+  static guint8 old[TINCAN_WIRE_MAX_DATAGRAM];
+
+  memcpy (old, datagram, length);
+  old[2] = 2;
+  tincan_link_send_raw (link, old, length);
+
+  return FALSE;
+}
+
+static void
+chat_other_version (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
+  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+
+  g_assert_true (tincan_test_wait_for (revealed, revealer));
+  g_assert_cmpstr (gtk_label_get_text (label), ==,
+                   "The other computer runs an older Tin Can (protocol 2, this one speaks 3): it needs updating");
+  g_assert_cmpuint (tincan_chat_get_presence (tincan_application_get_chat (app)), !=, TINCAN_PRESENCE_ONLINE);
+
+  /* It is updated: its next hello is heard, and the bar goes. */
+  tincan_link_set_filter (peer.link, NULL, NULL);
+  wait_subtitle (window, "Grace · Online");
+  g_assert_true (tincan_test_wait_for (hidden, revealer));
+}
+
+static void
+test_chat_other_version (void)
+{
+  peer_open ();
+  tincan_link_set_filter (peer.link, speak_version_2, NULL);
+  run_app (NULL, chat_other_version);
+  peer_close ();
+}
+
 /* History */
 
 static gboolean
@@ -1552,6 +1596,7 @@ main (int   argc,
   g_test_add_func ("/chat/both-ways", test_chat_both_ways);
   g_test_add_func ("/chat/failed-and-retry", test_chat_failed_and_retry);
   g_test_add_func ("/chat/port-in-use", test_chat_port_in_use);
+  g_test_add_func ("/chat/other-version", test_chat_other_version);
   g_test_add_func ("/chat/test-connection", test_chat_test_connection);
   g_test_add_func ("/chat/long-message-and-scrolling", test_chat_long_message_and_scrolling);
   g_test_add_func ("/chat/markup-is-text", test_markup_is_text);

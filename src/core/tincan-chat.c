@@ -170,6 +170,10 @@ on_link_notify_cb (TincanChat *self,
                    GParamSpec *pspec,
                    TincanLink *link)
 {
+  /* Whatever the link complained of, the peer answers now. */
+  if (tincan_link_get_presence (link) == TINCAN_PRESENCE_ONLINE)
+    set_error (self, NULL);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_TITLE]);
 }

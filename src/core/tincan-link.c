@@ -133,6 +133,7 @@ struct _TincanLink
   guint64           session;
   guint64           peer_session;       /* 0: not known */
   gboolean          peer_heard_us;      /* it sent our session back */
+  guint8            peer_version;       /* another protocol version it spoke, or 0 */
   guint8            identity[TINCAN_WIRE_IDENTITY_SIZE];
   char             *peer_identity;      /* hex, from the peer's hello */
 
@@ -996,6 +997,9 @@ failure_reason (TincanLink *self)
   if (self->peer_destination == NULL)
     return _("The other computer’s address could not be found");
 
+  if (self->peer_session == 0 && self->peer_version != 0)
+    return _("The other computer runs a version of Tin Can that this one cannot talk to");
+
   if (self->peer_session == 0)
     return _("The other computer did not answer");
 
@@ -1563,6 +1567,7 @@ handle_packet (TincanLink         *self,
       g_free (self->peer_identity);
       self->peer_identity = tincan_link_format_identity (packet->hello.identity);
       self->peer_window = packet->hello.receive_window;
+      self->peer_version = 0;
       if (g_strcmp0 (self->peer_name, packet->hello.name) != 0)
         {
           g_free (self->peer_name);
@@ -1665,6 +1670,30 @@ is_from_peer (TincanLink     *self,
   return FALSE;
 }
 
+/* The peer speaks another version of the protocol: not an attack, and
+ * not a network fault, but something its user can fix.  Said once per
+ * version, not for every datagram.
+ */
+static void
+other_version (TincanLink *self,
+               guint8      version)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->stats.malformed++;
+  if (self->peer_version == version)
+    return;
+
+  self->peer_version = version;
+  error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       version < TINCAN_WIRE_VERSION
+                       ? _("The other computer runs an older Tin Can (protocol %u, this one speaks %u): it needs updating")
+                       : _("The other computer runs a newer Tin Can (protocol %u, this one speaks %u): this one needs updating"),
+                       version, TINCAN_WIRE_VERSION);
+  g_debug ("%s", error->message);
+  g_signal_emit (self, signals[PEER_ERROR], 0, error);
+}
+
 static void
 handle_datagram (TincanLink     *self,
                  GSocketAddress *from,
@@ -1686,6 +1715,8 @@ handle_datagram (TincanLink     *self,
 
   if (result == TINCAN_WIRE_NOT_TINCAN)
     handle_plain (self, data, length);
+  else if (result == TINCAN_WIRE_BAD_VERSION)
+    other_version (self, data[2]);
   else if (result != TINCAN_WIRE_OK)
     {
       g_debug ("Dropped a datagram: %s", tincan_wire_result_to_string (result));
@@ -2343,7 +2374,8 @@ tincan_link_class_init (TincanLinkClass *klass)
    * TincanLink::peer-error:
    * @link: the link
    * @error: why the peer cannot be reached at all, such as a host name
-   *   that does not resolve
+   *   that does not resolve, or a peer that speaks another version of the
+   *   protocol
    */
   signals[PEER_ERROR] =
     g_signal_new ("peer-error",
@@ -2475,6 +2507,7 @@ tincan_link_set_peer (TincanLink *self,
   g_clear_pointer (&self->peer_addresses, g_ptr_array_unref);
   g_clear_object (&self->peer_destination);
   self->peer_session = 0;
+  self->peer_version = 0;
   self->peer_heard_us = FALSE;
   self->datagram_size = TINCAN_WIRE_BASE_DATAGRAM;
   self->probe_deadline = 0;
