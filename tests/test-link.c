@@ -740,6 +740,38 @@ test_path_black_hole (Fixture       *fixture,
   tincan_link_set_filter (fixture->a.link, NULL, NULL);
 }
 
+/* Over IPv6 loopback: the peer's address is recognised (not taken as a
+ * stranger), and probing finds the largest size there too.
+ */
+static void
+test_ipv6 (void)
+{
+  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
+                                           G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  Fixture fixture = { 0 };
+
+  if (probe == NULL || !g_socket_bind (probe, any_port, FALSE, NULL))
+    {
+      g_test_skip ("No IPv6 loopback here");
+      return;
+    }
+
+  end_open (&fixture.a, 0, "Ada");
+  end_open (&fixture.b, 0, "Grace");
+  tincan_link_set_peer (fixture.a.link, "::1", tincan_link_get_local_port (fixture.b.link));
+  tincan_link_set_peer (fixture.b.link, "::1", tincan_link_get_local_port (fixture.a.link));
+
+  g_assert_true (tincan_test_wait_for (both_online, &fixture));
+  wait_datagram_size (&fixture.a, TINCAN_WIRE_MAX_DATAGRAM);
+  send_and_check (&fixture.a, &fixture.b, 200000);
+  send_and_check (&fixture.b, &fixture.a, 10);
+  g_assert_cmpuint (tincan_link_get_stats (fixture.a.link)->foreign, ==, 0);
+
+  fixture_tear_down (&fixture, NULL);
+}
+
 static void
 test_garbage_and_amplification (void)
 {
@@ -1145,6 +1177,7 @@ main (int   argc,
   g_test_add_func ("/link/garbage-and-amplification", test_garbage_and_amplification);
   g_test_add_func ("/link/plain-mode", test_plain_mode);
   g_test_add_func ("/link/other-version", test_other_version);
+  g_test_add_func ("/link/ipv6", test_ipv6);
 
 #undef ADD
 

@@ -26,6 +26,7 @@
  * at character boundaries; they are never acknowledged.
  */
 
+#define _GNU_SOURCE             /* recvmmsg() */
 #define G_LOG_DOMAIN "tincan-link"
 
 #include "config.h"
@@ -194,9 +195,9 @@ struct _TincanLink
   guint             keepalives_unanswered;
 
   /* Receive buffers, allocated once */
-  GInputMessage     in_messages[RECEIVE_BATCH];
-  GInputVector      in_vectors[RECEIVE_BATCH];
-  GSocketAddress   *in_addresses[RECEIVE_BATCH];
+  struct mmsghdr    in_messages[RECEIVE_BATCH];
+  struct iovec      in_vectors[RECEIVE_BATCH];
+  struct sockaddr_storage in_addresses[RECEIVE_BATCH];
   guint8           *in_buffers;
 
   /* Datagrams of one flush, sent with one sendmmsg() */
@@ -1640,30 +1641,43 @@ handle_plain (TincanLink   *self,
 }
 
 static gboolean
-is_from_peer (TincanLink     *self,
-              GSocketAddress *address)
+is_from_peer (TincanLink            *self,
+              const struct sockaddr *address,
+              socklen_t              length)
 {
-  GInetAddress *inet;
-  g_autoptr(GInetAddress) unmapped = NULL;
+  static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  const guint8 *bytes;
+  gsize size;
 
-  if (self->peer_addresses == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+  if (self->peer_addresses == NULL)
     return FALSE;
 
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
-
-  /* On a dual-stack socket an IPv4 sender shows as ::ffff:a.b.c.d. */
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+  if (address->sa_family == AF_INET && length >= sizeof (struct sockaddr_in))
     {
-      const guint8 *bytes = g_inet_address_to_bytes (inet);
-      static const guint8 prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-      if (memcmp (bytes, prefix, sizeof prefix) == 0)
-        inet = unmapped = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+      bytes = (const guint8 *) &((const struct sockaddr_in *) address)->sin_addr;
+      size = 4;
     }
+  else if (address->sa_family == AF_INET6 && length >= sizeof (struct sockaddr_in6))
+    {
+      bytes = (const guint8 *) &((const struct sockaddr_in6 *) address)->sin6_addr;
+      size = 16;
+
+      /* On a dual-stack socket an IPv4 sender shows as ::ffff:a.b.c.d. */
+      if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
+        {
+          bytes += 12;
+          size = 4;
+        }
+    }
+  else
+    return FALSE;
 
   for (guint i = 0; i < self->peer_addresses->len; i++)
     {
-      if (g_inet_address_equal (inet, g_ptr_array_index (self->peer_addresses, i)))
+      GInetAddress *peer = g_ptr_array_index (self->peer_addresses, i);
+
+      if (g_inet_address_get_native_size (peer) == size
+          && memcmp (g_inet_address_to_bytes (peer), bytes, size) == 0)
         return TRUE;
     }
 
@@ -1695,17 +1709,18 @@ other_version (TincanLink *self,
 }
 
 static void
-handle_datagram (TincanLink     *self,
-                 GSocketAddress *from,
-                 const guint8   *data,
-                 gsize           length)
+handle_datagram (TincanLink            *self,
+                 const struct sockaddr *from,
+                 socklen_t              from_length,
+                 const guint8          *data,
+                 gsize                  length)
 {
   TincanPacket packet;
   TincanWireResult result;
 
   self->stats.datagrams_received++;
 
-  if (!is_from_peer (self, from))
+  if (!is_from_peer (self, from, from_length))
     {
       self->stats.foreign++;
       return;
@@ -1784,45 +1799,48 @@ on_socket_ready_cb (GSocket      *socket,
   if (condition & G_IO_ERR)
     drain_error_queue (self);
 
+  /* recvmmsg() itself, not g_socket_receive_messages(): that one asks
+   * again after a short batch, one more system call per wake-up, and
+   * makes an object of every sender's address.
+   */
   while (handled < MAX_PER_DISPATCH)
     {
-      g_autoptr(GError) error = NULL;
       int n;
 
       for (guint i = 0; i < RECEIVE_BATCH; i++)
         {
-          self->in_vectors[i].size = MAX_DATAGRAM_RECEIVED;
-          self->in_messages[i].flags = 0;
-          self->in_messages[i].bytes_received = 0;
-          g_clear_object (&self->in_addresses[i]);
+          self->in_messages[i].msg_hdr.msg_name = &self->in_addresses[i];
+          self->in_messages[i].msg_hdr.msg_namelen = sizeof self->in_addresses[i];
+          self->in_messages[i].msg_hdr.msg_control = NULL;
+          self->in_messages[i].msg_hdr.msg_controllen = 0;
+          self->in_messages[i].msg_hdr.msg_flags = 0;
         }
 
-      n = g_socket_receive_messages (socket, self->in_messages, RECEIVE_BATCH, 0,
-                                     NULL, &error);
+      n = recvmmsg (g_socket_get_fd (socket), self->in_messages, RECEIVE_BATCH, MSG_DONTWAIT, NULL);
       if (n < 0)
         {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+          if (errno == EINTR)
+            continue;
+          if (errno == ECONNREFUSED)
             {
               set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
               drain_error_queue (self);
               continue;
             }
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            g_debug ("Could not receive: %s", error->message);
+          if (errno != EAGAIN && errno != EWOULDBLOCK)
+            g_debug ("Could not receive: %s", g_strerror (errno));
           break;
         }
 
       for (int i = 0; i < n; i++)
-        handle_datagram (self, self->in_addresses[i],
-                         self->in_vectors[i].buffer, self->in_messages[i].bytes_received);
+        handle_datagram (self, (const struct sockaddr *) &self->in_addresses[i],
+                         self->in_messages[i].msg_hdr.msg_namelen,
+                         self->in_vectors[i].iov_base, self->in_messages[i].msg_len);
 
       handled += n;
       if (n < RECEIVE_BATCH)
         break;
     }
-
-  for (guint i = 0; i < RECEIVE_BATCH; i++)
-    g_clear_object (&self->in_addresses[i]);
 
   if (self->ack_pending)
     send_ack (self);
@@ -2411,11 +2429,10 @@ tincan_link_init (TincanLink *self)
   self->out_buffers = g_malloc (SEND_BATCH * TINCAN_WIRE_BASE_DATAGRAM);
   for (guint i = 0; i < RECEIVE_BATCH; i++)
     {
-      self->in_vectors[i].buffer = self->in_buffers + i * MAX_DATAGRAM_RECEIVED;
-      self->in_vectors[i].size = MAX_DATAGRAM_RECEIVED;
-      self->in_messages[i].address = &self->in_addresses[i];
-      self->in_messages[i].vectors = &self->in_vectors[i];
-      self->in_messages[i].num_vectors = 1;
+      self->in_vectors[i].iov_base = self->in_buffers + i * MAX_DATAGRAM_RECEIVED;
+      self->in_vectors[i].iov_len = MAX_DATAGRAM_RECEIVED;
+      self->in_messages[i].msg_hdr.msg_iov = &self->in_vectors[i];
+      self->in_messages[i].msg_hdr.msg_iovlen = 1;
     }
 }
 
@@ -2985,7 +3002,14 @@ tincan_link_receive_datagram (TincanLink     *self,
   g_return_if_fail (TINCAN_IS_LINK (self));
   g_return_if_fail (G_IS_SOCKET_ADDRESS (from));
 
-  handle_datagram (self, from, datagram, length);
+  {
+    struct sockaddr_storage native;
+
+    if (!g_socket_address_to_native (from, &native, sizeof native, NULL))
+      g_return_if_reached ();
+    handle_datagram (self, (const struct sockaddr *) &native, g_socket_address_get_native_size (from),
+                     datagram, length);
+  }
 
   if (self->ack_pending)
     send_ack (self);
