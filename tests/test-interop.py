@@ -4,7 +4,9 @@
 # tincan-cli against real tools, on loopback only: netcat and socat in
 # plain-text mode, a Python recvfrom(1024) reader like the script Tin Can
 # grew out of, and two tincan-cli processes.  Also the CLI contract: its
-# JSON events and its exit statuses.  Prints TAP.
+# JSON events and its exit statuses.  And, where it may make network
+# namespaces (root, iproute2), two tincan-cli across a veth pair of a
+# given MTU, in namespaces it makes and removes.  Prints TAP.
 #
 # Usage: test-interop.py PATH-TO-TINCAN-CLI
 
@@ -17,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from tincantap import LOOPBACK, check, events, free_port, run_tests
+from tincantap import LOOPBACK, check, events, free_port, run_tests, skip
 from tincantap import finish as finish_within
 
 CLI = sys.argv[1]
@@ -195,6 +197,81 @@ def test_exit_statuses():
           and time.monotonic() - started < 10, err)
 
 
+def ip(*args):
+    return subprocess.run(["ip", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=10)
+
+
+def tx_packets(namespace, device):
+    shown = json.loads(ip("-n", namespace, "-s", "-j", "link", "show", device).stdout)
+    return shown[0]["stats64"]["tx"]["packets"]
+
+
+def test_path_size_over_veth():
+    """A veth pair between two namespaces made here, at Ethernet's MTU,
+    a jumbo one, and one below Ethernet's: the sender's DATA is as big as
+    each carries (1452, 8952, or the 1200-byte base), and 300,000 bytes
+    arrive whole.  Counted as the packets the sender's side transmits."""
+    name = "path size over veth"
+    if shutil.which("ip") is None or os.geteuid() != 0:
+        skip(name, "needs root and iproute2, to make network namespaces")
+        return
+    ns_a, ns_b = f"tincan{os.getpid()}a", f"tincan{os.getpid()}b"
+    if ip("netns", "add", ns_a).returncode != 0:
+        skip(name, "network namespaces cannot be made here")
+        return
+    try:
+        setup = [("netns", "add", ns_b),
+                 ("link", "add", "va", "netns", ns_a, "type", "veth", "peer", "name", "vb",
+                  "netns", ns_b),
+                 ("-n", ns_a, "addr", "add", "10.99.0.1/24", "dev", "va"),
+                 ("-n", ns_b, "addr", "add", "10.99.0.2/24", "dev", "vb"),
+                 ("-n", ns_a, "link", "set", "va", "up"),
+                 ("-n", ns_b, "link", "set", "vb", "up")]
+        for command in setup:
+            result = ip(*command)
+            if result.returncode != 0:
+                skip(name, f"ip {' '.join(command)}: {result.stderr.decode().strip()}")
+                return
+
+        text = "x" * 300000
+        # (MTU, datagram size, fragments of 300,000 bytes at that size)
+        for mtu, size, fragments in ((1500, 1452, 215), (9000, 8952, 34), (1400, 1200, 262)):
+            ip("-n", ns_a, "link", "set", "va", "mtu", str(mtu))
+            ip("-n", ns_b, "link", "set", "vb", "mtu", str(mtu))
+            # Into a file: a pipe nobody reads yet would fill up and stall it.
+            output = tempfile.TemporaryFile()
+            receiver = subprocess.Popen(
+                ["ip", "netns", "exec", ns_b, CLI, "-l", "2324", "-c", "2", "-t", "15",
+                 "10.99.0.1:2323"],
+                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.PIPE)
+            time.sleep(0.3)
+            sender = subprocess.Popen(
+                ["ip", "netns", "exec", ns_a, CLI, "-l", "2323", "-t", "15", "10.99.0.2:2324"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            # A first message, so the path is probed before the long one is cut.
+            sender.stdin.write(b"hi\n")
+            sender.stdin.flush()
+            time.sleep(1.5)
+            before = tx_packets(ns_a, "va")
+            sender.stdin.write(text.encode() + b"\n")
+            sender.stdin.flush()
+            status, _, err = finish(sender)
+            sent = tx_packets(ns_a, "va") - before
+            finish(receiver)
+            output.seek(0)
+            out = output.read().decode()
+            output.close()
+            check(f"MTU {mtu}: delivered whole", status == 0 and out == "hi\n" + text + "\n",
+                  err)
+            check(f"MTU {mtu}: cut to {size}-byte datagrams",
+                  fragments <= sent <= fragments + 12,
+                  f"{sent} packets for {fragments} fragments")
+    finally:
+        ip("netns", "del", ns_a)
+        ip("netns", "del", ns_b)
+
+
 def main():
     for tool in ("nc", "socat"):
         if shutil.which(tool) is None:
@@ -202,7 +279,8 @@ def main():
             return 1
 
     return run_tests((test_two_clis, test_file_and_plain_output, test_from_netcat,
-                      test_to_netcat, test_recvfrom_1024, test_exit_statuses))
+                      test_to_netcat, test_recvfrom_1024, test_exit_statuses,
+                      test_path_size_over_veth))
 
 
 if __name__ == "__main__":
