@@ -748,14 +748,98 @@ wait_subtitle (GtkWindow  *window,
              adw_window_title_get_subtitle (args[0]), suffix);
 }
 
+/* The message box's text. */
+static char *
+compose_text (GtkWindow *window)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (window, TINCAN_TYPE_WINDOW, "compose"));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+set_compose_text (GtkWindow  *window,
+                  const char *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (child (window, TINCAN_TYPE_WINDOW, "compose")),
+                            text, -1);
+}
+
+static gboolean
+compose_height_above (gpointer data)
+{
+  gpointer *args = data;
+
+  return gtk_scrolled_window_get_min_content_height (args[0]) > GPOINTER_TO_INT (args[1]);
+}
+
+/* The box grows with its text, to a limit, and shrinks back. */
+static void
+assert_compose_grows (GtkWindow *window)
+{
+  GtkScrolledWindow *box = child (window, TINCAN_TYPE_WINDOW, "compose_scroller");
+  g_autoptr(GString) many = g_string_new ("0");
+  int one, four;
+  gpointer args[2] = { box, NULL };
+
+  set_compose_text (window, "one line");
+  tincan_test_run_for (100);
+  one = gtk_scrolled_window_get_min_content_height (box);
+
+  set_compose_text (window, "one\ntwo\nthree\nfour");
+  args[1] = GINT_TO_POINTER (one);
+  g_assert_true (tincan_test_wait_for (compose_height_above, args));
+  four = gtk_scrolled_window_get_min_content_height (box);
+
+  for (guint i = 1; i < 50; i++)
+    g_string_append_printf (many, "\n%u", i);
+  set_compose_text (window, many->str);
+  args[1] = GINT_TO_POINTER (four);
+  g_assert_true (tincan_test_wait_for (compose_height_above, args));
+  g_assert_cmpint (gtk_scrolled_window_get_min_content_height (box), <=, 160);
+
+  set_compose_text (window, "");
+  tincan_test_run_for (100);
+  g_assert_cmpint (gtk_scrolled_window_get_min_content_height (box), ==, one);
+}
+
+/* A key press as the message box's own key controller sees it (the one
+ * in the capture phase, before the text view's); returns whether it took
+ * the key.
+ */
+static gboolean
+press_key (GtkWindow       *window,
+           guint            keyval,
+           GdkModifierType  state)
+{
+  GtkWidget *compose = child (window, TINCAN_TYPE_WINDOW, "compose");
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (compose);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller)
+          && gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (controller))
+             == GTK_PHASE_CAPTURE)
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+          return handled;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
 static void
 type_and_send (GtkWindow  *window,
                const char *text)
 {
-  GtkWidget *entry = child (window, TINCAN_TYPE_WINDOW, "entry");
-
-  gtk_editable_set_text (GTK_EDITABLE (entry), text);
-  g_signal_emit_by_name (entry, "activate");
+  set_compose_text (window, text);
+  g_assert_true (press_key (window, GDK_KEY_Return, 0));
 }
 
 static gboolean
@@ -798,15 +882,30 @@ static void
 chat_both_ways (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GtkWidget *entry = child (window, TINCAN_TYPE_WINDOW, "entry");
+  GtkWidget *compose = child (window, TINCAN_TYPE_WINDOW, "compose");
+  GtkWidget *placeholder = child (window, TINCAN_TYPE_WINDOW, "compose_placeholder");
   GListModel *messages = tincan_chat_get_messages (tincan_application_get_chat (app));
   RowQuery mine = { window, "  hello, Grace\nsecond line", "Delivered" };
   RowQuery theirs = { window, "hello, app", NULL };
   GtkWidget *decoy;
+  char *text;
 
-  /* The entry has the keyboard from the start. */
-  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (entry))))
-                 || gtk_widget_is_focus (entry));
+  /* The message box has the keyboard from the start, and says what it is
+   * for while it is empty.
+   */
+  g_assert_true (gtk_widget_is_focus (compose));
+  g_assert_true (gtk_widget_get_visible (placeholder));
+  set_compose_text (window, "x");
+  g_assert_false (gtk_widget_get_visible (placeholder));
+  set_compose_text (window, "");
+  g_assert_true (gtk_widget_get_visible (placeholder));
+
+  assert_compose_grows (window);
+
+  /* Shift+Enter and Ctrl+Enter are left to the text view: a new line. */
+  g_assert_false (press_key (window, GDK_KEY_Return, GDK_SHIFT_MASK));
+  g_assert_false (press_key (window, GDK_KEY_KP_Enter, GDK_CONTROL_MASK));
+  g_assert_false (press_key (window, GDK_KEY_a, 0));
 
   wait_subtitle (window, "Grace · Online");
   g_assert_false (gtk_revealer_get_reveal_child (child (window, TINCAN_TYPE_WINDOW, "plain_revealer")));
@@ -815,14 +914,16 @@ chat_both_ways (TincanApplication *app)
   type_and_send (window, mine.text);
   g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (1)));
   g_assert_cmpstr (g_ptr_array_index (peer.received, 0), ==, mine.text);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_cmpstr ((text = compose_text (window)), ==, "");
+  g_free (text);
   g_assert_true (tincan_test_wait_for (row_shown, &mine));
 
   /* Blank is not a message. */
-  type_and_send (window, "   ");
+  type_and_send (window, "  \n ");
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 1);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "   ");
-  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_assert_cmpstr ((text = compose_text (window)), ==, "  \n ");
+  g_free (text);
+  set_compose_text (window, "");
 
   /* Another window has the focus: the peer's message appears as a row
    * of its own, and as a notification.
@@ -1135,21 +1236,34 @@ chat_port_in_use (TincanApplication *app)
   g_assert_true (tincan_test_wait_for (revealed, revealer));
   g_assert_cmpstr (gtk_label_get_text (label), ==, expected);
 
-  /* Too long for the entry: refused whole, with a reason, not cut. */
+  /* Long text fits in the message box, up to a message's mebibyte; more
+   * is refused whole, with a reason, not cut.
+   */
   {
-    GtkWidget *entry = child (window, TINCAN_TYPE_WINDOW, "entry");
-    g_autofree char *huge = g_strnfill (70000, 'h');
-    int position = 0;
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (window, TINCAN_TYPE_WINDOW, "compose"));
+    GtkWidget *box = child (window, TINCAN_TYPE_WINDOW, "compose_scroller");
+    g_autofree char *long_text = g_strnfill (70000, 'l');
+    g_autofree char *most = g_strnfill (TINCAN_WIRE_MAX_MESSAGE - 2, 'm');
+    g_autofree char *typed = NULL;
 
-    gtk_editable_insert_text (GTK_EDITABLE (entry), huge, -1, &position);
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
-    g_assert_true (gtk_widget_has_css_class (entry, "error"));
+    gtk_text_buffer_insert_at_cursor (buffer, long_text, -1);
+    g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 70000);
+    set_compose_text (window, "");
+
+    gtk_text_buffer_insert_at_cursor (buffer, most, -1);
+    gtk_text_buffer_insert_at_cursor (buffer, "é", -1);      /* 2 bytes: exactly 1 MiB */
+    g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, TINCAN_WIRE_MAX_MESSAGE - 1);
+    g_assert_false (gtk_widget_has_css_class (box, "error"));
+    gtk_text_buffer_insert_at_cursor (buffer, "!", -1);      /* one byte more */
+    g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, TINCAN_WIRE_MAX_MESSAGE - 1);
+    g_assert_true (gtk_widget_has_css_class (box, "error"));
+    set_compose_text (window, "");
+
+    /* What was typed stays typed. */
+    type_and_send (window, "anyone?");
+    typed = compose_text (window);
+    g_assert_cmpstr (typed, ==, "anyone?");
   }
-
-  /* What was typed stays typed. */
-  type_and_send (window, "anyone?");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (window, TINCAN_TYPE_WINDOW, "entry"))),
-                   ==, "anyone?");
 
   /* The dialog will not save a port in use either, and says why. */
   dialog = open_peer_dialog (app);
@@ -1511,21 +1625,22 @@ history_full_disk (TincanApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   TincanHistory *history = TINCAN_HISTORY (tincan_chat_get_messages (tincan_application_get_chat (app)));
   TincanStore *store = tincan_history_get_store (history);
-  GtkWidget *entry = child (window, TINCAN_TYPE_WINDOW, "entry");
   GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
-  g_autofree char *big = g_strnfill (60000, 'z');  /* an entry holds 65,535 at most */
+  g_autofree char *big = g_strnfill (300000, 'z');
+  char *text;
   RowQuery small = { window, "before the disk filled", "Delivered" };
 
   wait_subtitle (window, "Grace · Online");
   type_and_send (window, small.text);
   g_assert_true (tincan_test_wait_for (row_shown, &small));
 
-  /* No room for another page: the big message stays in the entry, the
+  /* No room for another page: the big message stays in the box, the
    * bar says why, and nothing reached the peer.
    */
   tincan_store_set_max_pages (store, 1);
   type_and_send (window, big);
-  g_assert_true (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), big));
+  g_assert_true (g_str_equal ((text = compose_text (window)), big));
+  g_free (text);
   g_assert_true (tincan_test_wait_for (revealed, revealer));
   g_assert_cmpstr (gtk_label_get_text (child (window, TINCAN_TYPE_WINDOW, "error_label")), ==,
                    "The disk is full, so the history cannot be saved");
@@ -1535,8 +1650,9 @@ history_full_disk (TincanApplication *app)
 
   /* Room again: Enter sends it, and the bar goes. */
   tincan_store_set_max_pages (store, 1000000);
-  g_signal_emit_by_name (entry, "activate");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_true (press_key (window, GDK_KEY_Return, 0));
+  g_assert_cmpstr ((text = compose_text (window)), ==, "");
+  g_free (text);
   g_assert_true (tincan_test_wait_for (hidden, revealer));
   g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (2)));
   g_assert_true (g_str_equal (g_ptr_array_index (peer.received, 1), big));
