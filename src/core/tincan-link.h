@@ -7,21 +7,12 @@
 
 #include <gio/gio.h>
 
+#include "tincan-link-stats.h"
 #include "tincan-message.h"
+#include "tincan-presence.h"
 #include "tincan-settings.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  TINCAN_PRESENCE_UNKNOWN,
-  TINCAN_PRESENCE_ONLINE,
-  TINCAN_PRESENCE_OFFLINE,
-  TINCAN_PRESENCE_NOT_LISTENING,
-} TincanPresence;
-
-#define TINCAN_TYPE_PRESENCE (tincan_presence_get_type ())
-GType tincan_presence_get_type (void);
 
 #define TINCAN_LINK_ERROR (tincan_link_error_quark ())
 
@@ -34,26 +25,6 @@ typedef enum
 } TincanLinkError;
 
 GQuark tincan_link_error_quark (void);
-
-/* What the link dropped or repeated, and why: nothing is dropped without
- * being counted here.
- */
-typedef struct
-{
-  guint64 datagrams_received;
-  guint64 datagrams_sent;
-  guint64 foreign;               /* not from the peer's address */
-  guint64 malformed;             /* claimed to be Tin Can, was not valid */
-  guint64 stale;                 /* for an old session or epoch */
-  guint64 duplicates;            /* data already received */
-  guint64 out_of_window;         /* data too far ahead */
-  guint64 reassembly_discarded;  /* past a memory bound, or too old */
-  guint64 plain_received;
-  guint64 retransmissions;
-  guint64 acks_sent;
-  guint64 send_errors;
-  guint64 not_kept;              /* refused by the keep function, to come again */
-} TincanLinkStats;
 
 #define TINCAN_TYPE_LINK (tincan_link_get_type ())
 

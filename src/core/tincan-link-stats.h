@@ -1,0 +1,43 @@
+/* tincan-link-stats.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The counters of a link.  The link owns them; each of its parts (the
+ * socket, the sender, the receiver) is handed a pointer and counts what
+ * it drops or repeats there, so nothing is dropped without being counted.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint64 datagrams_received;
+  guint64 datagrams_sent;
+  guint64 foreign;               /* not from the peer's address */
+  guint64 malformed;             /* claimed to be Tin Can, was not valid */
+  guint64 stale;                 /* for an old session or epoch */
+  guint64 duplicates;            /* data already received */
+  guint64 out_of_window;         /* data too far ahead */
+  guint64 reassembly_discarded;  /* past a memory bound, or too old */
+  guint64 plain_received;
+  guint64 retransmissions;
+  guint64 acks_sent;
+  guint64 send_errors;
+  guint64 not_kept;              /* refused by the keep function, to come again */
+} TincanLinkStats;
+
+/* An interval stretched by up to a fifth, so that two peers' timers do
+ * not fire in step.
+ */
+static inline gint64
+tincan_jittered (GRand  *rand,
+                 gint64  interval)
+{
+  return interval + (gint64) (interval * g_rand_double_range (rand, 0.0, 0.2));
+}
+
+G_END_DECLS
