@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The link's instance, shared by tincan-link.c and the test seams in
- * tincan-link-seams.c, and nothing else.
+ * The link's instance, shared by tincan-link.c (the object and its API),
+ * tincan-link-packets.c (the packet path) and tincan-link-seams.c (the
+ * test seams), and nothing else.
  */
 
 #pragma once
@@ -63,6 +64,32 @@ struct _TincanLink
   TincanLinkStats        stats;
 };
 
+static inline gboolean
+tincan_link_has_peer (TincanLink *self)
+{
+  return self->socket != NULL && tincan_udp_socket_has_peer (self->socket);
+}
+
+/* tincan-link.c: the object's state, properties and signals */
+void     tincan_link_set_presence       (TincanLink            *self,
+                                         TincanPresence         presence);
+void     tincan_link_presence_changed   (TincanLink            *self);
+void     tincan_link_set_peer_name      (TincanLink            *self,
+                                         const char            *name);
+void     tincan_link_emit_message_received (TincanLink         *self,
+                                         TincanMessage         *message);
+void     tincan_link_emit_peer_error    (TincanLink            *self,
+                                         const GError          *error);
+void     tincan_link_test_answered      (TincanLink            *self,
+                                         gint64                 now);
+
+/* tincan-link-packets.c: the packet path */
+void     tincan_link_attach_sources     (TincanLink            *self);
+void     tincan_link_flush              (TincanLink            *self);
+void     tincan_link_schedule           (TincanLink            *self);
+void     tincan_link_send_hello         (TincanLink            *self,
+                                         gboolean               reply);
+const char *tincan_link_failure_reason  (TincanLink            *self);
 gboolean tincan_link_send_datagram_full (TincanLink            *self,
                                          const guint8          *head,
                                          gsize                  head_length,

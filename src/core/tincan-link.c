@@ -33,9 +33,6 @@
 
 #include "tincan-link-internal.h"
 
-#define PLAIN_CHUNK            1024
-#define MAX_PER_DISPATCH       256
-#define SEND_BATCH             32
 #define TEST_TIMEOUT_SECONDS   3
 
 G_DEFINE_QUARK (tincan-link-error-quark, tincan_link_error)
@@ -65,19 +62,13 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void tincan_link_flush (TincanLink *self);
-static void tincan_link_schedule (TincanLink *self);
 static void finish_test (TincanLink *self, gint64 rtt, GError *error);
 
-static gboolean
-has_peer (TincanLink *self)
-{
-  return self->socket != NULL && tincan_udp_socket_has_peer (self->socket);
-}
+/* For the packet path, in tincan-link-packets.c */
 
-static void
-set_presence (TincanLink     *self,
-              TincanPresence  presence)
+void
+tincan_link_set_presence (TincanLink     *self,
+                          TincanPresence  presence)
 {
   if (presence == TINCAN_PRESENCE_NOT_LISTENING && self->test != NULL)
     finish_test (self, -1, g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
@@ -85,656 +76,48 @@ set_presence (TincanLink     *self,
                                         self->peer_port));
 
   if (tincan_presence_tracker_set (self->presence, presence))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
-}
-
-/* Sending */
-
-static void
-send_failed (TincanLink   *self,
-             const GError *error)
-{
-  self->stats.send_errors++;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
-  else
-    g_debug ("Could not send: %s", error->message);
-
-  /* Lost like any datagram: the timers bring it again. */
-}
-
-static void
-flush_batch (TincanLink *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!tincan_udp_socket_flush (self->socket, &error))
-    send_failed (self, error);
-}
-
-/* Sends @head followed by @tail as one datagram; @tail (a fragment's
- * payload, in the message's own text) is not copied.  While batching, it
- * must stay where it is until the batch is flushed.  Returns FALSE, with
- * @error set, if the socket refused it there and then.
- */
-gboolean
-tincan_link_send_datagram_full (TincanLink    *self,
-                                const guint8  *head,
-                                gsize          head_length,
-                                const guint8  *tail,
-                                gsize          tail_length,
-                                GError       **error)
-{
-  if (!has_peer (self))
-    return TRUE;
-
-  if (self->filter != NULL)
-    {
-      /* Tests only: the filter sees the datagram whole. */
-      if (self->filter_buffer == NULL)
-        self->filter_buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
-      memcpy (self->filter_buffer, head, head_length);
-      if (tail_length > 0)
-        memcpy (self->filter_buffer + head_length, tail, tail_length);
-      if (!self->filter (self, self->filter_buffer, head_length + tail_length, self->filter_data))
-        return TRUE;
-    }
-
-  if (self->batching && head_length <= TINCAN_WIRE_BASE_DATAGRAM)
-    return tincan_udp_socket_queue (self->socket, head, head_length, tail, tail_length, error);
-
-  flush_batch (self);
-
-  return tincan_udp_socket_send (self->socket, head, head_length, tail, tail_length, error);
+    tincan_link_presence_changed (self);
 }
 
 void
-tincan_link_send_datagram (TincanLink   *self,
-                           const guint8 *head,
-                           gsize         head_length,
-                           const guint8 *tail,
-                           gsize         tail_length)
+tincan_link_presence_changed (TincanLink *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!tincan_link_send_datagram_full (self, head, head_length, tail, tail_length, &error))
-    send_failed (self, error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
 }
 
-static void
-send_packet (TincanLink   *self,
-             TincanPacket *packet)
+void
+tincan_link_set_peer_name (TincanLink *self,
+                           const char *name)
 {
-  guint8 buffer[TINCAN_WIRE_BASE_DATAGRAM];
-  gsize length;
-
-  packet->sender_session = self->session;
-  packet->receiver_session = self->peer_session;
-  length = tincan_wire_encode (packet, buffer, sizeof buffer);
-
-  if (length > 0)
-    tincan_link_send_datagram (self, buffer, length, NULL, 0);
-}
-
-static void
-send_ping (TincanLink       *self,
-           TincanPacketType  type,
-           guint64           token)
-{
-  TincanPacket packet = { 0 };
-
-  packet.type = type;
-  packet.ping.token = token;
-  send_packet (self, &packet);
-}
-
-static void
-send_hello (TincanLink *self,
-            gboolean    reply)
-{
-  TincanPacket packet = { 0 };
-  const char *name = self->display_name ? self->display_name : "";
-  const char *end = name;
-
-  packet.type = TINCAN_PACKET_HELLO;
-  packet.hello.reply = reply;
-  packet.hello.receive_window = tincan_udp_socket_get_receive_window (self->socket);
-  memcpy (packet.hello.identity, self->identity, TINCAN_WIRE_IDENTITY_SIZE);
-
-  /* Cut an over-long name at a character boundary. */
-  while (*end != '\0')
-    {
-      const char *next = g_utf8_next_char (end);
-
-      if (next - name > TINCAN_WIRE_MAX_NAME)
-        break;
-      end = next;
-    }
-  memcpy (packet.hello.name, name, end - name);
-  packet.hello.name[end - name] = '\0';
-
-  send_packet (self, &packet);
-}
-
-static void
-send_ack (TincanLink *self)
-{
-  TincanPacket packet;
-
-  tincan_receiver_build_ack (self->receiver, g_get_monotonic_time (), &packet);
-  send_packet (self, &packet);
-  self->stats.acks_sent++;
-}
-
-/* A PING padded to the size being probed, or none if the search is over. */
-static void
-send_probe (TincanLink *self,
-            gint64      now)
-{
-  gboolean online = tincan_presence_tracker_get (self->presence) == TINCAN_PRESENCE_ONLINE;
-  guint64 token;
-  guint size;
-
-  if (!has_peer (self))
-    {
-      tincan_path_probe_stop (self->probe);
-      return;
-    }
-
-  while ((size = tincan_path_probe_next (self->probe, now, online, &token)) > 0)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree guint8 *buffer = g_malloc (size);
-      TincanPacket packet = { 0 };
-      gsize length;
-
-      packet.type = TINCAN_PACKET_PING;
-      packet.sender_session = self->session;
-      packet.receiver_session = self->peer_session;
-      packet.ping.token = token;
-      packet.ping.size = size;
-      length = tincan_wire_encode (&packet, buffer, size);
-
-      if (!tincan_link_send_datagram_full (self, buffer, length, NULL, 0, &error))
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
-            {
-              /* Bigger than the interface here takes. */
-              tincan_path_probe_too_big (self->probe);
-              continue;
-            }
-          send_failed (self, error);
-        }
-
-      tincan_path_probe_sent (self->probe, now, tincan_sender_get_rto (self->sender));
-      return;
-    }
-}
-
-/* What the sender has for the peer, in batches of one sendmmsg() each. */
-static void
-flush_reliable (TincanLink *self)
-{
-  gint64 now = g_get_monotonic_time ();
-  guint datagram_size = tincan_path_probe_get_datagram_size (self->probe);
-  TincanPacket packets[SEND_BATCH];
-  guint n;
-
-  if (!has_peer (self) || self->peer_session == 0)
+  if (g_strcmp0 (self->peer_name, name) == 0)
     return;
 
-  self->batching = TRUE;
-
-  do
-    {
-      n = tincan_sender_next (self->sender, now, datagram_size, packets, G_N_ELEMENTS (packets));
-
-      for (guint i = 0; i < n; i++)
-        {
-          guint8 header[TINCAN_WIRE_DATA_HEADER_SIZE];
-
-          packets[i].sender_session = self->session;
-          packets[i].receiver_session = self->peer_session;
-          tincan_link_send_datagram (self, header, tincan_wire_encode_data_header (&packets[i], header),
-                                     packets[i].data.payload, packets[i].data.payload_length);
-        }
-    }
-  while (n == G_N_ELEMENTS (packets));
-
-  self->batching = FALSE;
-  flush_batch (self);
+  g_free (self->peer_name);
+  self->peer_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_NAME]);
 }
 
-static void
-send_plain (TincanLink    *self,
-            TincanMessage *message)
+void
+tincan_link_emit_message_received (TincanLink    *self,
+                                   TincanMessage *message)
 {
-  const char *text = tincan_message_get_text (message);
-  const char *end = text + strlen (text);
-  const char *start = text;
-
-  while (start < end)
-    {
-      const char *cut = start;
-
-      /* As many whole characters as fit in one datagram. */
-      while (cut < end)
-        {
-          const char *next = g_utf8_next_char (cut);
-
-          if (next - start > PLAIN_CHUNK)
-            break;
-          cut = next;
-        }
-
-      tincan_link_send_datagram (self, (const guint8 *) start, cut - start, NULL, 0);
-      start = cut;
-    }
-
-  tincan_message_set_state (message, TINCAN_MESSAGE_SENT, NULL);
-}
-
-static void
-tincan_link_flush (TincanLink *self)
-{
-  if (self->mode == TINCAN_MODE_PLAIN)
-    {
-      if (!has_peer (self))
-        return;
-
-      for (guint i = 0; i < self->plain_queue->len; i++)
-        send_plain (self, g_ptr_array_index (self->plain_queue, i));
-      g_ptr_array_set_size (self->plain_queue, 0);
-      return;
-    }
-
-  flush_reliable (self);
-}
-
-static const char *
-failure_reason (TincanLink *self)
-{
-  if (tincan_presence_tracker_get (self->presence) == TINCAN_PRESENCE_NOT_LISTENING)
-    return _("The other computer is not listening on that port");
-
-  if (!has_peer (self))
-    return _("The other computer’s address could not be found");
-
-  if (self->peer_session == 0 && self->peer_version != 0)
-    return _("The other computer runs a version of Tin Can that this one cannot talk to");
-
-  if (self->peer_session == 0)
-    return _("The other computer did not answer");
-
-  return _("The other computer did not confirm the message in time");
-}
-
-/* Receiving */
-
-static TincanKeepResult
-keep (TincanLink    *self,
-      TincanMessage *message)
-{
-  if (self->keep_func == NULL)
-    return TINCAN_KEEP_NEW;
-
-  return self->keep_func (self, message, self->keep_data);
-}
-
-/* Complete messages, in order, each kept before it is acknowledged. */
-static void
-deliver_ready (TincanLink *self)
-{
-  TincanMessage *ready;
-
-  while ((ready = tincan_receiver_next_ready (self->receiver, self->peer_identity)) != NULL)
-    {
-      g_autoptr(TincanMessage) message = ready;
-      TincanKeepResult result = keep (self, message);
-
-      if (result == TINCAN_KEEP_REFUSED)
-        {
-          /* Not kept, so not acknowledged: it is tried again when the
-           * sender repeats the fragment.
-           */
-          self->stats.not_kept++;
-          break;
-        }
-
-      tincan_receiver_pop_ready (self->receiver);
-
-      if (result == TINCAN_KEEP_DUPLICATE)
-        self->stats.duplicates++;
-      else
-        g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
-    }
-}
-
-/* One side keeps an idle link alive, the one with the lower session ID. */
-static gboolean
-keeps_alive (TincanLink *self)
-{
-  return self->session < self->peer_session;
-}
-
-static void
-peer_session_changed (TincanLink *self,
-                      guint64     session)
-{
-  gboolean restarted = self->peer_session != 0;
-
-  g_debug ("Peer session %016" G_GINT64_MODIFIER "x%s", session,
-           restarted ? " (restarted)" : "");
-
-  self->peer_session = session;
-  tincan_receiver_restart (self->receiver);
-
-  /* Maybe another computer now, on another path: probed once it shows
-   * it hears us.
-   */
-  tincan_path_probe_reset (self->probe);
-
-  /* Whatever it had received of ours died with its old session. */
-  if (restarted)
-    tincan_sender_new_epoch (self->sender);
-}
-
-static void
-heard_from_peer (TincanLink *self,
-                 gint64      now)
-{
-  if (self->test != NULL)
-    finish_test (self, now - self->test_started, NULL);
-
-  if (tincan_presence_tracker_heard (self->presence, now, keeps_alive (self)))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
-}
-
-static void
-handle_hello (TincanLink         *self,
-              const TincanPacket *packet)
-{
-  g_free (self->peer_identity);
-  self->peer_identity = tincan_link_format_identity (packet->hello.identity);
-  tincan_sender_set_peer_window (self->sender, packet->hello.receive_window);
-  self->peer_version = 0;
-
-  if (g_strcmp0 (self->peer_name, packet->hello.name) != 0)
-    {
-      g_free (self->peer_name);
-      self->peer_name = g_strdup (packet->hello.name);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_NAME]);
-    }
-
-  if (!packet->hello.reply)
-    send_hello (self, TRUE);
-}
-
-static void
-handle_packet (TincanLink         *self,
-               const TincanPacket *packet,
-               gsize               length)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  /* Sent to an earlier run of ours: whatever it says is stale. */
-  if (packet->receiver_session != 0 && packet->receiver_session != self->session)
-    {
-      self->stats.stale++;
-      if (packet->type != TINCAN_PACKET_HELLO)
-        return;
-    }
-
-  if (packet->sender_session != self->peer_session)
-    {
-      /* Only a hello introduces a session; anything else from an unknown
-       * one is a leftover from before a restart.
-       */
-      if (packet->type != TINCAN_PACKET_HELLO)
-        {
-          self->stats.stale++;
-          return;
-        }
-
-      peer_session_changed (self, packet->sender_session);
-    }
-
-  heard_from_peer (self, now);
-
-  /* Our session came back: the peer reads what we send. */
-  if (packet->receiver_session == self->session)
-    tincan_path_probe_peer_hears_us (self->probe, now);
-
-  switch (packet->type)
-    {
-    case TINCAN_PACKET_HELLO:
-      handle_hello (self, packet);
-      break;
-
-    case TINCAN_PACKET_DATA:
-      if (tincan_receiver_handle_data (self->receiver, packet, length, now))
-        deliver_ready (self);
-      break;
-
-    case TINCAN_PACKET_ACK:
-      tincan_sender_handle_ack (self->sender, packet, now);
-      break;
-
-    case TINCAN_PACKET_PING:
-      send_ping (self, TINCAN_PACKET_PONG, packet->ping.token);
-      break;
-
-    case TINCAN_PACKET_PONG:
-      /* The answer to the probe out now, or to an earlier try of it. */
-      tincan_path_probe_answered (self->probe, packet->ping.token, now);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-handle_plain (TincanLink   *self,
-              const guint8 *data,
-              gsize         length)
-{
-  g_autoptr(TincanMessage) message = NULL;
-
-  message = tincan_receiver_take_plain (self->receiver, self->session, data, length);
-  if (message == NULL)
-    return;
-
-  /* Nothing will send it again: shown even if it could not be kept. */
-  if (keep (self, message) == TINCAN_KEEP_REFUSED)
-    self->stats.not_kept++;
-
   g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
 }
 
-/* The peer speaks another version of the protocol: not an attack, and
- * not a network fault, but something its user can fix.  Said once per
- * version, not for every datagram.
- */
-static void
-other_version (TincanLink *self,
-               guint8      version)
+void
+tincan_link_emit_peer_error (TincanLink   *self,
+                             const GError *error)
 {
-  g_autoptr(GError) error = NULL;
-
-  self->stats.malformed++;
-  if (self->peer_version == version)
-    return;
-
-  self->peer_version = version;
-  error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       version < TINCAN_WIRE_VERSION
-                       ? _("The other computer runs an older Tin Can (protocol %u, this one speaks %u): it needs updating")
-                       : _("The other computer runs a newer Tin Can (protocol %u, this one speaks %u): this one needs updating"),
-                       version, TINCAN_WIRE_VERSION);
-  g_debug ("%s", error->message);
   g_signal_emit (self, signals[PEER_ERROR], 0, error);
 }
 
+/* The peer answered: a connection test waiting for it is over. */
 void
-tincan_link_handle_datagram (TincanLink            *self,
-                             const struct sockaddr *from,
-                             socklen_t              from_length,
-                             const guint8          *data,
-                             gsize                  length)
+tincan_link_test_answered (TincanLink *self,
+                           gint64      now)
 {
-  TincanPacket packet;
-  TincanWireResult result;
-
-  self->stats.datagrams_received++;
-
-  if (!tincan_udp_socket_is_from_peer (self->socket, from, from_length))
-    {
-      self->stats.foreign++;
-      return;
-    }
-
-  result = tincan_wire_decode (data, length, &packet);
-
-  if (result == TINCAN_WIRE_NOT_TINCAN)
-    handle_plain (self, data, length);
-  else if (result == TINCAN_WIRE_BAD_VERSION)
-    other_version (self, data[2]);
-  else if (result != TINCAN_WIRE_OK)
-    {
-      g_debug ("Dropped a datagram: %s", tincan_wire_result_to_string (result));
-      self->stats.malformed++;
-    }
-  else if (self->mode == TINCAN_MODE_RELIABLE)
-    handle_packet (self, &packet, length);
-  else
-    self->stats.foreign++;
-}
-
-/* After input: the ACK it asked for, what the window now lets out, and
- * the timers.
- */
-void
-tincan_link_answer (TincanLink *self)
-{
-  if (tincan_receiver_ack_pending (self->receiver))
-    send_ack (self);
-
-  tincan_link_flush (self);
-  tincan_link_schedule (self);
-}
-
-static gboolean
-on_socket_ready_cb (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
-{
-  TincanLink *self = TINCAN_LINK (user_data);
-  gboolean refused = FALSE;
-  guint handled = 0;
-
-  g_object_ref (self);
-
-  if (condition & G_IO_ERR)
-    refused = tincan_udp_socket_drain_errors (self->socket);
-
-  while (handled < MAX_PER_DISPATCH)
-    {
-      const TincanDatagram *datagrams;
-      guint n = tincan_udp_socket_receive (self->socket, &datagrams, &refused);
-
-      if (refused)
-        {
-          set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
-          refused = FALSE;
-        }
-
-      for (guint i = 0; i < n; i++)
-        tincan_link_handle_datagram (self, datagrams[i].from, datagrams[i].from_length,
-                                     datagrams[i].data, datagrams[i].length);
-
-      handled += n;
-      if (n < TINCAN_UDP_SOCKET_RECEIVE_BATCH)
-        break;
-    }
-
-  tincan_link_answer (self);
-
-  g_object_unref (self);
-
-  return G_SOURCE_CONTINUE;
-}
-
-/* Timers: one source, set to the earliest deadline of the parts. */
-
-static void
-tincan_link_schedule (TincanLink *self)
-{
-  gint64 next = G_MAXINT64;
-  gint64 probe = tincan_path_probe_get_deadline (self->probe);
-
-  if (self->timer_source == NULL)
-    return;
-
-  next = MIN (next, tincan_sender_get_deadline (self->sender));
-  next = MIN (next, tincan_receiver_get_deadline (self->receiver));
-  next = MIN (next, tincan_presence_tracker_get_deadline (self->presence));
-  if (probe != 0)
-    next = MIN (next, probe);
-
-  self->timer_deadline = next;
-}
-
-static void
-tick_presence (TincanLink *self,
-               gint64      now)
-{
-  TincanPresenceActions actions;
-
-  actions = tincan_presence_tracker_tick (self->presence, now, keeps_alive (self),
-                                          tincan_sender_get_n_pending (self->sender) > 0);
-
-  if (actions & TINCAN_PRESENCE_SEND_HELLO)
-    send_hello (self, FALSE);
-  if (actions & TINCAN_PRESENCE_SEND_PING)
-    send_ping (self, TINCAN_PACKET_PING, now);
-  if (actions & TINCAN_PRESENCE_CHANGED)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
-}
-
-static gboolean
-on_timer_cb (gpointer user_data)
-{
-  TincanLink *self = TINCAN_LINK (user_data);
-  gint64 now = g_get_monotonic_time ();
-  gint64 probe;
-
-  g_object_ref (self);
-
-  if (tincan_sender_has_expired (self->sender, now))
-    tincan_sender_expire (self->sender, now, failure_reason (self));
-
-  /* Timeouts in a row at a size above the base: what is not delivered
-   * is cut again to the base size, in a new epoch.
-   */
-  if (tincan_sender_check_timeout (self->sender, now)
-      && tincan_path_probe_black_hole (self->probe, tincan_sender_get_backoff (self->sender), now))
-    tincan_sender_new_epoch (self->sender);
-
-  tick_presence (self, now);
-
-  probe = tincan_path_probe_get_deadline (self->probe);
-  if (probe != 0 && now >= probe)
-    send_probe (self, now);
-
-  tincan_receiver_expire (self->receiver, now);
-
-  tincan_link_flush (self);
-  tincan_link_schedule (self);
-
-  g_object_unref (self);
-
-  return G_SOURCE_CONTINUE;
+  if (self->test != NULL)
+    finish_test (self, now - self->test_started, NULL);
 }
 
 /* The connection test */
@@ -757,65 +140,6 @@ finish_test (TincanLink *self,
     g_task_return_int (task, rtt);
 }
 
-/* The timer source reads the link's next deadline each time the main loop
- * prepares to poll.  A ready time would do the same, but setting one
- * wakes the loop once more every time it changes, which an idle link
- * changing it for each keepalive would pay for.
- */
-typedef struct
-{
-  GSource     source;
-  TincanLink *link;
-} TimerSource;
-
-static gboolean
-timer_prepare (GSource *source,
-               gint    *timeout)
-{
-  TincanLink *self = ((TimerSource *) source)->link;
-  gint64 now;
-
-  if (self->timer_deadline == G_MAXINT64)
-    {
-      *timeout = -1;
-      return FALSE;
-    }
-
-  now = g_source_get_time (source);
-  if (now >= self->timer_deadline)
-    {
-      *timeout = 0;
-      return TRUE;
-    }
-
-  *timeout = (gint) MIN ((self->timer_deadline - now + 999) / 1000, G_MAXINT);
-  return FALSE;
-}
-
-static gboolean
-timer_check (GSource *source)
-{
-  TincanLink *self = ((TimerSource *) source)->link;
-
-  return self->timer_deadline != G_MAXINT64 && g_source_get_time (source) >= self->timer_deadline;
-}
-
-static gboolean
-timer_dispatch (GSource     *source,
-                GSourceFunc  callback,
-                gpointer     user_data)
-{
-  ((TimerSource *) source)->link->timer_deadline = G_MAXINT64;
-
-  return callback (user_data);
-}
-
-static GSourceFuncs timer_funcs = {
-  .prepare = timer_prepare,
-  .check = timer_check,
-  .dispatch = timer_dispatch,
-};
-
 /* The peer */
 
 static void
@@ -823,7 +147,7 @@ start_talking (TincanLink *self)
 {
   if (self->mode == TINCAN_MODE_RELIABLE)
     {
-      send_hello (self, FALSE);
+      tincan_link_send_hello (self, FALSE);
       tincan_presence_tracker_start (self->presence, g_get_monotonic_time ());
     }
 
@@ -852,21 +176,21 @@ on_resolved_cb (GObject      *object,
       peer_error = g_error_new (G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
                                 _("Could not find the computer “%s”: %s"),
                                 self->peer_host, error->message);
-      g_signal_emit (self, signals[PEER_ERROR], 0, peer_error);
+      tincan_link_emit_peer_error (self, peer_error);
       return;
     }
 
   tincan_udp_socket_set_peer (self->socket, addresses, self->peer_port);
   g_resolver_free_addresses (addresses);
 
-  if (!has_peer (self))
+  if (!tincan_link_has_peer (self))
     {
       g_autoptr(GError) peer_error = NULL;
 
       peer_error = g_error_new (G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
                                 _("“%s” has only IPv6 addresses, and this computer has no IPv6"),
                                 self->peer_host);
-      g_signal_emit (self, signals[PEER_ERROR], 0, peer_error);
+      tincan_link_emit_peer_error (self, peer_error);
       return;
     }
 
@@ -888,22 +212,7 @@ tincan_link_initable_init (GInitable     *initable,
 
   self->local_port = tincan_udp_socket_get_local_port (self->socket);
 
-  self->socket_source = tincan_udp_socket_create_source (self->socket);
-  g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_ready_cb), self, NULL);
-  g_source_set_static_name (self->socket_source, "[tincan] socket");
-  /* Never re-entered (nothing here runs a nested loop), and a source that
-   * cannot recurse has its descriptor taken out of the poll and put back
-   * around each dispatch, which wakes the loop once more every time.
-   */
-  g_source_set_can_recurse (self->socket_source, TRUE);
-  g_source_attach (self->socket_source, g_main_context_get_thread_default ());
-
-  self->timer_deadline = G_MAXINT64;
-  self->timer_source = g_source_new (&timer_funcs, sizeof (TimerSource));
-  ((TimerSource *) self->timer_source)->link = self;
-  g_source_set_callback (self->timer_source, on_timer_cb, self, NULL);
-  g_source_set_static_name (self->timer_source, "[tincan] timers");
-  g_source_attach (self->timer_source, g_main_context_get_thread_default ());
+  tincan_link_attach_sources (self);
 
   return TRUE;
 }
@@ -1196,7 +505,7 @@ tincan_link_set_peer (TincanLink *self,
   tincan_path_probe_reset (self->probe);
   tincan_receiver_restart (self->receiver);
   tincan_sender_new_epoch (self->sender);
-  set_presence (self, TINCAN_PRESENCE_UNKNOWN);
+  tincan_link_set_presence (self, TINCAN_PRESENCE_UNKNOWN);
 
   literal = g_inet_address_new_from_string (host);
   if (literal != NULL)
@@ -1314,8 +623,8 @@ enqueue (TincanLink    *self,
   tincan_sender_add (self->sender, message, now);
 
   /* Offline or not met yet: say hello now rather than at the next retry. */
-  if (has_peer (self) && tincan_presence_tracker_hurry (self->presence, now))
-    send_hello (self, FALSE);
+  if (tincan_link_has_peer (self) && tincan_presence_tracker_hurry (self->presence, now))
+    tincan_link_send_hello (self, FALSE);
 
   tincan_link_flush (self);
   tincan_link_schedule (self);
@@ -1543,10 +852,10 @@ tincan_link_test_async (TincanLink          *self,
       return;
     }
 
-  if (!has_peer (self))
+  if (!tincan_link_has_peer (self))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND,
-                               "%s", failure_reason (self));
+                               "%s", tincan_link_failure_reason (self));
       return;
     }
 
@@ -1558,7 +867,7 @@ tincan_link_test_async (TincanLink          *self,
   self->test_timeout = g_timeout_add_seconds (TEST_TIMEOUT_SECONDS, on_test_timeout_cb, self);
 
   /* A hello, as it is answered whether or not the peer knows us yet. */
-  send_hello (self, FALSE);
+  tincan_link_send_hello (self, FALSE);
 }
 
 /**
