@@ -15,13 +15,13 @@
  *   tincan-path-probe.c   the datagram-size search (*Path size*)
  *   tincan-presence.c     HELLO and keepalive deadlines (*Presence*)
  *
- * The link decodes each datagram and hands it to the part it is for,
- * sends what the parts ask for, keeps one timer source at the earliest of
- * their deadlines, resolves the peer's address, and starts a new epoch
- * when the peer restarts or a message gives up.
- *
- * Plain mode sends each message as datagrams of at most 1024 bytes, cut
- * at character boundaries; they are never acknowledged.
+ * The hub is two files.  tincan-link-packets.c is the packet path: it
+ * decodes each datagram and hands it to the part it is for, sends what
+ * the parts ask for, keeps one timer source at the earliest of their
+ * deadlines, and starts a new epoch when the peer restarts or the path
+ * turns out a black hole.  This file is the object: its properties and
+ * signals, the public API (what the outbox and the chat call), address
+ * resolution and the connection test.
  */
 
 #define G_LOG_DOMAIN "tincan-link"
