@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tincan-application.h"
+#include "tincan-compose-box.h"
 #include "tincan-history.h"
 #include "tincan-store-private.h"
 #include "tincan-link-private.h"
@@ -82,6 +83,14 @@ child (gpointer    widget,
   g_assert_nonnull (object);
 
   return object;
+}
+
+/* A part of the window's message box. */
+static gpointer
+compose_child (GtkWindow  *window,
+               const char *name)
+{
+  return child (child (window, TINCAN_TYPE_WINDOW, "compose_box"), TINCAN_TYPE_COMPOSE_BOX, name);
 }
 
 typedef void (*AppTestFunc) (TincanApplication *app);
@@ -752,7 +761,7 @@ wait_subtitle (GtkWindow  *window,
 static char *
 compose_text (GtkWindow *window)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (window, TINCAN_TYPE_WINDOW, "compose"));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (compose_child (window, "text_view"));
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
@@ -763,7 +772,7 @@ static void
 set_compose_text (GtkWindow  *window,
                   const char *text)
 {
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (child (window, TINCAN_TYPE_WINDOW, "compose")),
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (compose_child (window, "text_view")),
                             text, -1);
 }
 
@@ -779,7 +788,7 @@ compose_height_above (gpointer data)
 static void
 assert_compose_grows (GtkWindow *window)
 {
-  GtkScrolledWindow *box = child (window, TINCAN_TYPE_WINDOW, "compose_scroller");
+  GtkScrolledWindow *box = compose_child (window, "scroller");
   g_autoptr(GString) many = g_string_new ("0");
   int one, four;
   gpointer args[2] = { box, NULL };
@@ -814,7 +823,7 @@ press_key (GtkWindow       *window,
            guint            keyval,
            GdkModifierType  state)
 {
-  GtkWidget *compose = child (window, TINCAN_TYPE_WINDOW, "compose");
+  GtkWidget *compose = compose_child (window, "text_view");
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (compose);
   gboolean handled = FALSE;
 
@@ -882,8 +891,8 @@ static void
 chat_both_ways (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GtkWidget *compose = child (window, TINCAN_TYPE_WINDOW, "compose");
-  GtkWidget *placeholder = child (window, TINCAN_TYPE_WINDOW, "compose_placeholder");
+  GtkWidget *compose = compose_child (window, "text_view");
+  GtkWidget *placeholder = compose_child (window, "placeholder");
   GListModel *messages = tincan_chat_get_messages (tincan_application_get_chat (app));
   RowQuery mine = { window, "  hello, Grace\nsecond line", "Delivered" };
   RowQuery theirs = { window, "hello, app", NULL };
@@ -1240,8 +1249,8 @@ chat_port_in_use (TincanApplication *app)
    * is refused whole, with a reason, not cut.
    */
   {
-    GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (window, TINCAN_TYPE_WINDOW, "compose"));
-    GtkWidget *box = child (window, TINCAN_TYPE_WINDOW, "compose_scroller");
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (compose_child (window, "text_view"));
+    GtkWidget *box = compose_child (window, "scroller");
     g_autofree char *long_text = g_strnfill (70000, 'l');
     g_autofree char *most = g_strnfill (TINCAN_WIRE_MAX_MESSAGE - 2, 'm');
     g_autofree char *typed = NULL;
