@@ -40,4 +40,21 @@ gboolean        tincan_chat_retry          (TincanChat      *self,
                                             TincanMessage   *message,
                                             GError         **error);
 
+/* What the window and its dialogs need of the link, so that they never
+ * hold one themselves.
+ */
+gboolean        tincan_chat_has_link       (TincanChat      *self);
+void            tincan_chat_test_connection_async  (TincanChat          *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gint64          tincan_chat_test_connection_finish (TincanChat      *self,
+                                                    GAsyncResult    *result,
+                                                    GError         **error);
+gboolean        tincan_chat_check_port     (TincanChat      *self,
+                                            guint16          port,
+                                            TincanMode       mode,
+                                            GError         **error);
+gsize           tincan_chat_get_max_message_size (TincanChat *self);
+
 G_END_DECLS

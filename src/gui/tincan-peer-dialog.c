@@ -143,7 +143,7 @@ tincan_peer_dialog_update_test (TincanPeerDialog *self,
 {
   guint16 peer_port = 0;
   gboolean unchanged;
-  TincanLink *link = self->chat ? tincan_chat_get_link (self->chat) : NULL;
+  gboolean has_link = self->chat != NULL && tincan_chat_has_link (self->chat);
 
   tincan_address_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->peer_port_row)),
                              &peer_port, NULL);
@@ -155,7 +155,7 @@ tincan_peer_dialog_update_test (TincanPeerDialog *self,
               && adw_combo_row_get_selected (self->mode_row) == tincan_settings_get_mode (self->settings);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "peer.test",
-                                 link != NULL && unchanged
+                                 has_link && unchanged
                                  && tincan_settings_get_mode (self->settings) == TINCAN_MODE_RELIABLE);
   gtk_widget_set_tooltip_text (self->test_button,
                                unchanged ? NULL : _("Save the changes to test them"));
@@ -171,7 +171,7 @@ on_test_finished_cb (GObject      *object,
   g_autofree char *text = NULL;
   gint64 rtt;
 
-  rtt = tincan_link_test_finish (TINCAN_LINK (object), result, &error);
+  rtt = tincan_chat_test_connection_finish (TINCAN_CHAT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -195,9 +195,8 @@ test_activated_cb (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   TincanPeerDialog *self = TINCAN_PEER_DIALOG (widget);
-  TincanLink *link = self->chat ? tincan_chat_get_link (self->chat) : NULL;
 
-  if (link == NULL)
+  if (self->chat == NULL || !tincan_chat_has_link (self->chat))
     return;
 
   g_cancellable_cancel (self->test_cancellable);
@@ -206,7 +205,8 @@ test_activated_cb (GtkWidget  *widget,
 
   adw_action_row_set_subtitle (self->test_row, _("Testing…"));
   gtk_widget_set_sensitive (self->test_button, FALSE);
-  tincan_link_test_async (link, self->test_cancellable, on_test_finished_cb, self);
+  tincan_chat_test_connection_async (self->chat, self->test_cancellable,
+                                     on_test_finished_cb, self);
 }
 
 /* Checks every field, shows the messages of the edited ones, and enables
@@ -333,18 +333,12 @@ save_activated_cb (GtkWidget  *widget,
    */
   if (self->chat != NULL)
     {
-      TincanLink *link = tincan_chat_get_link (self->chat);
+      g_autoptr(GError) error = NULL;
 
-      if (link == NULL || tincan_link_get_local_port (link) != local_port)
+      if (!tincan_chat_check_port (self->chat, local_port, mode, &error))
         {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(TincanLink) probe = tincan_link_new (local_port, mode, &error);
-
-          if (probe == NULL)
-            {
-              show_field_error (self->local_port_row, self->local_port_error, error, TRUE);
-              return;
-            }
+          show_field_error (self->local_port_row, self->local_port_error, error, TRUE);
+          return;
         }
     }
 

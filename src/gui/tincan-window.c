@@ -4,8 +4,7 @@
  *
  * The main window.  With no peer set up it welcomes the person and offers
  * the peer dialog; with a peer it is the conversation: the messages, each
- * with what became of it, and a box to write the next one in: Enter sends,
- * Shift+Enter starts a new line.
+ * with what became of it, and a TincanComposeBox to write the next one in.
  *
  * The list follows new messages while it is scrolled to the bottom; when
  * the person has scrolled up to read, it stays put and offers a button to
@@ -17,11 +16,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
+#include "tincan-compose-box.h"
 #include "tincan-message-row.h"
 #include "tincan-window.h"
-#include "tincan-wire.h"
 
 /* How close to the end counts as "at the bottom", in pixels. */
 #define BOTTOM_SLACK 8
@@ -59,10 +57,7 @@ struct _TincanWindow
   GtkScrolledWindow    *scroller;
   GtkListView          *list_view;
   GtkWidget            *new_messages_button;
-  GtkTextView          *compose;
-  GtkWidget            *compose_scroller;
-  GtkWidget            *compose_placeholder;
-  guint                 compose_resize;
+  TincanComposeBox     *compose_box;
 };
 
 G_DEFINE_FINAL_TYPE (TincanWindow, tincan_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -268,163 +263,41 @@ show_toast (TincanWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
-/* The message box */
-
-static char *
-compose_get_text (TincanWindow *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->compose);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 static void
-compose_set_error (TincanWindow *self,
-                   gboolean      error)
+on_compose_box_send_cb (TincanWindow     *self,
+                        const char       *text,
+                        TincanComposeBox *box)
 {
-  if (error)
-    gtk_widget_add_css_class (self->compose_scroller, "error");
-  else
-    gtk_widget_remove_css_class (self->compose_scroller, "error");
-}
-
-static void
-send_activated_cb (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  TincanWindow *self = TINCAN_WINDOW (widget);
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = compose_get_text (self);
-  g_autofree char *stripped = NULL;
 
-  stripped = g_strstrip (g_strdup (text));
-  if (stripped[0] == '\0')
-    return;
-
-  /* Sent as typed: leading spaces and line breaks are the person's. */
   if (tincan_chat_send (self->chat, text, &error) == NULL)
     {
       /* It stays in the box, to be shortened or sent later. */
-      compose_set_error (self, TRUE);
+      tincan_compose_box_set_error (box, TRUE);
       show_toast (self, error->message);
       return;
     }
 
-  compose_set_error (self, FALSE);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->compose), "", 0);
-  gtk_widget_grab_focus (GTK_WIDGET (self->compose));
+  tincan_compose_box_clear (box);
+  gtk_widget_grab_focus (GTK_WIDGET (box));
 
   /* One's own message is always worth seeing. */
   self->stick_to_bottom = TRUE;
   scroll_to_bottom (self);
 }
 
-/* A message is at most a mebibyte of UTF-8.  Text that would make the box
- * hold more is refused whole, with a reason, rather than cut.  Counting
- * bytes means reading the whole box, so that is done only once it could
- * be near the limit: a character is at most four bytes.
+/* A message is at most what the chat sends: text that would make the box
+ * hold more is refused whole, with a reason, rather than cut.
  */
 static void
-on_compose_insert_text_cb (GtkTextBuffer *buffer,
-                           GtkTextIter   *location,
-                           const char    *text,
-                           int            length,
-                           TincanWindow  *self)
+on_compose_box_text_refused_cb (TincanWindow *self)
 {
-  gsize have = gtk_text_buffer_get_char_count (buffer);
   g_autofree char *message = NULL;
 
-  if (length < 0)
-    length = strlen (text);
-
-  if (4 * have + length > TINCAN_WIRE_MAX_MESSAGE)
-    {
-      GtkTextIter start, end;
-      g_autofree char *current = NULL;
-
-      gtk_text_buffer_get_bounds (buffer, &start, &end);
-      current = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-      have = strlen (current);
-    }
-  else
-    have = 0;
-
-  if (have + length <= TINCAN_WIRE_MAX_MESSAGE)
-    return;
-
-  g_signal_stop_emission_by_name (buffer, "insert-text");
-  compose_set_error (self, TRUE);
   /* Translators: %d is 1048576 */
   message = g_strdup_printf (_("Not added: a message holds up to 1 MiB (%d bytes)"),
-                             TINCAN_WIRE_MAX_MESSAGE);
+                             (int) tincan_chat_get_max_message_size (self->chat));
   show_toast (self, message);
-}
-
-/* The box is as tall as its text, up to a few lines, then scrolls.  It is
- * sized here rather than by the scrolled window: GTK 4.8's text view asks
- * for its new height a step late when a line wraps, and the box then
- * showed its text scrolled by a line.  Measured once the view has laid
- * out its text, in an idle.
- */
-#define COMPOSE_MAX_HEIGHT 160
-
-static gboolean
-resize_compose_cb (gpointer data)
-{
-  TincanWindow *self = data;
-  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (self->compose_scroller);
-  int width = gtk_widget_get_width (GTK_WIDGET (self->compose));
-  int natural = 0;
-
-  self->compose_resize = 0;
-  if (width <= 0)
-    return G_SOURCE_REMOVE;
-
-  gtk_widget_measure (GTK_WIDGET (self->compose), GTK_ORIENTATION_VERTICAL, width,
-                      NULL, &natural, NULL, NULL);
-  /* All of it fits: from the top, whatever the view scrolled to while
-   * it was smaller.
-   */
-  if (natural <= COMPOSE_MAX_HEIGHT)
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), 0);
-
-  natural = MIN (natural, COMPOSE_MAX_HEIGHT);
-  if (natural != gtk_scrolled_window_get_min_content_height (scroller))
-    gtk_scrolled_window_set_min_content_height (scroller, natural);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_compose_changed_cb (TincanWindow *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->compose);
-
-  gtk_widget_set_visible (self->compose_placeholder, gtk_text_buffer_get_char_count (buffer) == 0);
-
-  if (self->compose_resize == 0)
-    self->compose_resize = g_idle_add_full (G_PRIORITY_LOW, resize_compose_cb, self, NULL);
-}
-
-/* Enter sends; Shift+Enter (or Ctrl+Enter) is a new line. */
-static gboolean
-on_compose_key_pressed_cb (GtkEventControllerKey *controller,
-                           guint                  keyval,
-                           guint                  keycode,
-                           GdkModifierType        state,
-                           TincanWindow          *self)
-{
-  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
-    return FALSE;
-
-  if (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK))
-    return FALSE;
-
-  gtk_widget_activate_action (GTK_WIDGET (self), "chat.send", NULL);
-  return TRUE;
 }
 
 static void
@@ -571,7 +444,7 @@ on_search_mode_cb (TincanWindow *self)
     return;
 
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  gtk_widget_grab_focus (GTK_WIDGET (self->compose));
+  gtk_widget_grab_focus (GTK_WIDGET (self->compose_box));
 }
 
 static void
@@ -711,7 +584,6 @@ tincan_window_constructed (GObject *object)
 {
   TincanWindow *self = TINCAN_WINDOW (object);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  GtkEventController *key;
   GListModel *messages;
   const char *moved_aside;
   guint n_items;
@@ -744,14 +616,8 @@ tincan_window_constructed (GObject *object)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  g_signal_connect_object (gtk_text_view_get_buffer (self->compose), "insert-text",
-                           G_CALLBACK (on_compose_insert_text_cb), self, 0);
-  g_signal_connect_object (gtk_text_view_get_buffer (self->compose), "changed",
-                           G_CALLBACK (on_compose_changed_cb), self, G_CONNECT_SWAPPED);
-  key = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_compose_key_pressed_cb), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (self->compose), key);
+  tincan_compose_box_set_max_bytes (self->compose_box,
+                                    tincan_chat_get_max_message_size (self->chat));
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
                            G_CALLBACK (on_search_mode_cb), self, G_CONNECT_SWAPPED);
 
@@ -779,7 +645,7 @@ tincan_window_constructed (GObject *object)
   tincan_window_update (self);
 
   /* A person can just start typing. */
-  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->compose));
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->compose_box));
 }
 
 static void
@@ -791,7 +657,6 @@ tincan_window_dispose (GObject *object)
   g_clear_object (&self->chat);
   g_clear_object (&self->settings);
   g_clear_handle_id (&self->show_all_idle, g_source_remove);
-  g_clear_handle_id (&self->compose_resize, g_source_remove);
   g_clear_object (&self->selection);
   g_clear_object (&self->shown);
 
@@ -870,6 +735,7 @@ tincan_window_class_init (TincanWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TINCAN_TYPE_COMPOSE_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tincan-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, window_title);
@@ -888,16 +754,15 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, new_messages_button);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, compose);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, compose_scroller);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, compose_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, compose_box);
   gtk_widget_class_bind_template_callback (widget_class, on_new_messages_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_moved_aside_close_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_next_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_stopped_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_compose_box_send_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_compose_box_text_refused_cb);
 
-  gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.retry", "s", retry_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.use-plain-text", NULL,
                                    use_plain_text_activated_cb);

@@ -1,0 +1,174 @@
+/* test-peer-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The peer dialog, opened from the real application under Xvfb: what it
+ * refuses, what it saves, and that nothing invalid reaches GSettings.
+ * Every test starts from default settings in the memory GSettings
+ * backend.  (Its connection test and its port check need a peer and a
+ * busy port: they are in test-window.c, with the conversation.)
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "tincan-gui-test-utils.h"
+#include "tincan-test-utils.h"
+#include "tincan-window.h"
+
+/* No key the peer dialog edits holds a value of its own.  (The window's
+ * size is saved when it closes, which is fine.)
+ */
+static void
+assert_nothing_saved (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  const char *peer_keys[] = {
+    "display-name", "peer-address", "peer-port", "local-port", "mode",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (peer_keys); i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_user_value (settings, peer_keys[i]);
+
+      if (value != NULL)
+        g_error ("“%s” was saved", peer_keys[i]);
+    }
+}
+
+static void
+dialog_rejects_bad_input (TincanApplication *app)
+{
+  TincanPeerDialog *dialog;
+  GtkWidget *save_button;
+
+  dialog = open_peer_dialog (app);
+  save_button = child (dialog, TINCAN_TYPE_PEER_DIALOG, "save_button");
+
+  /* An empty first-run form is not an error yet, but cannot be saved. */
+  assert_field_ok (dialog, "address_row", "address_error");
+  g_assert_false (gtk_widget_get_sensitive (save_button));
+
+  set_field (dialog, "address_row", "bad host!");
+  assert_field_error (dialog, "address_row", "address_error",
+                      "“bad host!” is not an IP address or a host name");
+  g_assert_false (gtk_widget_get_sensitive (save_button));
+
+  set_field (dialog, "address_row", "999.1.1.1");
+  assert_field_error (dialog, "address_row", "address_error", "not a valid IPv4 address");
+
+  /* Fixing the address takes its message away; a bad port brings one. */
+  set_field (dialog, "address_row", "127.0.0.2");
+  assert_field_ok (dialog, "address_row", "address_error");
+  g_assert_true (gtk_widget_get_sensitive (save_button));
+
+  set_field (dialog, "peer_port_row", "70000");
+  assert_field_error (dialog, "peer_port_row", "peer_port_error",
+                      "The port must be a number from 1 to 65535");
+  g_assert_false (gtk_widget_get_sensitive (save_button));
+
+  set_field (dialog, "peer_port_row", "4000");
+  set_field (dialog, "local_port_row", "0");
+  assert_field_ok (dialog, "peer_port_row", "peer_port_error");
+  assert_field_error (dialog, "local_port_row", "local_port_error",
+                      "The port must be a number from 1 to 65535");
+
+  /* Save, by action and by Enter in a field: neither stores anything,
+   * and the dialog stays open with its message.
+   */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "peer.save", NULL);
+  g_signal_emit_by_name (child (dialog, TINCAN_TYPE_PEER_DIALOG, "local_port_row"),
+                         "entry-activated");
+  assert_nothing_saved ();
+  g_assert_true (find_toplevel (TINCAN_TYPE_PEER_DIALOG) == (gpointer) dialog);
+  assert_field_error (dialog, "local_port_row", "local_port_error", "from 1 to 65535");
+
+  /* Cancel leaves the settings as they were. */
+  set_field (dialog, "local_port_row", "4001");
+  g_assert_true (gtk_widget_get_sensitive (save_button));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_WINDOW)));
+  g_assert_null (find_toplevel (TINCAN_TYPE_PEER_DIALOG));
+  assert_nothing_saved ();
+}
+
+static void
+test_dialog_rejects_bad_input (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_rejects_bad_input);
+  assert_nothing_saved ();
+}
+
+static void
+dialog_saves_valid_input (TincanApplication *app)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autofree char *address = NULL;
+  g_autofree char *name = NULL;
+  TincanPeerDialog *dialog;
+  GtkWindow *window;
+  AdwWindowTitle *title;
+  GtkWidget *chat_page;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  dialog = open_peer_dialog (app);
+
+  set_field (dialog, "address_row", " [::1] ");
+  set_field (dialog, "peer_port_row", "4000");
+  set_field (dialog, "local_port_row", "4001");
+  set_field (dialog, "name_row", "Ada");
+  adw_combo_row_set_selected (child (dialog, TINCAN_TYPE_PEER_DIALOG, "mode_row"),
+                              TINCAN_MODE_PLAIN);
+
+  /* Enter in a field saves, as the Save button does. */
+  g_signal_emit_by_name (child (dialog, TINCAN_TYPE_PEER_DIALOG, "address_row"),
+                         "entry-activated");
+  g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
+
+  address = g_settings_get_string (settings, "peer-address");
+  name = g_settings_get_string (settings, "display-name");
+  g_assert_cmpstr (address, ==, "::1");
+  g_assert_cmpint (g_settings_get_int (settings, "peer-port"), ==, 4000);
+  g_assert_cmpint (g_settings_get_int (settings, "local-port"), ==, 4001);
+  g_assert_cmpint (g_settings_get_enum (settings, "mode"), ==, TINCAN_MODE_PLAIN);
+  g_assert_cmpstr (name, ==, "Ada");
+
+  /* The window follows at once: the conversation, with the peer. */
+  title = child (window, TINCAN_TYPE_WINDOW, "window_title");
+  chat_page = child (window, TINCAN_TYPE_WINDOW, "chat_page");
+  g_assert_true (tincan_test_wait_for (is_mapped, chat_page));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "[::1]:4000 · Plain text");
+
+  /* Opened again, the dialog shows what was saved. */
+  dialog = open_peer_dialog (app);
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "address_row")),
+                   ==, "::1");
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "peer_port_row")),
+                   ==, "4000");
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "name_row")),
+                   ==, "Ada");
+  g_assert_cmpuint (adw_combo_row_get_selected (child (dialog, TINCAN_TYPE_PEER_DIALOG, "mode_row")),
+                    ==, TINCAN_MODE_PLAIN);
+}
+
+static void
+test_dialog_saves_valid_input (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_saves_valid_input);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_disable_setlocale ();
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/peer-dialog/rejects-bad-input", test_dialog_rejects_bad_input);
+  g_test_add_func ("/peer-dialog/saves-valid-input", test_dialog_saves_valid_input);
+
+  return g_test_run ();
+}
