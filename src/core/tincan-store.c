@@ -32,7 +32,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tincan-link.h"
 #include "tincan-store.h"
 #include "tincan-store-private.h"
 #include "tincan-wire.h"
@@ -1163,46 +1162,6 @@ tincan_store_keep (TincanStore   *self,
   return duplicate ? TINCAN_STORE_KEPT_DUPLICATE : TINCAN_STORE_KEPT_NEW;
 }
 
-/* Between a store and a link: what the chat and tincan-cli share. */
-
-static TincanKeepResult
-keep_cb (TincanLink    *link,
-         TincanMessage *message,
-         gpointer       user_data)
-{
-  switch (tincan_store_keep (user_data, message))
-    {
-    case TINCAN_STORE_KEPT_NEW:
-      return TINCAN_KEEP_NEW;
-
-    case TINCAN_STORE_KEPT_DUPLICATE:
-      return TINCAN_KEEP_DUPLICATE;
-
-    case TINCAN_STORE_NOT_KEPT:
-    default:
-      return TINCAN_KEEP_REFUSED;
-    }
-}
-
-/**
- * tincan_store_attach:
- * @self: a #TincanStore
- * @link: a link, which must not outlive @self
- *
- * Gives @link this installation's identity, and makes it store each
- * message from the peer before acknowledging it.
- */
-void
-tincan_store_attach (TincanStore *self,
-                     TincanLink  *link)
-{
-  g_return_if_fail (TINCAN_IS_STORE (self));
-  g_return_if_fail (TINCAN_IS_LINK (link));
-
-  tincan_link_set_identity (link, self->identity);
-  tincan_link_set_keep_func (link, keep_cb, self);
-}
-
 static void
 on_followed_state_cb (TincanMessage *message,
                       GParamSpec    *pspec,
@@ -1244,8 +1203,7 @@ tincan_store_follow (TincanStore   *self,
  * @error: return location for a #TincanMessageError or #TincanStoreError
  *
  * Makes an outgoing message and stores it in the outbox, so that it is
- * on the disk before anything is sent.  Hand it to
- * tincan_link_send_message() next.
+ * on the disk before anything is sent.  #TincanOutbox sends it next.
  *
  * Returns: (transfer full): the message, followed; or %NULL, with
  *   nothing stored

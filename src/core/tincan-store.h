@@ -7,7 +7,6 @@
 
 #include <gio/gio.h>
 
-#include "tincan-link.h"
 #include "tincan-message.h"
 
 G_BEGIN_DECLS
@@ -71,8 +70,6 @@ gboolean       tincan_store_clear              (TincanStore    *self,
                                                 GError        **error);
 TincanStoreKeep tincan_store_keep              (TincanStore    *self,
                                                 TincanMessage  *message);
-void           tincan_store_attach             (TincanStore    *self,
-                                                TincanLink     *link);
 void           tincan_store_follow             (TincanStore    *self,
                                                 TincanMessage  *message);
 TincanMessage *tincan_store_write              (TincanStore    *self,
