@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -162,6 +163,31 @@ def test_recvfrom_1024():
           all(p.decode("utf-8") is not None for p in parts))
 
 
+def test_plain_with_history():
+    """--plain --history: stored, then sent at once, and reported sent once."""
+    reader = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    reader.bind((LOOPBACK, 0))
+    reader.settimeout(3)
+    port = reader.getsockname()[1]
+    with tempfile.TemporaryDirectory() as folder:
+        history = os.path.join(folder, "history.db")
+        status, out, err = cli("--json", "--plain", "--history", history, "-l", "0",
+                               "-s", "kept, then sent", "-t", "10", f"{LOOPBACK}:{port}")
+        try:
+            got, _ = reader.recvfrom(1024)
+        except socket.timeout:
+            got = b""
+        db = sqlite3.connect(history)
+        rows = db.execute("SELECT text, state FROM messages").fetchall()
+        db.close()
+    reader.close()
+    check("plain with --history: exit 0, received", status == 0 and got == b"kept, then sent",
+          err)
+    check("plain with --history: one sent event", len(events(out, "sent")) == 1, out)
+    check("plain with --history: in the history as sent", rows == [("kept, then sent", 1)],
+          rows)
+
+
 def test_exit_statuses():
     port = free_port()
     holder = cli_background("-l", str(port), "-c", "1", "-t", "5", f"{LOOPBACK}:{free_port()}")
@@ -279,7 +305,8 @@ def main():
             return 1
 
     return run_tests((test_two_clis, test_file_and_plain_output, test_from_netcat,
-                      test_to_netcat, test_recvfrom_1024, test_exit_statuses,
+                      test_to_netcat, test_recvfrom_1024, test_plain_with_history,
+                      test_exit_statuses,
                       test_path_size_over_veth))
 
 

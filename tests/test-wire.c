@@ -687,6 +687,23 @@ test_validate_text (void)
   g_rand_free (rand);
 }
 
+/* How the store writes an identity and message IDs name a sender: 32
+ * lower-case hex digits, the first byte first.
+ */
+static void
+test_identity_hex (void)
+{
+  static const guint8 identity[TINCAN_WIRE_IDENTITY_SIZE] = {
+    0x00, 0x01, 0x0f, 0x10, 0x7f, 0x80, 0xab, 0xff,
+    0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10,
+  };
+  char hex[TINCAN_WIRE_IDENTITY_HEX_SIZE];
+
+  memset (hex, '#', sizeof hex);
+  tincan_wire_format_identity (identity, hex);
+  g_assert_cmpstr (hex, ==, "00010f107f80abfffedcba9876543210");
+}
+
 /* The fuzzers' seeds follow the protocol: each decodes, so fuzzing starts
  * from packets that get past the first checks.
  */
@@ -736,6 +753,7 @@ main (int   argc,
   g_test_add_func ("/wire/mutations", test_mutations);
 
   g_test_add_func ("/wire/validate-text", test_validate_text);
+  g_test_add_func ("/wire/identity-hex", test_identity_hex);
   g_test_add_func ("/wire/corpus-seeds", test_corpus_seeds);
 
   return g_test_run ();

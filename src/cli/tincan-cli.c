@@ -3,11 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * tincan-cli: a thin main loop around TincanLink, for scripts, tests and
- * benchmarks.  With --history it keeps a TincanStore as the app does: what
- * it sends goes to the outbox first and is sent again by the next run if
- * it was not delivered, and what it receives is stored before it is
- * acknowledged, once.  Its options, output and exit statuses are a contract that
- * those depend on; README.md and docs/PROTOCOL.md describe it.
+ * benchmarks.  With --history it keeps a TincanStore and a TincanOutbox as
+ * the app does: what it sends goes to the outbox first and is sent again
+ * by the next run if it was not delivered, and what it receives is stored
+ * before it is acknowledged, once.  Its options, output and exit statuses
+ * are a contract that those depend on; README.md and docs/PROTOCOL.md
+ * describe it.
  *
  *   0  every message sent was delivered (in plain mode: sent) and the
  *      --count was reached
@@ -29,13 +30,14 @@
 
 #include "tincan-address.h"
 #include "tincan-link.h"
+#include "tincan-outbox.h"
 #include "tincan-store.h"
 
 typedef struct
 {
   GMainLoop        *loop;
   TincanLink       *link;
-  TincanStore      *store;
+  TincanOutbox     *outbox;           /* with --history only */
   GDataInputStream *input;
   GCancellable     *cancellable;
   gboolean          json;
@@ -169,23 +171,11 @@ send_text (Cli        *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(TincanMessage) message = NULL;
 
-  if (cli->store != NULL)
-    {
-      /* In the outbox before anything leaves. */
-      message = tincan_store_write (cli->store, text,
-                                    tincan_link_get_mode (cli->link) == TINCAN_MODE_PLAIN, &error);
-      if (message != NULL)
-        {
-          watch_message (cli, message);
-          tincan_link_send_message (cli->link, message);
-        }
-    }
+  /* With a history, in the outbox before anything leaves. */
+  if (cli->outbox != NULL)
+    message = tincan_outbox_send (cli->outbox, text, &error);
   else
-    {
-      message = tincan_link_send (cli->link, text, &error);
-      if (message != NULL)
-        watch_message (cli, message);
-    }
+    message = tincan_link_send (cli->link, text, &error);
 
   if (message == NULL)
     {
@@ -193,6 +183,8 @@ send_text (Cli        *cli,
       cli_exit (cli, g_error_matches (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL) ? 1 : 2);
       return FALSE;
     }
+
+  watch_message (cli, message);
 
   /* Plain messages are sent at once, before the handler was connected. */
   if (tincan_message_get_state (message) != TINCAN_MESSAGE_QUEUED)
@@ -233,34 +225,18 @@ on_write_failed_cb (TincanStore  *store,
 }
 
 /* What an earlier run left undelivered goes first, as it was written
- * first.  Failed messages wait for the app's Retry.
+ * first; the outbox leaves failed messages to the app's Retry.
  */
-static gboolean
-resume_outbox (Cli     *cli,
-               GError **error)
+static void
+on_message_resumed_cb (TincanOutbox  *outbox,
+                       TincanMessage *message,
+                       Cli           *cli)
 {
-  g_autoptr(GPtrArray) outbox = tincan_store_load_unfinished (cli->store, error);
-
-  if (outbox == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < outbox->len; i++)
-    {
-      TincanMessage *message = g_ptr_array_index (outbox, i);
-
-      if (tincan_message_get_state (message) == TINCAN_MESSAGE_FAILED)
-        continue;
-
-      print_event (cli, "resumed",
-                   "id", "s", tincan_message_get_id (message),
-                   "text", "s", tincan_message_get_text (message),
-                   NULL);
-      tincan_store_follow (cli->store, message);
-      watch_message (cli, message);
-      tincan_link_send_message (cli->link, message);
-    }
-
-  return TRUE;
+  print_event (cli, "resumed",
+               "id", "s", tincan_message_get_id (message),
+               "text", "s", tincan_message_get_text (message),
+               NULL);
+  watch_message (cli, message);
 }
 
 static void
@@ -385,7 +361,8 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(TincanStore) store = NULL;   /* outlives the link, which uses it */
+  g_autoptr(TincanStore) store = NULL;
+  g_autoptr(TincanOutbox) outbox = NULL;
   g_autoptr(TincanLink) link = NULL;
   g_autofree char *host = NULL;
   g_autofree char *listen = NULL;
@@ -472,7 +449,6 @@ main (int   argc,
   loop = g_main_loop_new (NULL, FALSE);
   cli.loop = loop;
   cli.link = link;
-  cli.store = store;
   cli.json = json;
   cli.count = count;
   cli.cancellable = g_cancellable_new ();
@@ -492,14 +468,21 @@ main (int   argc,
   /* The identity goes in the first hello, so before the peer is set. */
   if (store != NULL)
     {
-      tincan_store_attach (store, link);
+      outbox = tincan_outbox_new (store);
+      cli.outbox = outbox;
+      tincan_outbox_attach (outbox, link);
       g_signal_connect (store, "write-failed", G_CALLBACK (on_write_failed_cb), &cli);
+      g_signal_connect (outbox, "message-resumed", G_CALLBACK (on_message_resumed_cb), &cli);
     }
 
   tincan_link_set_peer (link, host, peer_port);
 
-  if (store != NULL && !resume_outbox (&cli, &error))
-    return usage_error (error->message);
+  if (outbox != NULL)
+    {
+      if (!tincan_outbox_load (outbox, &error))
+        return usage_error (error->message);
+      tincan_outbox_resume (outbox);
+    }
 
   if (timeout > 0)
     g_timeout_add_seconds (timeout, on_timeout_cb, &cli);
@@ -535,14 +518,8 @@ main (int   argc,
     }
 
   /* Left undelivered: it stays in the outbox as it is, for the next run. */
-  if (store != NULL)
-    {
-      g_autoptr(GPtrArray) pending = tincan_link_take_pending (link);
-
-      for (guint i = 0; i < pending->len; i++)
-        g_signal_handlers_disconnect_by_data (g_ptr_array_index (pending, i), &cli);
-      tincan_link_set_keep_func (link, NULL, NULL);
-    }
+  if (outbox != NULL)
+    tincan_outbox_detach (outbox);
 
   g_clear_object (&cli.input);
   g_clear_object (&cli.cancellable);

@@ -10,12 +10,13 @@
  * link that was working in place and sets the error property; the next
  * change that works clears it.
  *
- * The outbox is every outgoing message not delivered yet, oldest first.
- * It is stored before anything is sent, read back at start-up, and handed
- * from link to link, so what was typed reaches the peer whatever happens
- * in between.  A history that cannot be opened (another Tin Can has it, a
- * read-only folder) gives way to one in memory, and the history-problem
- * property says so.
+ * The outbox (a TincanOutbox) is every outgoing message not delivered
+ * yet, oldest first.  It is stored before anything is sent, read back at
+ * start-up, and handed from link to link, so what was typed reaches the
+ * peer whatever happens in between.  Its messages are pinned in the
+ * history, so their rows follow their states.  A history that cannot be
+ * opened (another Tin Can has it, a read-only folder) gives way to one in
+ * memory, and the history-problem property says so.
  */
 
 #define G_LOG_DOMAIN "tincan-chat"
@@ -27,6 +28,7 @@
 #include "tincan-address.h"
 #include "tincan-chat.h"
 #include "tincan-history.h"
+#include "tincan-outbox.h"
 #include "tincan-store.h"
 
 struct _TincanChat
@@ -38,7 +40,7 @@ struct _TincanChat
   char           *history_path;
   TincanStore    *store;
   TincanHistory  *history;
-  GPtrArray      *outbox;           /* TincanMessage, oldest first */
+  TincanOutbox   *outbox;
   char           *error;
   char           *open_problem;      /* for good: the history is in memory */
   char           *write_problem;     /* until the next write works */
@@ -121,48 +123,32 @@ on_message_received_cb (TincanChat    *self,
 }
 
 static void
-on_outbox_state_cb (TincanChat    *self,
-                    GParamSpec    *pspec,
-                    TincanMessage *message)
+on_outbox_message_loaded_cb (TincanChat    *self,
+                             TincanMessage *message,
+                             TincanOutbox  *outbox)
 {
-  TincanMessageState state = tincan_message_get_state (message);
-
-  if (state == TINCAN_MESSAGE_DELIVERED
-      || (state == TINCAN_MESSAGE_SENT && tincan_message_get_plain (message)))
-    {
-      g_signal_handlers_disconnect_by_func (message, on_outbox_state_cb, self);
-      tincan_history_unpin (self->history, message);
-      g_ptr_array_remove (self->outbox, message);
-    }
-}
-
-static void
-outbox_add (TincanChat    *self,
-            TincanMessage *message)
-{
-  g_ptr_array_add (self->outbox, g_object_ref (message));
   tincan_history_pin (self->history, message);
-  g_signal_connect_object (message, "notify::state",
-                           G_CALLBACK (on_outbox_state_cb), self, G_CONNECT_SWAPPED);
 }
 
-/* Hands the outbox to the link, except what failed and waits for Retry. */
+/* Written, so whatever kept the history from being written is over; and
+ * shown before the link has it, so its row starts at queued.
+ */
 static void
-outbox_send (TincanChat *self)
+on_outbox_message_stored_cb (TincanChat    *self,
+                             TincanMessage *message,
+                             TincanOutbox  *outbox)
 {
-  g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func (g_object_unref);
+  set_write_problem (self, NULL);
+  tincan_history_pin (self->history, message);
+  tincan_history_append (self->history, message);
+}
 
-  /* Sending may change states, and so the outbox. */
-  for (guint i = 0; i < self->outbox->len; i++)
-    g_ptr_array_add (queue, g_object_ref (g_ptr_array_index (self->outbox, i)));
-
-  for (guint i = 0; i < queue->len; i++)
-    {
-      TincanMessage *message = g_ptr_array_index (queue, i);
-
-      if (tincan_message_get_state (message) != TINCAN_MESSAGE_FAILED)
-        tincan_link_send_message (self->link, message);
-    }
+static void
+on_outbox_message_removed_cb (TincanChat    *self,
+                              TincanMessage *message,
+                              TincanOutbox  *outbox)
+{
+  tincan_history_unpin (self->history, message);
 }
 
 static void
@@ -193,17 +179,15 @@ tincan_chat_set_link (TincanChat *self,
   if (self->link != NULL)
     {
       /* Its messages stay in the outbox, as they are, for the next link. */
-      g_autoptr(GPtrArray) pending = tincan_link_take_pending (self->link);
-
+      tincan_outbox_detach (self->outbox);
       g_signal_handlers_disconnect_by_data (self->link, self);
-      tincan_link_set_keep_func (self->link, NULL, NULL);
     }
 
   g_set_object (&self->link, link);
 
   if (link != NULL)
     {
-      tincan_store_attach (self->store, link);
+      tincan_outbox_attach (self->outbox, link);
       g_signal_connect_object (link, "message-received",
                                G_CALLBACK (on_message_received_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (link, "notify::presence",
@@ -273,7 +257,7 @@ tincan_chat_apply (TincanChat *self)
 
       /* A new link: the outbox goes with it. */
       if (first)
-        outbox_send (self);
+        tincan_outbox_resume (self->outbox);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_TITLE]);
@@ -306,7 +290,6 @@ static void
 open_history (TincanChat *self)
 {
   g_autofree char *default_path = NULL;
-  g_autoptr(GPtrArray) unfinished = NULL;
   g_autoptr(GError) error = NULL;
   const char *path = self->history_path;
 
@@ -332,22 +315,15 @@ open_history (TincanChat *self)
                            G_CALLBACK (on_write_failed_cb), self, G_CONNECT_SWAPPED);
   self->history = tincan_history_new (self->store);
 
-  unfinished = tincan_store_load_unfinished (self->store, &error);
-  if (unfinished == NULL)
-    {
-      set_write_problem (self, error->message);
-      return;
-    }
-
-  for (guint i = 0; i < unfinished->len; i++)
-    {
-      TincanMessage *message = g_ptr_array_index (unfinished, i);
-
-      tincan_store_follow (self->store, message);
-      outbox_add (self, message);
-    }
-
-  g_debug ("%u messages in the outbox", self->outbox->len);
+  self->outbox = tincan_outbox_new (self->store);
+  g_signal_connect_object (self->outbox, "message-loaded",
+                           G_CALLBACK (on_outbox_message_loaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outbox, "message-stored",
+                           G_CALLBACK (on_outbox_message_stored_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outbox, "message-removed",
+                           G_CALLBACK (on_outbox_message_removed_cb), self, G_CONNECT_SWAPPED);
+  if (!tincan_outbox_load (self->outbox, &error))
+    set_write_problem (self, error->message);
 }
 
 static void
@@ -374,7 +350,7 @@ tincan_chat_dispose (GObject *object)
   g_clear_handle_id (&self->apply_idle, g_source_remove);
   tincan_chat_set_link (self, NULL);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->outbox, g_ptr_array_unref);
+  g_clear_object (&self->outbox);
   g_clear_object (&self->history);
   g_clear_object (&self->store);
 
@@ -520,7 +496,6 @@ tincan_chat_class_init (TincanChatClass *klass)
 static void
 tincan_chat_init (TincanChat *self)
 {
-  self->outbox = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -602,15 +577,7 @@ tincan_chat_find_outgoing (TincanChat *self,
   g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  for (guint i = 0; i < self->outbox->len; i++)
-    {
-      TincanMessage *message = g_ptr_array_index (self->outbox, i);
-
-      if (g_strcmp0 (tincan_message_get_id (message), id) == 0)
-        return message;
-    }
-
-  return NULL;
+  return tincan_outbox_find (self->outbox, id);
 }
 
 /**
@@ -654,17 +621,7 @@ tincan_chat_clear_history (TincanChat  *self,
     return FALSE;
 
   /* Failed messages went with the rest. */
-  for (guint i = self->outbox->len; i > 0; i--)
-    {
-      TincanMessage *message = g_ptr_array_index (self->outbox, i - 1);
-
-      if (tincan_message_get_state (message) == TINCAN_MESSAGE_FAILED)
-        {
-          g_signal_handlers_disconnect_by_func (message, on_outbox_state_cb, self);
-          tincan_history_unpin (self->history, message);
-          g_ptr_array_remove_index (self->outbox, i - 1);
-        }
-    }
+  tincan_outbox_forget_failed (self->outbox);
 
   return TRUE;
 }
@@ -758,11 +715,10 @@ tincan_chat_send (TincanChat  *self,
     }
 
   /* On the disk before anything leaves; if it cannot be, nothing is sent
-   * and the text stays with the caller.
+   * and the text stays with the caller.  Once stored, it is shown
+   * (message-stored) before the link has it.
    */
-  message = tincan_store_write (self->store, text,
-                                tincan_link_get_mode (self->link) == TINCAN_MODE_PLAIN,
-                                &local_error);
+  message = tincan_outbox_send (self->outbox, text, &local_error);
   if (message == NULL)
     {
       if (g_error_matches (local_error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL))
@@ -770,11 +726,6 @@ tincan_chat_send (TincanChat  *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-
-  set_write_problem (self, NULL);
-  outbox_add (self, message);
-  tincan_history_append (self->history, message);
-  tincan_link_send_message (self->link, message);
 
   return message;
 }
@@ -802,7 +753,7 @@ tincan_chat_retry (TincanChat     *self,
       return FALSE;
     }
 
-  return tincan_link_retry (self->link, message, error);
+  return tincan_outbox_retry (self->outbox, message, error);
 }
 
 /* What the window and its dialogs need of the link: they talk to the

@@ -10,7 +10,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
 #include "tincan-message.h"
+#include "tincan-wire.h"
 
 struct _TincanMessage
 {
@@ -36,6 +40,8 @@ G_DEFINE_ENUM_TYPE (TincanMessageState, tincan_message_state,
                     G_DEFINE_ENUM_VALUE (TINCAN_MESSAGE_RECEIVED, "received"))
 
 G_DEFINE_FINAL_TYPE (TincanMessage, tincan_message, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (tincan-message-error-quark, tincan_message_error)
 
 enum {
   PROP_0,
@@ -179,6 +185,51 @@ random_uid (void)
   while (uid == 0);
 
   return uid;
+}
+
+/**
+ * tincan_message_check_text:
+ * @text: what someone wants to send
+ * @error: return location for a #TincanMessageError
+ *
+ * What any outgoing message must be, however it is sent: checked before
+ * it is stored, so nothing that cannot be sent waits in the outbox.
+ *
+ * Returns: %TRUE if @text can be sent: valid UTF-8, 1 byte to
+ *   %TINCAN_WIRE_MAX_MESSAGE
+ */
+gboolean
+tincan_message_check_text (const char  *text,
+                           GError     **error)
+{
+  gsize length;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  length = strlen (text);
+  if (length == 0)
+    {
+      g_set_error_literal (error, TINCAN_MESSAGE_ERROR, TINCAN_MESSAGE_ERROR_EMPTY,
+                           _("The message is empty"));
+      return FALSE;
+    }
+
+  if (length > TINCAN_WIRE_MAX_MESSAGE)
+    {
+      g_set_error (error, TINCAN_MESSAGE_ERROR, TINCAN_MESSAGE_ERROR_TOO_LARGE,
+                   _("The message is %lu bytes long; the most Tin Can sends is 1 MiB (%d bytes)"),
+                   (unsigned long) length, TINCAN_WIRE_MAX_MESSAGE);
+      return FALSE;
+    }
+
+  if (!tincan_wire_validate_text ((const guint8 *) text, length))
+    {
+      g_set_error_literal (error, TINCAN_MESSAGE_ERROR, TINCAN_MESSAGE_ERROR_NOT_UTF8,
+                           _("The message is not valid UTF-8 text"));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**

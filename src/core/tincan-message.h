@@ -9,6 +9,17 @@
 
 G_BEGIN_DECLS
 
+#define TINCAN_MESSAGE_ERROR (tincan_message_error_quark ())
+
+typedef enum
+{
+  TINCAN_MESSAGE_ERROR_EMPTY,
+  TINCAN_MESSAGE_ERROR_TOO_LARGE,
+  TINCAN_MESSAGE_ERROR_NOT_UTF8,
+} TincanMessageError;
+
+GQuark tincan_message_error_quark (void);
+
 typedef enum
 {
   TINCAN_MESSAGE_QUEUED,     /* waiting for the peer or for room to send */
@@ -25,6 +36,8 @@ GType tincan_message_state_get_type (void);
 
 G_DECLARE_FINAL_TYPE (TincanMessage, tincan_message, TINCAN, MESSAGE, GObject)
 
+gboolean            tincan_message_check_text         (const char         *text,
+                                                       GError            **error);
 TincanMessage      *tincan_message_new_outgoing       (const char         *text,
                                                        gboolean            plain);
 TincanMessage      *tincan_message_new_incoming       (const char         *id,

@@ -32,7 +32,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tincan-link.h"
 #include "tincan-store.h"
 #include "tincan-store-private.h"
 #include "tincan-wire.h"
@@ -258,12 +257,12 @@ static gboolean
 make_identity (TincanStore  *self,
                GError      **error)
 {
-  g_autofree char *hex = NULL;
+  char hex[TINCAN_WIRE_IDENTITY_HEX_SIZE];
   sqlite3_stmt *stmt;
   int rc;
 
   tincan_wire_random_identity (self->identity);
-  hex = tincan_link_format_identity (self->identity);
+  tincan_wire_format_identity (self->identity, hex);
   stmt = statement (self, "INSERT INTO meta (key, value) VALUES ('identity', ?)", error);
   if (stmt == NULL)
     return FALSE;
@@ -539,7 +538,7 @@ tincan_store_class_init (TincanStoreClass *klass)
    * @store: the store
    * @error: why
    *
-   * A message kept through tincan_store_attach() or tincan_store_follow()
+   * A message kept through tincan_store_keep() or tincan_store_follow()
    * could not be written.
    */
   signals[WRITE_FAILED] =
@@ -1133,43 +1132,34 @@ tincan_store_set_max_pages (TincanStore *self,
   exec (self, sql, NULL);
 }
 
-/* Between a store and a link: what the chat and tincan-cli share. */
-
-static TincanKeepResult
-keep_cb (TincanLink    *link,
-         TincanMessage *message,
-         gpointer       user_data)
+/**
+ * tincan_store_keep:
+ * @self: a #TincanStore
+ * @message: a complete message from the peer, not acknowledged yet
+ *
+ * Stores @message unless its sender and ID were stored before.  What
+ * cannot be written is reported through #TincanStore::write-failed, as
+ * the caller (a link about to acknowledge, or not) has nobody to tell.
+ *
+ * Returns: whether @message is new, a duplicate, or not stored
+ */
+TincanStoreKeep
+tincan_store_keep (TincanStore   *self,
+                   TincanMessage *message)
 {
-  TincanStore *self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean duplicate;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), TINCAN_STORE_NOT_KEPT);
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), TINCAN_STORE_NOT_KEPT);
 
   if (!tincan_store_add (self, message, &duplicate, &error))
     {
       g_signal_emit (self, signals[WRITE_FAILED], 0, error);
-      return TINCAN_KEEP_REFUSED;
+      return TINCAN_STORE_NOT_KEPT;
     }
 
-  return duplicate ? TINCAN_KEEP_DUPLICATE : TINCAN_KEEP_NEW;
-}
-
-/**
- * tincan_store_attach:
- * @self: a #TincanStore
- * @link: a link, which must not outlive @self
- *
- * Gives @link this installation's identity, and makes it store each
- * message from the peer before acknowledging it.
- */
-void
-tincan_store_attach (TincanStore *self,
-                     TincanLink  *link)
-{
-  g_return_if_fail (TINCAN_IS_STORE (self));
-  g_return_if_fail (TINCAN_IS_LINK (link));
-
-  tincan_link_set_identity (link, self->identity);
-  tincan_link_set_keep_func (link, keep_cb, self);
+  return duplicate ? TINCAN_STORE_KEPT_DUPLICATE : TINCAN_STORE_KEPT_NEW;
 }
 
 static void
@@ -1210,11 +1200,10 @@ tincan_store_follow (TincanStore   *self,
  * @self: a #TincanStore
  * @text: what someone typed
  * @plain: to be sent as plain text
- * @error: return location for a #TincanLinkError or #TincanStoreError
+ * @error: return location for a #TincanMessageError or #TincanStoreError
  *
  * Makes an outgoing message and stores it in the outbox, so that it is
- * on the disk before anything is sent.  Hand it to
- * tincan_link_send_message() next.
+ * on the disk before anything is sent.  #TincanOutbox sends it next.
  *
  * Returns: (transfer full): the message, followed; or %NULL, with
  *   nothing stored
@@ -1230,7 +1219,7 @@ tincan_store_write (TincanStore  *self,
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (!tincan_link_check_text (text, error))
+  if (!tincan_message_check_text (text, error))
     return NULL;
 
   message = tincan_message_new_outgoing (text, plain);

@@ -7,7 +7,6 @@
 
 #include <gio/gio.h>
 
-#include "tincan-link.h"
 #include "tincan-message.h"
 
 G_BEGIN_DECLS
@@ -24,6 +23,14 @@ typedef enum
 } TincanStoreError;
 
 GQuark tincan_store_error_quark (void);
+
+/* What became of a message from the peer given to tincan_store_keep(). */
+typedef enum
+{
+  TINCAN_STORE_KEPT_NEW,        /* stored now */
+  TINCAN_STORE_KEPT_DUPLICATE,  /* its sender and ID were stored before */
+  TINCAN_STORE_NOT_KEPT,        /* not stored: #TincanStore::write-failed said why */
+} TincanStoreKeep;
 
 #define TINCAN_STORE_SCHEMA_VERSION 2
 
@@ -61,8 +68,8 @@ guint          tincan_store_get_position       (TincanStore    *self,
                                                 gint64          id);
 gboolean       tincan_store_clear              (TincanStore    *self,
                                                 GError        **error);
-void           tincan_store_attach             (TincanStore    *self,
-                                                TincanLink     *link);
+TincanStoreKeep tincan_store_keep              (TincanStore    *self,
+                                                TincanMessage  *message);
 void           tincan_store_follow             (TincanStore    *self,
                                                 TincanMessage  *message);
 TincanMessage *tincan_store_write              (TincanStore    *self,

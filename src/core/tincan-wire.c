@@ -254,6 +254,28 @@ tincan_wire_random_identity (guint8 *identity)
   identity[0] |= 1;
 }
 
+/**
+ * tincan_wire_format_identity:
+ * @identity: (array fixed-size=16): an installation identity
+ * @hex: (out caller-allocates): %TINCAN_WIRE_IDENTITY_HEX_SIZE bytes
+ *
+ * Writes @identity as 32 lower-case hex digits and a NUL: how the store
+ * keeps it and how message IDs and the seen pairs name a sender.
+ */
+void
+tincan_wire_format_identity (const guint8 *identity,
+                             char         *hex)
+{
+  static const char digits[] = "0123456789abcdef";
+
+  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
+    {
+      hex[2 * i] = digits[identity[i] >> 4];
+      hex[2 * i + 1] = digits[identity[i] & 0xf];
+    }
+  hex[2 * TINCAN_WIRE_IDENTITY_SIZE] = '\0';
+}
+
 static TincanWireResult
 decode_hello (const guint8 *body,
               gsize         length,

@@ -32,6 +32,7 @@ G_BEGIN_DECLS
 #define TINCAN_WIRE_MAX_HELD         32
 #define TINCAN_WIRE_HELLO_SIZE       300
 #define TINCAN_WIRE_IDENTITY_SIZE    16
+#define TINCAN_WIRE_IDENTITY_HEX_SIZE (2 * TINCAN_WIRE_IDENTITY_SIZE + 1)
 #define TINCAN_WIRE_MAX_NAME         255
 #define TINCAN_WIRE_PING_SIZE        (TINCAN_WIRE_HEADER_SIZE + 8)
 #define TINCAN_WIRE_NO_DELAY         G_MAXUINT32
@@ -132,5 +133,7 @@ gboolean          tincan_wire_validate_text   (const guint8       *text,
                                                gsize               length);
 gboolean          tincan_wire_identity_is_zero (const guint8      *identity);
 void              tincan_wire_random_identity (guint8             *identity);
+void              tincan_wire_format_identity (const guint8       *identity,
+                                               char               *hex);
 
 G_END_DECLS
