@@ -273,18 +273,18 @@ test_one_mebibyte (Fixture       *fixture,
   text[TINCAN_WIRE_MAX_MESSAGE + 1] = '\0';
   too_big = tincan_link_send (fixture->a.link, text, &error);
   g_assert_null (too_big);
-  g_assert_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_TOO_LARGE);
+  g_assert_error (error, TINCAN_MESSAGE_ERROR, TINCAN_MESSAGE_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "1048577 bytes"));
   g_clear_error (&error);
 
   empty = tincan_link_send (fixture->a.link, "", &error);
   g_assert_null (empty);
-  g_assert_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_EMPTY);
+  g_assert_error (error, TINCAN_MESSAGE_ERROR, TINCAN_MESSAGE_ERROR_EMPTY);
   g_clear_error (&error);
 
   not_utf8 = tincan_link_send (fixture->a.link, "caf\xe9", &error);
   g_assert_null (not_utf8);
-  g_assert_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_NOT_UTF8);
+  g_assert_error (error, TINCAN_MESSAGE_ERROR, TINCAN_MESSAGE_ERROR_NOT_UTF8);
   g_assert_cmpuint (tincan_link_get_n_pending (fixture->a.link), ==, 0);
 }
 

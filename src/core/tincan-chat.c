@@ -30,6 +30,7 @@
 #include "tincan-history.h"
 #include "tincan-outbox.h"
 #include "tincan-store.h"
+#include "tincan-wire.h"
 
 struct _TincanChat
 {
@@ -760,7 +761,6 @@ tincan_chat_retry (TincanChat     *self,
  * chat only, and never hold a link or a socket themselves.
  */
 
-#include "tincan-wire.h"
 
 /**
  * tincan_chat_has_link:

@@ -48,7 +48,7 @@ struct _TincanLink
   guint64                peer_session;       /* 0: not known */
   guint8                 peer_version;       /* another protocol version it spoke, or 0 */
   guint8                 identity[TINCAN_WIRE_IDENTITY_SIZE];
-  char                  *peer_identity;      /* hex, from the peer's hello */
+  char                   peer_identity[TINCAN_WIRE_IDENTITY_HEX_SIZE];  /* from the peer's hello, or "" */
 
   TincanLinkKeepFunc     keep_func;
   gpointer               keep_data;

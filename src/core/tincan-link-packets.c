@@ -389,8 +389,7 @@ static void
 handle_hello (TincanLink         *self,
               const TincanPacket *packet)
 {
-  g_free (self->peer_identity);
-  self->peer_identity = tincan_link_format_identity (packet->hello.identity);
+  tincan_wire_format_identity (packet->hello.identity, self->peer_identity);
   tincan_sender_set_peer_window (self->sender, packet->hello.receive_window);
   self->peer_version = 0;
 

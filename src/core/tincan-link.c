@@ -276,7 +276,6 @@ tincan_link_finalize (GObject *object)
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->peer_host, g_free);
   g_clear_pointer (&self->peer_name, g_free);
-  g_clear_pointer (&self->peer_identity, g_free);
 
   G_OBJECT_CLASS (tincan_link_parent_class)->finalize (object);
 }
@@ -569,44 +568,6 @@ tincan_link_get_session_id (TincanLink *self)
   return self->session;
 }
 
-/**
- * tincan_link_check_text:
- * @text: what someone wants to send
- * @error: return location for a #TincanLinkError
- *
- * Returns: %TRUE if @text can be sent: valid UTF-8, 1 byte to 1 MiB
- */
-gboolean
-tincan_link_check_text (const char  *text,
-            GError     **error)
-{
-  gsize length = strlen (text);
-
-  if (length == 0)
-    {
-      g_set_error_literal (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_EMPTY,
-                           _("The message is empty"));
-      return FALSE;
-    }
-
-  if (length > TINCAN_WIRE_MAX_MESSAGE)
-    {
-      g_set_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_TOO_LARGE,
-                   _("The message is %lu bytes long; the most Tin Can sends is 1 MiB (%d bytes)"),
-                   (unsigned long) length, TINCAN_WIRE_MAX_MESSAGE);
-      return FALSE;
-    }
-
-  if (!tincan_wire_validate_text ((const guint8 *) text, length))
-    {
-      g_set_error_literal (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_NOT_UTF8,
-                           _("The message is not valid UTF-8 text"));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 enqueue (TincanLink    *self,
          TincanMessage *message)
@@ -634,7 +595,7 @@ enqueue (TincanLink    *self,
  * tincan_link_send:
  * @self: a #TincanLink
  * @text: UTF-8 text, 1 byte to 1 MiB
- * @error: return location for a #TincanLinkError
+ * @error: return location for a #TincanMessageError
  *
  * Queues @text for the peer.  Watch the message's #TincanMessage:state:
  * it ends delivered or failed (in plain mode: sent).
@@ -651,7 +612,7 @@ tincan_link_send (TincanLink  *self,
   g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (!tincan_link_check_text (text, error))
+  if (!tincan_message_check_text (text, error))
     return NULL;
 
   message = tincan_message_new_outgoing (text, self->mode == TINCAN_MODE_PLAIN);
@@ -733,23 +694,6 @@ tincan_link_set_identity (TincanLink   *self,
   g_return_if_fail (!tincan_wire_identity_is_zero (identity));
 
   memcpy (self->identity, identity, TINCAN_WIRE_IDENTITY_SIZE);
-}
-
-/**
- * tincan_link_format_identity:
- * @identity: (array fixed-size=16): an identity
- *
- * Returns: (transfer full): @identity as 32 lower-case hex digits
- */
-char *
-tincan_link_format_identity (const guint8 *identity)
-{
-  GString *hex = g_string_sized_new (2 * TINCAN_WIRE_IDENTITY_SIZE);
-
-  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
-    g_string_append_printf (hex, "%02x", identity[i]);
-
-  return g_string_free (hex, FALSE);
 }
 
 /**

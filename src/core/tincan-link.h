@@ -18,9 +18,6 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  TINCAN_LINK_ERROR_EMPTY,
-  TINCAN_LINK_ERROR_TOO_LARGE,
-  TINCAN_LINK_ERROR_NOT_UTF8,
   TINCAN_LINK_ERROR_NOT_FAILED,
 } TincanLinkError;
 
@@ -57,12 +54,9 @@ gint64                 tincan_link_get_rtt          (TincanLink      *self);
 guint64                tincan_link_get_session_id   (TincanLink      *self);
 void                   tincan_link_set_identity     (TincanLink      *self,
                                                      const guint8    *identity);
-char                  *tincan_link_format_identity  (const guint8    *identity);
 void                   tincan_link_set_keep_func    (TincanLink         *self,
                                                      TincanLinkKeepFunc  func,
                                                      gpointer            user_data);
-gboolean               tincan_link_check_text       (const char      *text,
-                                                     GError         **error);
 TincanMessage         *tincan_link_send             (TincanLink      *self,
                                                      const char      *text,
                                                      GError         **error);
