@@ -1,0 +1,474 @@
+/* tincan-store-db.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The history file itself: SQLite's errors turned into ones a person can
+ * act on, statements prepared once, opening the file (WAL, synchronous
+ * FULL, an exclusive lock held for life), the schema and its migrations,
+ * the installation's identity, and moving a damaged file aside.  What is
+ * read and written is in tincan-store.c.
+ *
+ * A file that is not a database, or whose schema cannot be read, is moved
+ * aside (never deleted) and a new one is started; get_moved_aside() says
+ * where it went.  Damage found later is reported, not repaired.
+ *
+ * The schema has a version (PRAGMA user_version) and every step from the
+ * first version on is kept (migration_1, migration_2, ...), so any older
+ * file opens.
+ */
+
+#define G_LOG_DOMAIN "tincan-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tincan-store-internal.h"
+
+/* Version 1: messages, the seen pairs, and the identity.  Version 2: a
+ * full-text index, when this SQLite has FTS5 (else search uses LIKE).
+ */
+static const char *migration_1 =
+  "CREATE TABLE meta ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE messages ("
+  "  id       INTEGER PRIMARY KEY,"
+  "  uid      INTEGER NOT NULL DEFAULT 0,"
+  "  sender   TEXT,"
+  "  outgoing INTEGER NOT NULL,"
+  "  plain    INTEGER NOT NULL,"
+  "  time     INTEGER NOT NULL,"
+  "  state    INTEGER NOT NULL,"
+  "  reason   TEXT,"
+  "  text     TEXT NOT NULL);"
+  "CREATE INDEX messages_unfinished ON messages (id)"
+  "  WHERE outgoing = 1 AND state IN (0, 1, 3);"
+  "CREATE TABLE seen ("
+  "  sender TEXT NOT NULL,"
+  "  uid    INTEGER NOT NULL,"
+  "  PRIMARY KEY (sender, uid)) WITHOUT ROWID;";
+
+static const char *migration_2 =
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 ("
+  "  text, content = 'messages', content_rowid = 'id');"
+  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);"
+  "END;"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+  "END;"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');";
+
+void
+tincan_store_set_sqlite_error (GError     **error,
+                               const char  *path,
+                               int          code,
+                               int          system_errno,
+                               const char  *detail)
+{
+  /* What the system said is the clearer of the two. */
+  if (system_errno == ENOSPC || system_errno == EDQUOT)
+    code = SQLITE_FULL;
+  else if (system_errno == EROFS || system_errno == EACCES || system_errno == EPERM)
+    {
+      code = SQLITE_READONLY;
+      detail = g_strerror (system_errno);
+    }
+
+  switch (code & 0xff)
+    {
+    case SQLITE_FULL:
+      g_set_error_literal (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL,
+                           _("The disk is full, so the history cannot be saved"));
+      break;
+
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_READ_ONLY,
+                   _("The history “%s” cannot be written: %s"), path, detail);
+      break;
+
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_IN_USE,
+                   _("The history “%s” is open in another Tin Can"), path);
+      break;
+
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT,
+                   _("The history “%s” is damaged: %s"), path, detail);
+      break;
+
+    case SQLITE_IOERR:
+      /* ENOSPC shows up as an I/O error when the WAL cannot grow. */
+      if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_SHMSIZE)
+        {
+          g_set_error_literal (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL,
+                               _("The disk is full, so the history cannot be saved"));
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+
+    default:
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FAILED,
+                   _("The history “%s” could not be used: %s"), path, detail);
+    }
+}
+
+gboolean
+tincan_store_fail (TincanStore  *self,
+                   int           code,
+                   GError      **error)
+{
+  g_debug ("SQLite: %s (%d, errno %d)", sqlite3_errmsg (self->db), code,
+           sqlite3_system_errno (self->db));
+  tincan_store_set_sqlite_error (error, self->path, code, sqlite3_system_errno (self->db),
+                                 sqlite3_errmsg (self->db));
+
+  return FALSE;
+}
+
+gboolean
+tincan_store_exec (TincanStore  *self,
+                   const char   *sql,
+                   GError      **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return tincan_store_fail (self, rc, error);
+
+  return TRUE;
+}
+
+/* A failed statement may have ended the transaction already. */
+void
+tincan_store_rollback (TincanStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Statements are prepared once and kept, keyed by their (static) text. */
+sqlite3_stmt *
+tincan_store_statement (TincanStore  *self,
+                        const char   *sql,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      tincan_store_fail (self, rc, error);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+
+  return stmt;
+}
+
+gint64
+tincan_store_query_int (TincanStore  *self,
+                        const char   *sql,
+                        gint64        arg,
+                        gboolean     *ok,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt = tincan_store_statement (self, sql, error);
+  gint64 value = 0;
+  int rc;
+
+  *ok = FALSE;
+  if (stmt == NULL)
+    return 0;
+
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, arg);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      tincan_store_fail (self, rc, error);
+      sqlite3_reset (stmt);
+      return 0;
+    }
+
+  sqlite3_reset (stmt);
+  *ok = TRUE;
+
+  return value;
+}
+
+static gboolean
+make_identity (TincanStore  *self,
+               GError      **error)
+{
+  char hex[TINCAN_WIRE_IDENTITY_HEX_SIZE];
+  sqlite3_stmt *stmt;
+  int rc;
+
+  tincan_wire_random_identity (self->identity);
+  tincan_wire_format_identity (self->identity, hex);
+  stmt = tincan_store_statement (self, "INSERT INTO meta (key, value) VALUES ('identity', ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, hex, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return tincan_store_fail (self, rc, error);
+
+  return TRUE;
+}
+
+static gboolean
+read_identity (TincanStore  *self,
+               GError      **error)
+{
+  sqlite3_stmt *stmt = tincan_store_statement (self, "SELECT value FROM meta WHERE key = 'identity'", error);
+  const char *hex;
+  gboolean valid = FALSE;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return tincan_store_fail (self, rc, error);
+      /* Lost somehow: a new one makes this a new installation to peers. */
+      return make_identity (self, error);
+    }
+
+  hex = (const char *) sqlite3_column_text (stmt, 0);
+  if (hex != NULL && strlen (hex) == 2 * TINCAN_WIRE_IDENTITY_SIZE)
+    {
+      valid = TRUE;
+      for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE && valid; i++)
+        {
+          int high = g_ascii_xdigit_value (hex[2 * i]);
+          int low = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+          valid = high >= 0 && low >= 0;
+          self->identity[i] = (high << 4) | low;
+        }
+    }
+  sqlite3_reset (stmt);
+
+  if (!valid)
+    {
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT,
+                   _("The history “%s” is damaged: %s"), self->path, _("its identity is not valid"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+migrate (TincanStore  *self,
+         GError      **error)
+{
+  gboolean ok;
+  gint64 version = tincan_store_query_int (self, "PRAGMA user_version", 0, &ok, error);
+
+  if (!ok)
+    return FALSE;
+
+  if (version > TINCAN_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FAILED,
+                   _("The history “%s” was written by a newer Tin Can"), self->path);
+      return FALSE;
+    }
+
+  if (version < 1)
+    {
+      g_debug ("Creating the history, schema version 1");
+      if (!tincan_store_exec (self, migration_1, error) || !make_identity (self, error))
+        return FALSE;
+    }
+
+  if (version < 2)
+    {
+      g_autoptr(GError) fts_error = NULL;
+
+      /* Inside a savepoint, so that without FTS5 nothing half made stays. */
+      if (!tincan_store_exec (self, "SAVEPOINT fts", error))
+        return FALSE;
+      if (!tincan_store_exec (self, migration_2, &fts_error))
+        {
+          g_debug ("No full-text index, search will use LIKE: %s", fts_error->message);
+          if (!tincan_store_exec (self, "ROLLBACK TO fts", error))
+            return FALSE;
+        }
+      if (!tincan_store_exec (self, "RELEASE fts", error))
+        return FALSE;
+    }
+
+  if (version < TINCAN_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d",
+                                              TINCAN_STORE_SCHEMA_VERSION);
+
+      g_debug ("History migrated from version %" G_GINT64_FORMAT " to %d",
+               version, TINCAN_STORE_SCHEMA_VERSION);
+      if (!tincan_store_exec (self, sql, error))
+        return FALSE;
+    }
+
+  return read_identity (self, error);
+}
+
+void
+tincan_store_close_database (TincanStore *self)
+{
+  if (self->statements != NULL)
+    g_hash_table_remove_all (self->statements);
+
+  if (self->db != NULL)
+    {
+      sqlite3_close (self->db);
+      self->db = NULL;
+    }
+}
+
+gboolean
+tincan_store_open_database (TincanStore  *self,
+                            GError      **error)
+{
+  gboolean ok;
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      if (self->db != NULL)
+        tincan_store_fail (self, rc, error);
+      else
+        tincan_store_set_sqlite_error (error, self->path, rc, 0, sqlite3_errstr (rc));
+      tincan_store_close_database (self);
+      return FALSE;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+
+  /* SQLite opens a file it cannot write read-only, and says so only at
+   * the first lock.
+   */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      int saved = g_access (self->path, W_OK) != 0 ? errno : EROFS;
+
+      tincan_store_set_sqlite_error (error, self->path, SQLITE_READONLY, saved, g_strerror (saved));
+      tincan_store_close_database (self);
+      return FALSE;
+    }
+
+  /* The exclusive lock is taken by the first write and never let go. */
+  if (!tincan_store_exec (self,
+                          "PRAGMA locking_mode = EXCLUSIVE;"
+                          "PRAGMA journal_mode = WAL;"
+                          "PRAGMA synchronous = FULL;"
+                          "BEGIN IMMEDIATE;", error))
+    {
+      tincan_store_close_database (self);
+      return FALSE;
+    }
+
+  if (!migrate (self, error))
+    {
+      tincan_store_rollback (self);
+      tincan_store_close_database (self);
+      return FALSE;
+    }
+
+  if (!tincan_store_exec (self, "COMMIT", error))
+    {
+      tincan_store_rollback (self);
+      tincan_store_close_database (self);
+      return FALSE;
+    }
+
+  self->has_fts = tincan_store_query_int (self, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_fts'",
+                                          0, &ok, NULL) > 0;
+  self->count = tincan_store_query_int (self, "SELECT count(*) FROM messages", 0, &ok, error);
+  if (!ok)
+    {
+      tincan_store_close_database (self);
+      return FALSE;
+    }
+
+  g_debug ("Opened %s: %u messages, search %s", self->path, self->count,
+           self->has_fts ? "FTS5" : "LIKE");
+
+  return TRUE;
+}
+
+/* Renames @path and the WAL that belongs to it to one free name beside
+ * them.  Nothing is deleted.
+ */
+char *
+tincan_store_move_aside (const char  *path,
+                         GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *aside = NULL;
+  static const char *suffixes[] = { "-wal", "-shm" };
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_free (aside);
+      aside = i == 0 ? g_strdup_printf ("%s.damaged-%s", path, stamp)
+                     : g_strdup_printf ("%s.damaged-%s-%u", path, stamp, i);
+      if (!g_file_test (aside, G_FILE_TEST_EXISTS))
+        break;
+    }
+
+  if (g_rename (path, aside) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("The damaged history “%s” could not be moved aside: %s"),
+                   path, g_strerror (saved));
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (aside, suffixes[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0)
+        g_warning ("Could not move %s aside: %s", from, g_strerror (errno));
+    }
+
+  return g_steal_pointer (&aside);
+}
