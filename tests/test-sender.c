@@ -389,6 +389,34 @@ test_loss_threshold (Fixture       *f,
   g_assert_cmpuint (tincan_sender_get_in_flight (f->sender), ==, 0);
 }
 
+/* Packets sent in one batch share a time, as the link hands one `now`
+ * to a whole flush; numbers above one, in the same batch, were still
+ * sent after it.
+ */
+static void
+test_loss_in_one_batch (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *text = make_text (8 * FRAGMENT);
+  g_autoptr(TincanMessage) message = queue (f, text);
+  TincanPacket packets[8];
+  TincanPacket ack;
+
+  g_assert_cmpuint (next_at (f, BASE, packets, 6), ==, 6);
+
+  f->now += 10 * MS;
+  ack_init (&ack, 0, 0);
+  ack_range (&ack, 1, 4);
+  g_assert_true (handle_ack (f, &ack));
+  g_assert_cmpuint (tincan_sender_get_in_flight (f->sender), ==, 2);
+
+  f->now += MS;
+  g_assert_cmpuint (next_at (f, BASE, packets, 1), ==, 1);
+  g_assert_cmpuint (packets[0].data.packet_number, ==, 0);
+  g_assert_cmpuint (f->stats.retransmissions, ==, 1);
+  g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_SENT);
+}
+
 /* The window halves once per round of losses: a loss of something sent
  * before the last halving does not halve it again; one sent after does.
  */
@@ -1249,6 +1277,7 @@ main (int   argc,
   ADD ("/sender/fragments", test_fragments);
   ADD ("/sender/fragments/keep-their-size", test_fragments_keep_their_size);
   ADD ("/sender/loss/threshold", test_loss_threshold);
+  ADD ("/sender/loss/in-one-batch", test_loss_in_one_batch);
   ADD ("/sender/loss/halves-window", test_loss_halves_window);
   ADD ("/sender/ack/reordered", test_ack_reordered);
   ADD ("/sender/ack/duplicate", test_ack_duplicate);
