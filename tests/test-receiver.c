@@ -656,6 +656,8 @@ test_conflicting_fragments (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (liars); i++)
     {
       g_assert_false (receive (f, &liars[i], 1));
+      /* Refused, and counted as every refusal is. */
+      g_assert_cmpuint (f->stats.malformed, ==, i + 1);
       assert_none_ready (f);
       assert_ack (f, 0, 1, 0, 0);
     }
