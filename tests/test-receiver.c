@@ -672,6 +672,53 @@ test_conflicting_fragments (Fixture       *f,
   assert_ack (f, 0, 2, 0, 0);
 }
 
+/* At most 512 messages and 8 MiB being reassembled: past that a
+ * fragment is refused, counted, and not acknowledged, so it comes again.
+ */
+static void
+test_reassembly_limits (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *text = make_text (FRAGMENT + 2);
+  g_autofree char *mebibyte = make_text (TINCAN_WIRE_MAX_MESSAGE);
+  Sent first = sent (text, 0, 1);
+  Sent extra = sent (text, 2 * 512, 513);
+  TincanPacket ack;
+
+  for (guint k = 0; k < 512; k++)
+    {
+      Sent m = sent (text, 2 * k, k + 1);
+
+      g_assert_true (receive (f, &m, 1));
+    }
+  g_assert_cmpuint (f->stats.reassembly_discarded, ==, 0);
+
+  g_assert_false (receive (f, &extra, 1));
+  g_assert_cmpuint (f->stats.reassembly_discarded, ==, 1);
+
+  /* One delivered makes room. */
+  g_assert_true (receive (f, &first, 0));
+  assert_ready (f, &first);
+  g_assert_true (receive (f, &extra, 1));
+  build_ack (f, &ack);
+  g_assert_cmpuint (ack.ack.cumulative, ==, 2);
+
+  /* Bytes: eight messages of a mebibyte fill the 8 MiB. */
+  tincan_receiver_restart (f->receiver);
+  for (guint k = 0; k < 9; k++)
+    {
+      Sent m = sent (mebibyte, 17 * k, k + 1);
+
+      m.fragment_size = TINCAN_WIRE_MAX_FRAGMENT;
+      g_assert_cmpuint (n_fragments (&m), ==, 17);
+      if (k < 8)
+        g_assert_true (receive (f, &m, 0));
+      else
+        g_assert_false (receive (f, &m, 0));
+    }
+  g_assert_cmpuint (f->stats.reassembly_discarded, ==, 2);
+}
+
 /* Half assembled for 60 s: dropped and counted. */
 static void
 test_expiry (Fixture       *f,
@@ -778,6 +825,7 @@ main (int   argc,
   ADD ("/receiver/ack/size", test_ack_size);
   ADD ("/receiver/ack/delay", test_ack_delay);
   ADD ("/receiver/conflicting-fragments", test_conflicting_fragments);
+  ADD ("/receiver/reassembly-limits", test_reassembly_limits);
   ADD ("/receiver/expiry", test_expiry);
   ADD ("/receiver/plain", test_plain);
 #undef ADD
