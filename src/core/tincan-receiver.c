@@ -190,17 +190,17 @@ tincan_receiver_get_deadline (TincanReceiver *self)
   return next;
 }
 
+/* The reassembly @packet belongs to, new if need be; or %NULL if it is
+ * refused, which is counted here.
+ */
 static Reassembly *
 find_reassembly (TincanReceiver     *self,
                  const TincanPacket *packet,
-                 gint64              now,
-                 gboolean           *refused)
+                 gint64              now)
 {
   guint32 first_pn = packet->data.packet_number - packet->data.fragment_index;
   GList *l;
   Reassembly *r;
-
-  *refused = FALSE;
 
   for (l = self->reassemblies; l != NULL; l = l->next)
     {
@@ -215,7 +215,7 @@ find_reassembly (TincanReceiver     *self,
               || r->fragment_size != packet->data.fragment_size
               || r->length != packet->data.message_length)
             {
-              *refused = TRUE;
+              self->stats->malformed++;
               return NULL;
             }
           return r;
@@ -229,7 +229,6 @@ find_reassembly (TincanReceiver     *self,
       || self->reassembly_bytes + packet->data.message_length > MAX_REASSEMBLY_BYTES)
     {
       self->stats->reassembly_discarded++;
-      *refused = TRUE;
       return NULL;
     }
 
@@ -269,7 +268,6 @@ tincan_receiver_handle_data (TincanReceiver     *self,
                              gint64              now)
 {
   guint32 pn = packet->data.packet_number;
-  gboolean refused;
   Reassembly *r;
 
   if (packet->data.epoch < self->epoch)
@@ -299,13 +297,9 @@ tincan_receiver_handle_data (TincanReceiver     *self,
       return FALSE;
     }
 
-  r = find_reassembly (self, packet, now, &refused);
+  r = find_reassembly (self, packet, now);
   if (r == NULL)
-    {
-      if (!refused)
-        self->stats->malformed++;
-      return FALSE;
-    }
+    return FALSE;
 
   if (!r->have[packet->data.fragment_index])
     {

@@ -54,11 +54,12 @@ typedef struct
   gboolean       numbered;
   guint32        first_pn;
   gint64         deadline;
-  guint8        *acked;        /* these five: n_fragments each, while numbered */
+  guint8        *acked;        /* these six: n_fragments each, while numbered */
   guint8        *lost;         /* sent, presumed lost, to be sent again */
   guint8        *arrived;      /* held by the receiver until it stores the message */
   guint8        *resent;       /* sent more than once: no RTT sample (Karn) */
   gint64        *sent_at;
+  guint64       *sent_order;   /* the sender's n_sent when it last went */
 } Outgoing;
 
 struct _TincanSender
@@ -73,12 +74,13 @@ struct _TincanSender
   guint            in_flight;
   guint            n_arrived;          /* fragments held by the receiver, not acknowledged */
   guint            cwnd;
-  gint64           recovery_start;     /* sent after this: a new loss halves cwnd */
+  guint64          n_sent;             /* fragments sent, counting again what went again */
+  guint64          recovery_start;     /* n_sent when cwnd was last halved */
   guint            backoff;
   gint64           rto_deadline;
   guint32          largest_acked;
   gboolean         have_largest_acked;
-  gint64           largest_acked_sent_at;
+  guint64          largest_acked_sent; /* its sent_order */
   gint64           srtt;
   gint64           rttvar;
   gint64           rto;
@@ -95,6 +97,7 @@ outgoing_free (Outgoing *out)
   g_free (out->arrived);
   g_free (out->resent);
   g_free (out->sent_at);
+  g_free (out->sent_order);
   g_free (out);
 }
 
@@ -112,6 +115,7 @@ outgoing_number (Outgoing *out,
   out->arrived = g_malloc0 (out->n_fragments);
   out->resent = g_malloc0 (out->n_fragments);
   out->sent_at = g_new0 (gint64, out->n_fragments);
+  out->sent_order = g_new0 (guint64, out->n_fragments);
 }
 
 static void
@@ -129,6 +133,7 @@ outgoing_reset_numbering (Outgoing *out)
   g_clear_pointer (&out->arrived, g_free);
   g_clear_pointer (&out->resent, g_free);
   g_clear_pointer (&out->sent_at, g_free);
+  g_clear_pointer (&out->sent_order, g_free);
 }
 
 /**
@@ -266,6 +271,10 @@ take_fragment (TincanSender *self,
     }
 
   out->sent_at[index] = now;
+  /* What went after what, by count and not by time: a whole batch is
+   * sent at one `now`.
+   */
+  out->sent_order[index] = ++self->n_sent;
   out->lost[index] = FALSE;
   self->in_flight++;
 }
@@ -380,13 +389,13 @@ pn_acked (const TincanPacket *packet,
 static void
 note_arrived (TincanSender *self,
               guint32       pn,
-              gint64        sent_at)
+              guint64       sent_order)
 {
   if (!self->have_largest_acked || pn > self->largest_acked)
     {
       self->have_largest_acked = TRUE;
       self->largest_acked = pn;
-      self->largest_acked_sent_at = sent_at;
+      self->largest_acked_sent = sent_order;
     }
 }
 
@@ -428,7 +437,7 @@ mark_acked (TincanSender       *self,
             self->in_flight--;
           out->lost[i] = FALSE;
 
-          note_arrived (self, pn, out->sent_at[i]);
+          note_arrived (self, pn, out->sent_order[i]);
 
           /* A round trip is measured only from the newest packet the ACK
            * covers, sent once: an older one may have waited for an ACK that
@@ -475,7 +484,7 @@ mark_held (TincanSender       *self,
                 self->in_flight--;
               out->lost[i] = FALSE;
 
-              note_arrived (self, pn, out->sent_at[i]);
+              note_arrived (self, pn, out->sent_order[i]);
             }
           break;
         }
@@ -511,11 +520,11 @@ detect_losses (TincanSender *self)
             break;
 
           if (!out->acked[i] && !out->lost[i] && !out->arrived[i]
-              && out->sent_at[i] < self->largest_acked_sent_at)
+              && out->sent_order[i] < self->largest_acked_sent)
             {
               out->lost[i] = TRUE;
               self->in_flight--;
-              if (out->sent_at[i] > self->recovery_start)
+              if (out->sent_order[i] > self->recovery_start)
                 lost_any = TRUE;
             }
         }
@@ -570,7 +579,7 @@ tincan_sender_handle_ack (TincanSender       *self,
   if (detect_losses (self))
     {
       self->cwnd = MAX (MIN_CWND, self->cwnd / 2);
-      self->recovery_start = now;
+      self->recovery_start = self->n_sent;
     }
 
   /* Whole messages acknowledged, in order. */
@@ -637,7 +646,7 @@ tincan_sender_check_timeout (TincanSender *self,
 
   self->backoff = MIN (self->backoff + 1, MAX_BACKOFF);
   self->cwnd = MIN_CWND;
-  self->recovery_start = now;
+  self->recovery_start = self->n_sent;
   self->rto_deadline = 0;
 
   return TRUE;

@@ -3,7 +3,9 @@
 #
 # Writes the fuzzers' seed corpora, following docs/PROTOCOL.md:
 #   tests/fuzz/corpus/wire/  one datagram per file
-#   tests/fuzz/corpus/link/  records of a two-byte length and a datagram
+#   tests/fuzz/corpus/link/  records of a two-byte length and a datagram,
+#                            whose session fields steer fuzz-link.c (see
+#                            there): the clock, flags, and what gets through
 import os
 import struct
 
@@ -17,25 +19,45 @@ def header(kind, sender=A, receiver=B):
     return b"TC" + bytes([3, kind, 0, 0]) + struct.pack(">QQ", sender, receiver)
 
 
+# fuzz-link.c's flags, in byte 7 of a record.
+REFUSE, SEND, JUMBO, LOOP, LONG, EPOCH, ADD, RESTART = (1 << i for i in range(8))
+MS = 1000
+
+
+def steer(us=0, flags=0, through=0xFFFF, start=0):
+    """The session fields of a fuzz-link record: the clock moves on by
+    about `us` (a square times 16 µs, 64 times that with LONG), then the
+    flags; `through` picks what LOOP lets through, from `start` round."""
+    step = us // 64 if flags & LONG else us
+    clock = min(255, round((step / 16) ** 0.5))
+    steering = bytes([clock, flags]) + struct.pack(">HB", through, start)
+    return struct.unpack(">QQ", steering.ljust(16, b"\0"))
+
+
+def tick(us=0, flags=0, through=0xFFFF, start=0):
+    """A PONG, which the target only steers by."""
+    return header(5, *steer(us, flags, through, start)) + struct.pack(">Q", 42)
+
+
 def hello(name=b"Ada", reply=0, window=212992):
     body = bytes([reply, len(name)]) + IDENTITY + struct.pack(">I", window) + name
     return (header(1, receiver=0) + body).ljust(300, b"\0")
 
 
-def data(text, index, pn, seq=1, epoch=1, size=BASE_FRAGMENT):
+def data(text, index, pn, seq=1, epoch=1, size=BASE_FRAGMENT, sessions=(A, B)):
     count = (len(text) + size - 1) // size
     chunk = text[index * size:(index + 1) * size]
     body = struct.pack(">IIIHHHIQ", epoch, pn, seq, index, count, size, len(text), 0xC0FFEE00 + seq)
-    return header(2) + body + chunk
+    return header(2, *sessions) + body + chunk
 
 
-def ack(cumulative, ranges=(), epoch=1, delay=100, held=()):
+def ack(cumulative, ranges=(), epoch=1, delay=100, held=(), sessions=(A, B)):
     body = struct.pack(">IIIBB", epoch, cumulative, delay, len(ranges), len(held))
     for start, end in ranges:
         body += struct.pack(">II", start, end)
     for pn in held:
         body += struct.pack(">I", pn)
-    return header(3) + body
+    return header(3, *sessions) + body
 
 
 def ping(kind=4, token=42, size=30):
@@ -69,17 +91,93 @@ write("wire", "pong", ping(5))
 write("wire", "probe", ping(size=1452))
 write("wire", "plain", "hello from netcat\n".encode())
 
-write("link", "in-order", records(data(text, 0, 0), data(text, 1, 1), data(text, 2, 2)))
+# The link target: datagrams from the peer, steered.
+still = steer()
+text = ("Grüße, " * 500).encode()[:2500]
+
+
+def d(*args, **kwargs):
+    return data(*args, sessions=kwargs.pop("sessions", still), **kwargs)
+
+
+write("link", "in-order", records(d(text, 0, 0), d(text, 1, 1), d(text, 2, 2)))
 write("link", "shuffled-with-duplicates",
-      records(data(text, 2, 2), data(text, 0, 0), data(text, 2, 2), data(text, 1, 1),
-              data(b"next", 0, 3, seq=2), data(b"next", 0, 3, seq=2)))
+      records(d(text, 2, 2), d(text, 0, 0), d(text, 2, 2), d(text, 1, 1),
+              d(b"next", 0, 3, seq=2), d(b"next", 0, 3, seq=2)))
 write("link", "gap-then-fill",
-      records(data(b"one", 0, 0), data(b"three", 0, 2, seq=3), data(b"two", 0, 1, seq=2)))
+      records(d(b"one", 0, 0), d(b"three", 0, 2, seq=3), d(b"two", 0, 1, seq=2)))
 write("link", "new-epoch",
-      records(data(text, 0, 0), data(b"again", 0, 0, seq=2, epoch=2), data(text, 1, 1)))
-write("link", "acks-and-pings", records(ack(0), ack(1, [(3, 4)]), ping(), ping(5), hello(b"x")))
+      records(d(text, 0, 0), d(b"again", 0, 0, seq=2, epoch=2), d(text, 1, 1)))
+write("link", "acks-and-pings",
+      records(ack(0, sessions=still), ack(1, [(3, 4)], sessions=still),
+              ping(), ping(5), hello(b"x")))
 write("link", "fragment-sizes",
-      records(data(text, 0, 0, size=2000), data(text, 1, 1, size=2000),
-              data(text, 1, 1), data(text, 0, 2, seq=2, epoch=2, size=1500),
-              data(text, 1, 3, seq=2, epoch=2, size=1500), ping(size=9000)))
-write("link", "plain", records(b"plain text\n", b"\xff\xfe bad utf-8"))
+      records(d(text, 0, 0, size=2000), d(text, 1, 1, size=2000),
+              d(text, 1, 1), d(text, 0, 2, seq=2, epoch=2, size=1500),
+              d(text, 1, 3, seq=2, epoch=2, size=1500), ping(size=1452)))
+write("link", "plain",
+      records(b"plain text\n", b"\xff\xfe bad utf-8", b"crlf\r\n", b"\n", b""))
+
+# Refused: fragments that disagree with their message, too far ahead,
+# and more than 8 MiB being reassembled (the ninth 1 MiB message).
+mebibyte = b"m" * (1 << 20)
+write("link", "refused",
+      records(d(text, 0, 0), d(text, 1, 1, seq=5), d(b"far", 0, 5000),
+              *(d(mebibyte, 913, 913 + k, seq=10 + k) for k in range(9))))
+
+# Bytes that are not UTF-8, made valid when delivered.
+write("link", "invalid-utf-8", records(d(b"ok \xff\xfe\xc3", 0, 0)))
+
+# Delivered, sent again in a new epoch (its ACK was lost): not again.
+write("link", "delivered-again",
+      records(d(b"once", 0, 0), d(b"once", 0, 0, epoch=2), d(b"then", 0, 1, seq=2, epoch=2)))
+
+# A full disk: the held fragment comes again, then the message is kept.
+write("link", "refused-keep",
+      records(data(b"keep", 0, 0, sessions=steer(flags=REFUSE)),
+              d(b"keep", 0, 0), d(b"after", 0, 1, seq=2)))
+
+# A reassembly left half done for more than 60 s.
+write("link", "reassembly-expiry",
+      records(d(text, 0, 0), tick(40_000 * MS, LONG), tick(25_000 * MS, LONG), d(text, 1, 1)))
+
+# The sender's three messages (8 fragments at the base size) to the
+# receiver and its ACKs back: all delivered, then more, cut to jumbo size.
+write("link", "loopback",
+      records(tick(0, SEND), tick(10 * MS, LOOP), tick(10 * MS, ADD | SEND | JUMBO),
+              tick(10 * MS, ADD | LOOP), tick(10 * MS, SEND | JUMBO), tick(10 * MS, LOOP)))
+
+# The same over a bad network: losses, reordering, a refused keep,
+# retransmission timeouts, then everything through.
+write("link", "loopback-lossy",
+      records(tick(0, SEND), tick(10 * MS, LOOP, through=0b10110110, start=3),
+              tick(1 * MS, SEND), tick(20 * MS, LOOP | REFUSE, through=0b0101, start=1),
+              tick(300 * MS), tick(0, SEND), tick(10 * MS, LOOP, through=0b111110),
+              tick(600 * MS), tick(0, SEND), tick(10 * MS, LOOP),
+              tick(1000 * MS), tick(0, SEND), tick(10 * MS, LOOP)))
+
+# Nothing gets through for longer than the give-up time: the messages
+# fail and a new epoch starts; then one more is sent and arrives.
+write("link", "give-up",
+      records(tick(0, SEND), tick(10 * MS, LOOP, through=0),
+              tick(20_000 * MS, LONG | SEND), tick(15_000 * MS, LONG),
+              tick(0, ADD | SEND), tick(10 * MS, LOOP)))
+
+# The peer restarts halfway, then a black hole starts another epoch.
+write("link", "restart-and-epoch",
+      records(tick(0, SEND), tick(10 * MS, LOOP, through=0b1011),
+              tick(1 * MS, RESTART | SEND), tick(10 * MS, LOOP),
+              tick(1 * MS, EPOCH | ADD | SEND), tick(10 * MS, LOOP, through=0b1101),
+              tick(400 * MS, SEND), tick(10 * MS, LOOP)))
+
+# ACKs made up for the sender's packets: ranges, held, a stale epoch.
+write("link", "acks-for-sender",
+      records(tick(0, SEND), ack(1, [(2, 4)], epoch=0, sessions=steer(5 * MS)),
+              ack(1, [(2, 4)], epoch=0, held=[1, 5], sessions=steer(MS)),
+              ack(6, epoch=0, sessions=steer(MS, SEND)), ack(8, epoch=0, sessions=steer(MS)),
+              ack(8, epoch=1, sessions=steer(MS))))
+
+# A small receive window at the peer: two packets at a time.
+write("link", "peer-window",
+      records(hello(b"w", window=2400), tick(0, SEND), tick(10 * MS, LOOP),
+              tick(0, SEND), tick(10 * MS, LOOP), tick(0, SEND), tick(10 * MS, LOOP)))
