@@ -672,6 +672,44 @@ test_conflicting_fragments (Fixture       *f,
   assert_ack (f, 0, 2, 0, 0);
 }
 
+/* Two messages may not claim the same packet numbers: a fragment of one
+ * that would overlap a message being reassembled is refused and counted,
+ * so no ACK lists a held number inside one of its ranges.
+ */
+static void
+test_overlapping_messages (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *three = make_text (3 * FRAGMENT);
+  g_autofree char *one = make_text (10);
+  Sent held = sent (one, 4, 2);        /* packet 4, complete, held */
+  Sent below = sent (three, 2, 1);     /* packets 2 to 4: 4 is taken */
+  Sent above = sent (three, 5, 3);     /* packets 5 to 7: free */
+  Sent across = sent (three, 6, 4);    /* packets 6 to 8: 6 and 7 are taken */
+  TincanPacket ack;
+
+  g_assert_true (receive (f, &held, 0));
+  g_assert_false (receive (f, &below, 0));
+  g_assert_cmpuint (f->stats.malformed, ==, 1);
+  g_assert_false (receive (f, &below, 2));
+  g_assert_cmpuint (f->stats.malformed, ==, 2);
+
+  g_assert_true (receive (f, &above, 1));
+  g_assert_false (receive (f, &across, 2));
+  g_assert_cmpuint (f->stats.malformed, ==, 3);
+
+  /* What was refused is not acknowledged: the ACK is one the peer can
+   * decode, packet 4 held and 6 received.
+   */
+  build_ack (f, &ack);
+  g_assert_cmpuint (ack.ack.cumulative, ==, 0);
+  g_assert_cmpuint (ack.ack.n_ranges, ==, 1);
+  g_assert_cmpuint (ack.ack.ranges[0].start, ==, 6);
+  g_assert_cmpuint (ack.ack.ranges[0].end, ==, 7);
+  g_assert_cmpuint (ack.ack.n_held, ==, 1);
+  g_assert_cmpuint (ack.ack.held[0], ==, 4);
+}
+
 /* At most 512 messages and 8 MiB being reassembled: past that a
  * fragment is refused, counted, and not acknowledged, so it comes again.
  */
@@ -825,6 +863,7 @@ main (int   argc,
   ADD ("/receiver/ack/size", test_ack_size);
   ADD ("/receiver/ack/delay", test_ack_delay);
   ADD ("/receiver/conflicting-fragments", test_conflicting_fragments);
+  ADD ("/receiver/overlapping-messages", test_overlapping_messages);
   ADD ("/receiver/reassembly-limits", test_reassembly_limits);
   ADD ("/receiver/expiry", test_expiry);
   ADD ("/receiver/plain", test_plain);

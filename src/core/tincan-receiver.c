@@ -190,6 +190,34 @@ tincan_receiver_get_deadline (TincanReceiver *self)
   return next;
 }
 
+/* Whether a message at @first_pn of @n_fragments would share packet
+ * numbers with its neighbours in the list, @before and @after.
+ */
+static gboolean
+overlaps (GList   *before,
+          guint32  first_pn,
+          GList   *after,
+          guint16  n_fragments)
+{
+  if (before != NULL)
+    {
+      Reassembly *r = before->data;
+
+      if ((guint64) r->first_pn + r->n_fragments > first_pn)
+        return TRUE;
+    }
+
+  if (after != NULL)
+    {
+      Reassembly *r = after->data;
+
+      if ((guint64) first_pn + n_fragments > r->first_pn)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* The reassembly @packet belongs to, new if need be; or %NULL if it is
  * refused, which is counted here.
  */
@@ -223,6 +251,18 @@ find_reassembly (TincanReceiver     *self,
 
       if (r->first_pn > first_pn)
         break;
+    }
+
+  /* Nor may two messages claim the same packet numbers: a held number
+   * would then fall inside a range of the ACK, which the peer refuses,
+   * and neither message could be delivered.  An honest sender never does
+   * this within an epoch.
+   */
+  if (overlaps (l != NULL ? l->prev : g_list_last (self->reassemblies), first_pn, l,
+                packet->data.fragment_count))
+    {
+      self->stats->malformed++;
+      return NULL;
     }
 
   if (self->n_reassemblies >= MAX_REASSEMBLIES
