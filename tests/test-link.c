@@ -5,7 +5,8 @@
  * Two TincanLinks in one process, talking over loopback: order, size
  * limits, duplicates, a restarted peer, presence, a port in use, give-up
  * and retry, strangers and garbage, the no-amplification rule, and a keep
- * function that refuses, then dedupes across a restart.
+ * function that refuses, then dedupes across a restart.  The path-size
+ * tests are in test-link-path.c.
  * Every wait is bounded.
  */
 
@@ -15,141 +16,10 @@
 #include <libglib-testing/signal-logger.h>
 #include <string.h>
 
+#include "tincan-link-pair.h"
 #include "tincan-link-private.h"
 #include "tincan-test-utils.h"
 #include "tincan-wire.h"
-
-typedef struct
-{
-  TincanLink *link;
-  GPtrArray  *received;   /* TincanMessage */
-} End;
-
-typedef struct
-{
-  End a;
-  End b;
-} Fixture;
-
-static void
-on_received_cb (TincanLink    *link,
-                TincanMessage *message,
-                End           *end)
-{
-  g_ptr_array_add (end->received, g_object_ref (message));
-}
-
-static void
-end_open (End        *end,
-          guint16     port,
-          const char *name)
-{
-  g_autoptr(GError) error = NULL;
-
-  end->link = tincan_link_new (port, TINCAN_MODE_RELIABLE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (end->link);
-  if (end->received == NULL)
-    end->received = g_ptr_array_new_with_free_func (g_object_unref);
-  tincan_link_set_display_name (end->link, name);
-  g_signal_connect (end->link, "message-received", G_CALLBACK (on_received_cb), end);
-}
-
-static void
-end_close (End *end)
-{
-  if (end->link != NULL)
-    g_assert_finalize_object (g_steal_pointer (&end->link));
-}
-
-static void
-connect_ends (End *from,
-              End *to)
-{
-  tincan_link_set_peer (from->link, "127.0.0.1", tincan_link_get_local_port (to->link));
-}
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  end_open (&fixture->a, 0, "Ada");
-  end_open (&fixture->b, 0, "Grace");
-  connect_ends (&fixture->a, &fixture->b);
-  connect_ends (&fixture->b, &fixture->a);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  end_close (&fixture->a);
-  end_close (&fixture->b);
-  g_clear_pointer (&fixture->a.received, g_ptr_array_unref);
-  g_clear_pointer (&fixture->b.received, g_ptr_array_unref);
-}
-
-static gboolean
-both_online (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return tincan_link_get_presence (fixture->a.link) == TINCAN_PRESENCE_ONLINE
-         && tincan_link_get_presence (fixture->b.link) == TINCAN_PRESENCE_ONLINE;
-}
-
-static gboolean
-all_finished (gpointer data)
-{
-  GPtrArray *messages = data;
-
-  for (guint i = 0; i < messages->len; i++)
-    {
-      TincanMessageState state = tincan_message_get_state (g_ptr_array_index (messages, i));
-
-      if (state != TINCAN_MESSAGE_DELIVERED && state != TINCAN_MESSAGE_FAILED)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-typedef struct
-{
-  GPtrArray *array;
-  guint      n;
-} Count;
-
-static gboolean
-has_count (gpointer data)
-{
-  Count *count = data;
-
-  return count->array->len >= count->n;
-}
-
-static void
-wait_received (End   *end,
-               guint  n)
-{
-  Count count = { end->received, n };
-
-  g_assert_true (tincan_test_wait_for (has_count, &count));
-}
-
-static char *
-make_text (guint  index,
-           gsize  length)
-{
-  GString *text = g_string_sized_new (length + 16);
-
-  g_string_printf (text, "#%u:", index);
-  while (text->len < length)
-    g_string_append_c (text, 'a' + (text->len + index) % 26);
-  g_string_truncate (text, MAX (length, 1));
-
-  return g_string_free (text, FALSE);
-}
 
 static void
 test_hello_and_presence (Fixture       *fixture,
@@ -603,175 +473,6 @@ take_probes (GPtrArray *replies)
   return n;
 }
 
-typedef struct
-{
-  End   *end;
-  guint  size;
-} SizeWait;
-
-static gboolean
-has_datagram_size (gpointer data)
-{
-  SizeWait *wait = data;
-
-  return tincan_link_get_datagram_size (wait->end->link) == wait->size;
-}
-
-static void
-wait_datagram_size (End   *end,
-                    guint  size)
-{
-  SizeWait wait = { end, size };
-
-  g_assert_true (tincan_test_wait_for (has_datagram_size, &wait));
-}
-
-static void
-send_and_check (End   *from,
-                End   *to,
-                gsize  length)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_strnfill (length, 'q');
-  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
-  guint before = to->received->len;
-
-  text[length / 2] = '!';
-  g_ptr_array_add (sent, tincan_link_send (from->link, text, &error));
-  g_assert_no_error (error);
-  g_assert_true (tincan_test_wait_for (all_finished, sent));
-  g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, 0)), ==, TINCAN_MESSAGE_DELIVERED);
-  wait_received (to, before + 1);
-  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (to->received, before)), ==, text);
-}
-
-/* On loopback, probing finds the largest datagram, and a mebibyte goes
- * in 17 of them rather than 914.
- */
-static void
-test_path_probing (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  guint64 sent_before;
-
-  wait_datagram_size (&fixture->a, TINCAN_WIRE_MAX_DATAGRAM);
-  wait_datagram_size (&fixture->b, TINCAN_WIRE_MAX_DATAGRAM);
-
-  sent_before = tincan_link_get_stats (fixture->a.link)->datagrams_sent;
-  send_and_check (&fixture->a, &fixture->b, TINCAN_WIRE_MAX_MESSAGE);
-  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->datagrams_sent - sent_before, <, 40);
-  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->retransmissions, ==, 0);
-
-  send_and_check (&fixture->b, &fixture->a, 100000);
-}
-
-/* A path that drops what Ethernet would not carry: big probes go
- * unanswered, and DATA never goes bigger than what was answered.
- */
-typedef struct
-{
-  guint limit;
-  guint dropped_data;
-  guint dropped_probes;
-} Path;
-
-static gboolean
-narrow_path (TincanLink   *link,
-             const guint8 *datagram,
-             gsize         length,
-             gpointer      user_data)
-{
-  Path *path = user_data;
-
-  if (length <= path->limit)
-    return TRUE;
-
-  if (datagram[3] == TINCAN_PACKET_DATA)
-    path->dropped_data++;
-  else
-    path->dropped_probes++;
-
-  return FALSE;
-}
-
-static void
-test_path_narrow (Fixture       *fixture,
-                  gconstpointer  user_data)
-{
-  Path a_path = { 1500, 0, 0 }, b_path = { 1500, 0, 0 };
-
-  tincan_link_set_filter (fixture->a.link, narrow_path, &a_path);
-  tincan_link_set_filter (fixture->b.link, narrow_path, &b_path);
-
-  wait_datagram_size (&fixture->a, 1452);
-  wait_datagram_size (&fixture->b, 1452);
-  g_assert_cmpuint (a_path.dropped_probes, ==, 2 * 3);
-
-  send_and_check (&fixture->a, &fixture->b, 300000);
-  send_and_check (&fixture->b, &fixture->a, 5000);
-  g_assert_cmpuint (a_path.dropped_data + b_path.dropped_data, ==, 0);
-
-  tincan_link_set_filter (fixture->a.link, NULL, NULL);
-  tincan_link_set_filter (fixture->b.link, NULL, NULL);
-}
-
-/* The path narrows after probing (a route changed): big DATA vanishes.
- * Two timeouts in a row bring the sender back to the base size, in a new
- * epoch, and the message still arrives, once; probing then finds the
- * narrower size.
- */
-static void
-test_path_black_hole (Fixture       *fixture,
-                      gconstpointer  user_data)
-{
-  Path path = { 1500, 0, 0 };
-
-  wait_datagram_size (&fixture->a, TINCAN_WIRE_MAX_DATAGRAM);
-
-  tincan_link_set_filter (fixture->a.link, narrow_path, &path);
-  send_and_check (&fixture->a, &fixture->b, 300000);
-  g_assert_cmpuint (path.dropped_data, >, 0);
-  g_assert_cmpuint (fixture->b.received->len, ==, 1);
-
-  wait_datagram_size (&fixture->a, 1452);
-  send_and_check (&fixture->a, &fixture->b, 300000);
-  g_assert_cmpuint (fixture->b.received->len, ==, 2);
-
-  tincan_link_set_filter (fixture->a.link, NULL, NULL);
-}
-
-/* Over IPv6 loopback: the peer's address is recognised (not taken as a
- * stranger), and probing finds the largest size there too.
- */
-static void
-test_ipv6 (void)
-{
-  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
-                                           G_SOCKET_PROTOCOL_UDP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  Fixture fixture = { 0 };
-
-  if (probe == NULL || !g_socket_bind (probe, any_port, FALSE, NULL))
-    {
-      g_test_skip ("No IPv6 loopback here");
-      return;
-    }
-
-  end_open (&fixture.a, 0, "Ada");
-  end_open (&fixture.b, 0, "Grace");
-  tincan_link_set_peer (fixture.a.link, "::1", tincan_link_get_local_port (fixture.b.link));
-  tincan_link_set_peer (fixture.b.link, "::1", tincan_link_get_local_port (fixture.a.link));
-
-  g_assert_true (tincan_test_wait_for (both_online, &fixture));
-  wait_datagram_size (&fixture.a, TINCAN_WIRE_MAX_DATAGRAM);
-  send_and_check (&fixture.a, &fixture.b, 200000);
-  send_and_check (&fixture.b, &fixture.a, 10);
-  g_assert_cmpuint (tincan_link_get_stats (fixture.a.link)->foreign, ==, 0);
-
-  fixture_tear_down (&fixture, NULL);
-}
-
 static void
 test_garbage_and_amplification (void)
 {
@@ -1170,14 +871,10 @@ main (int   argc,
   ADD ("/link/plain-received-in-reliable-mode", test_plain_received_in_reliable_mode);
   ADD ("/link/keep-refused-then-kept", test_keep_refused_then_kept);
   ADD ("/link/same-id-after-restart", test_same_id_after_restart);
-  ADD ("/link/path/probing", test_path_probing);
-  ADD ("/link/path/narrow", test_path_narrow);
-  ADD ("/link/path/black-hole", test_path_black_hole);
   g_test_add_func ("/link/not-listening-then-failed", test_not_listening_then_failed);
   g_test_add_func ("/link/garbage-and-amplification", test_garbage_and_amplification);
   g_test_add_func ("/link/plain-mode", test_plain_mode);
   g_test_add_func ("/link/other-version", test_other_version);
-  g_test_add_func ("/link/ipv6", test_ipv6);
 
 #undef ADD
 
