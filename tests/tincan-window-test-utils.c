@@ -1,0 +1,227 @@
+/* tincan-window-test-utils.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "tincan-gui-test-utils.h"
+#include "tincan-message-row.h"
+#include "tincan-test-utils.h"
+#include "tincan-window.h"
+#include "tincan-window-test-utils.h"
+
+/* A stand-in for the desktop's notification server: org.gtk.Notifications
+ * on the test's private session bus, keeping what it is sent.  With it,
+ * GLib picks its "gtk" notification backend, as on GNOME.
+ */
+
+GPtrArray *notifications;
+
+static void
+notification_free (gpointer data)
+{
+  Notification *n = data;
+
+  g_free (n->id);
+  g_free (n->title);
+  g_free (n->body);
+  g_free (n);
+}
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  if (g_str_equal (method_name, "AddNotification"))
+    {
+      g_autoptr(GVariant) data = NULL;
+      Notification *n = g_new0 (Notification, 1);
+
+      g_variant_get (parameters, "(&ss@a{sv})", NULL, &n->id, &data);
+      g_variant_lookup (data, "title", "s", &n->title);
+      g_variant_lookup (data, "body", "s", &n->body);
+      g_ptr_array_add (notifications, n);
+    }
+
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+void
+start_notification_server (void)
+{
+  static const char xml[] =
+    "<node><interface name='org.gtk.Notifications'>"
+    "<method name='AddNotification'><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='a{sv}' direction='in'/></method>"
+    "<method name='RemoveNotification'><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/></method>"
+    "</interface></node>";
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, NULL);
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_no_error (error);
+  notifications = g_ptr_array_new_with_free_func (notification_free);
+  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.gtk.Notifications", 4),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+Peer peer;
+
+static void
+on_peer_received_cb (TincanLink    *link,
+                     TincanMessage *message,
+                     gpointer       user_data)
+{
+  g_ptr_array_add (peer.received, g_strdup (tincan_message_get_text (message)));
+}
+
+/* A peer on loopback, and settings that point the app at it. */
+void
+peer_open (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+
+  reset_settings ();
+  peer.app_port = tincan_test_unused_port ();
+  peer.received = g_ptr_array_new_with_free_func (g_free);
+  peer.link = tincan_link_new (0, TINCAN_MODE_RELIABLE, &error);
+  g_assert_no_error (error);
+  tincan_link_set_display_name (peer.link, "Grace");
+  g_signal_connect (peer.link, "message-received", G_CALLBACK (on_peer_received_cb), NULL);
+  tincan_link_set_peer (peer.link, "127.0.0.1", peer.app_port);
+
+  g_settings_set_string (settings, "peer-address", "127.0.0.1");
+  g_settings_set_int (settings, "peer-port", tincan_link_get_local_port (peer.link));
+  g_settings_set_int (settings, "local-port", peer.app_port);
+}
+
+void
+peer_close (void)
+{
+  g_clear_object (&peer.link);
+  g_clear_pointer (&peer.received, g_ptr_array_unref);
+}
+
+gboolean
+peer_has_received (gpointer n)
+{
+  return peer.received->len >= GPOINTER_TO_UINT (n);
+}
+
+void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (TINCAN_IS_MESSAGE_ROW (widget))
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+/* The row a person sees for @text: mapped, with that text on screen. */
+GtkWidget *
+find_row (RowQuery *query)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (child (query->window, TINCAN_TYPE_WINDOW, "list_view"), rows);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      TincanMessage *message = tincan_message_row_get_message (TINCAN_MESSAGE_ROW (row));
+      GtkLabel *text_label = child (row, TINCAN_TYPE_MESSAGE_ROW, "text_label");
+      GtkLabel *state_label = child (row, TINCAN_TYPE_MESSAGE_ROW, "state_label");
+
+      if (message == NULL || !gtk_widget_get_mapped (row)
+          || g_strcmp0 (gtk_label_get_text (text_label), query->text) != 0)
+        continue;
+
+      if (query->state == NULL || g_strcmp0 (gtk_label_get_text (state_label), query->state) == 0)
+        return row;
+    }
+
+  return NULL;
+}
+
+gboolean
+row_shown (gpointer query)
+{
+  return find_row (query) != NULL;
+}
+
+static gboolean
+subtitle_ends_with (gpointer data)
+{
+  gpointer *args = data;
+  const char *subtitle = adw_window_title_get_subtitle (args[0]);
+
+  return subtitle != NULL && g_str_has_suffix (subtitle, args[1]);
+}
+
+void
+wait_subtitle (GtkWindow  *window,
+               const char *suffix)
+{
+  gpointer args[2] = { child (window, TINCAN_TYPE_WINDOW, "window_title"), (gpointer) suffix };
+
+  if (!tincan_test_wait_for (subtitle_ends_with, args))
+    g_error ("The header says “%s”, not “…%s”",
+             adw_window_title_get_subtitle (args[0]), suffix);
+}
+
+/* The window's message box. */
+TincanComposeBox *
+compose_box (GtkWindow *window)
+{
+  return child (window, TINCAN_TYPE_WINDOW, "compose_box");
+}
+
+void
+type_and_send (GtkWindow  *window,
+               const char *text)
+{
+  set_compose_text (compose_box (window), text);
+  g_assert_true (press_key (compose_box (window), GDK_KEY_Return, 0));
+}
+
+gboolean
+revealed (gpointer revealer)
+{
+  return gtk_revealer_get_reveal_child (revealer) && gtk_widget_get_mapped (revealer);
+}
+
+gboolean
+hidden (gpointer revealer)
+{
+  return !gtk_revealer_get_reveal_child (revealer);
+}
+
+
+gboolean
+drop_everything (TincanLink   *link,
+                 const guint8 *datagram,
+                 gsize         length,
+                 gpointer      user_data)
+{
+  return FALSE;
+}

@@ -1,0 +1,67 @@
+/* tincan-window-test-utils.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * For the window's tests (test-window.c, test-window-history.c): a
+ * TincanLink in the test process standing in for the other computer, a
+ * stand-in for the notification server, and the rows, header and message
+ * box of the window as a person sees them.
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "tincan-compose-box.h"
+#include "tincan-link-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  TincanLink *link;
+  GPtrArray  *received;   /* char * */
+  guint16     app_port;
+} Peer;
+
+extern Peer peer;
+
+/* What the app sent org.gtk.Notifications, on the test's private bus. */
+typedef struct
+{
+  char *id;
+  char *title;
+  char *body;
+} Notification;
+
+extern GPtrArray *notifications;   /* Notification */
+
+void              start_notification_server (void);
+
+typedef struct
+{
+  GtkWindow  *window;
+  const char *text;
+  const char *state;   /* what its state label says, or NULL for any */
+} RowQuery;
+
+void              peer_open         (void);
+void              peer_close        (void);
+gboolean          peer_has_received (gpointer      n);
+void              collect_rows      (GtkWidget    *widget,
+                                     GPtrArray    *rows);
+GtkWidget        *find_row          (RowQuery     *query);
+gboolean          row_shown         (gpointer      query);
+void              wait_subtitle     (GtkWindow    *window,
+                                     const char   *suffix);
+TincanComposeBox *compose_box       (GtkWindow    *window);
+void              type_and_send     (GtkWindow    *window,
+                                     const char   *text);
+gboolean          revealed          (gpointer      revealer);
+gboolean          hidden            (gpointer      revealer);
+gboolean          drop_everything   (TincanLink   *link,
+                                     const guint8 *datagram,
+                                     gsize         length,
+                                     gpointer      user_data);
+
+G_END_DECLS
