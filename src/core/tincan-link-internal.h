@@ -101,11 +101,5 @@ void     tincan_link_send_datagram      (TincanLink            *self,
                                          gsize                  head_length,
                                          const guint8          *tail,
                                          gsize                  tail_length);
-void     tincan_link_handle_datagram    (TincanLink            *self,
-                                         const struct sockaddr *from,
-                                         socklen_t              from_length,
-                                         const guint8          *data,
-                                         gsize                  length);
-void     tincan_link_answer             (TincanLink            *self);
 
 G_END_DECLS

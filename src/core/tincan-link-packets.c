@@ -505,12 +505,12 @@ other_version (TincanLink *self,
   tincan_link_emit_peer_error (self, error);
 }
 
-void
-tincan_link_handle_datagram (TincanLink            *self,
-                             const struct sockaddr *from,
-                             socklen_t              from_length,
-                             const guint8          *data,
-                             gsize                  length)
+static void
+handle_datagram (TincanLink            *self,
+                 const struct sockaddr *from,
+                 socklen_t              from_length,
+                 const guint8          *data,
+                 gsize                  length)
 {
   TincanPacket packet;
   TincanWireResult result;
@@ -543,8 +543,8 @@ tincan_link_handle_datagram (TincanLink            *self,
 /* After input: the ACK it asked for, what the window now lets out, and
  * the timers.
  */
-void
-tincan_link_answer (TincanLink *self)
+static void
+answer (TincanLink *self)
 {
   if (tincan_receiver_ack_pending (self->receiver))
     send_ack (self);
@@ -579,7 +579,7 @@ on_socket_ready_cb (GSocket      *socket,
         }
 
       for (guint i = 0; i < n; i++)
-        tincan_link_handle_datagram (self, datagrams[i].from, datagrams[i].from_length,
+        handle_datagram (self, datagrams[i].from, datagrams[i].from_length,
                                      datagrams[i].data, datagrams[i].length);
 
       handled += n;
@@ -587,7 +587,7 @@ on_socket_ready_cb (GSocket      *socket,
         break;
     }
 
-  tincan_link_answer (self);
+  answer (self);
 
   g_object_unref (self);
 

@@ -4,8 +4,8 @@
  *
  * Seams for the tests and fuzzers: a filter on every datagram the link
  * sends (to drop, duplicate or delay it), a way to send raw bytes to the
- * peer, a shorter give-up time, a way to hand the link a datagram as if
- * the socket had read it, and the datagram size its probing found.
+ * peer, a shorter give-up time, a description of its state for a test
+ * that failed, and the datagram size its probing found.
  */
 
 #pragma once
@@ -29,10 +29,6 @@ void tincan_link_send_raw          (TincanLink       *self,
 void tincan_link_set_give_up_time  (TincanLink       *self,
                                     gint64            usec);
 char *tincan_link_describe         (TincanLink       *self);
-void tincan_link_receive_datagram  (TincanLink       *self,
-                                    GSocketAddress   *from,
-                                    const guint8     *datagram,
-                                    gsize             length);
 guint tincan_link_get_datagram_size (TincanLink      *self);
 
 G_END_DECLS

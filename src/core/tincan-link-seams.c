@@ -38,34 +38,6 @@ tincan_link_send_raw (TincanLink   *self,
   self->filter = filter;
 }
 
-/**
- * tincan_link_receive_datagram:
- * @self: a #TincanLink
- * @from: the address it came from
- * @datagram: its bytes
- * @length: their number
- *
- * Handles @datagram exactly as one read from the socket, answers included.
- */
-void
-tincan_link_receive_datagram (TincanLink     *self,
-                              GSocketAddress *from,
-                              const guint8   *datagram,
-                              gsize           length)
-{
-  struct sockaddr_storage native;
-
-  g_return_if_fail (TINCAN_IS_LINK (self));
-  g_return_if_fail (G_IS_SOCKET_ADDRESS (from));
-
-  if (!g_socket_address_to_native (from, &native, sizeof native, NULL))
-    g_return_if_reached ();
-
-  tincan_link_handle_datagram (self, (const struct sockaddr *) &native,
-                               g_socket_address_get_native_size (from), datagram, length);
-  tincan_link_answer (self);
-}
-
 /* The biggest DATA datagram the path is known to carry. */
 guint
 tincan_link_get_datagram_size (TincanLink *self)
