@@ -97,6 +97,15 @@ tincan_link_send_datagram (TincanLink   *self,
     send_failed (self, error);
 }
 
+/* From this session, to the peer's: every packet the parts ask for. */
+static void
+address_packet (TincanLink   *self,
+                TincanPacket *packet)
+{
+  packet->sender_session = self->session;
+  packet->receiver_session = self->peer_session;
+}
+
 static void
 send_packet (TincanLink   *self,
              TincanPacket *packet)
@@ -104,8 +113,7 @@ send_packet (TincanLink   *self,
   guint8 buffer[TINCAN_WIRE_BASE_DATAGRAM];
   gsize length;
 
-  packet->sender_session = self->session;
-  packet->receiver_session = self->peer_session;
+  address_packet (self, packet);
   length = tincan_wire_encode (packet, buffer, sizeof buffer);
 
   if (length > 0)
@@ -185,10 +193,9 @@ send_probe (TincanLink *self,
       gsize length;
 
       packet.type = TINCAN_PACKET_PING;
-      packet.sender_session = self->session;
-      packet.receiver_session = self->peer_session;
       packet.ping.token = token;
       packet.ping.size = size;
+      address_packet (self, &packet);
       length = tincan_wire_encode (&packet, buffer, size);
 
       if (!tincan_link_send_datagram_full (self, buffer, length, NULL, 0, &error))
@@ -229,8 +236,7 @@ flush_reliable (TincanLink *self)
         {
           guint8 header[TINCAN_WIRE_DATA_HEADER_SIZE];
 
-          packets[i].sender_session = self->session;
-          packets[i].receiver_session = self->peer_session;
+          address_packet (self, &packets[i]);
           tincan_link_send_datagram (self, header, tincan_wire_encode_data_header (&packets[i], header),
                                      packets[i].data.payload, packets[i].data.payload_length);
         }
