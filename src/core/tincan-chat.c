@@ -761,7 +761,6 @@ tincan_chat_retry (TincanChat     *self,
  * chat only, and never hold a link or a socket themselves.
  */
 
-
 /**
  * tincan_chat_has_link:
  * @self: a #TincanChat

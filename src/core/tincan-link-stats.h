@@ -30,14 +30,4 @@ typedef struct
   guint64 not_kept;              /* refused by the keep function, to come again */
 } TincanLinkStats;
 
-/* An interval stretched by up to a fifth, so that two peers' timers do
- * not fire in step.
- */
-static inline gint64
-tincan_jittered (GRand  *rand,
-                 gint64  interval)
-{
-  return interval + (gint64) (interval * g_rand_double_range (rand, 0.0, 0.2));
-}
-
 G_END_DECLS

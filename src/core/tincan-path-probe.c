@@ -19,7 +19,7 @@
 
 #include "config.h"
 
-#include "tincan-link-stats.h"
+#include "tincan-jitter.h"
 #include "tincan-path-probe.h"
 #include "tincan-wire.h"
 
@@ -99,12 +99,6 @@ tincan_path_probe_peer_hears_us (TincanPathProbe *self,
 
   self->peer_hears_us = TRUE;
   start (self, now);
-}
-
-gboolean
-tincan_path_probe_get_peer_hears_us (TincanPathProbe *self)
-{
-  return self->peer_hears_us;
 }
 
 /**

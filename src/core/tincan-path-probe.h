@@ -16,7 +16,6 @@ void             tincan_path_probe_free            (TincanPathProbe *self);
 void             tincan_path_probe_reset           (TincanPathProbe *self);
 void             tincan_path_probe_peer_hears_us   (TincanPathProbe *self,
                                                     gint64           now);
-gboolean         tincan_path_probe_get_peer_hears_us (TincanPathProbe *self);
 guint            tincan_path_probe_next            (TincanPathProbe *self,
                                                     gint64           now,
                                                     gboolean         online,

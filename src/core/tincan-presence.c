@@ -16,7 +16,7 @@
 
 #include "config.h"
 
-#include "tincan-link-stats.h"
+#include "tincan-jitter.h"
 #include "tincan-presence.h"
 
 #define HELLO_FIRST_RETRY      (500 * G_TIME_SPAN_MILLISECOND)

@@ -27,6 +27,7 @@
 
 #include <string.h>
 
+#include "tincan-jitter.h"
 #include "tincan-sender.h"
 
 #define INITIAL_CWND           16

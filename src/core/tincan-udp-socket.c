@@ -508,7 +508,7 @@ tincan_udp_socket_receive (TincanUdpSocket       *self,
 
   *datagrams = self->in_datagrams;
 
-  for (guint tries = 0; n < 0 && tries < MAX_RECEIVE_TRIES; tries++)
+  for (guint tries = 0; tries < MAX_RECEIVE_TRIES; tries++)
     {
       for (guint i = 0; i < RECEIVE_BATCH; i++)
         {
