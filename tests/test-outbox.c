@@ -203,27 +203,11 @@ both_online (gpointer data)
          && tincan_link_get_presence (fixture->b.link) == TINCAN_PRESENCE_ONLINE;
 }
 
-typedef struct
-{
-  GPtrArray *array;
-  guint      n;
-} Count;
-
-static gboolean
-has_count (gpointer data)
-{
-  Count *count = data;
-
-  return count->array->len >= count->n;
-}
-
 static void
 wait_received (End   *end,
                guint  n)
 {
-  Count count = { end->received, n };
-
-  g_assert_true (tincan_test_wait_for (has_count, &count));
+  g_assert_true (tincan_test_wait_for_length (end->received, n));
 }
 
 typedef struct

@@ -104,11 +104,11 @@ history_second_run (TincanApplication *app)
   g_assert_true (tincan_test_wait_for (row_shown, &mine));
   g_assert_true (tincan_test_wait_for (row_shown, &theirs));
   g_assert_true (tincan_test_wait_for (row_shown, &resent));
-  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (2)));
+  g_assert_true (tincan_test_wait_for_length (peer.received, 2));
   g_assert_cmpstr (g_ptr_array_index (peer.received, 1), ==, resent.text);
   type_and_send (window, later.text);
   g_assert_true (tincan_test_wait_for (row_shown, &later));
-  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (3)));
+  g_assert_true (tincan_test_wait_for_length (peer.received, 3));
   tincan_test_run_for (200);
   g_assert_cmpuint (peer.received->len, ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 4);
@@ -267,7 +267,7 @@ history_moved_aside (TincanApplication *app)
   /* A new history works at once. */
   wait_subtitle (window, "Grace · Online");
   type_and_send (window, "after the damage");
-  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (1)));
+  g_assert_true (tincan_test_wait_for_length (peer.received, 1));
   g_assert_cmpuint (tincan_store_get_count (tincan_history_get_store (
                       TINCAN_HISTORY (tincan_chat_get_messages (tincan_application_get_chat (app))))),
                     ==, 1);
@@ -343,7 +343,7 @@ history_full_disk (TincanApplication *app)
   g_assert_cmpstr ((text = compose_text (compose_box (window))), ==, "");
   g_free (text);
   g_assert_true (tincan_test_wait_for (hidden, revealer));
-  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (2)));
+  g_assert_true (tincan_test_wait_for_length (peer.received, 2));
   g_assert_true (g_str_equal (g_ptr_array_index (peer.received, 1), big));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
   g_assert_cmpuint (tincan_store_get_count (store), ==, 2);

@@ -119,7 +119,7 @@ chat_both_ways (TincanApplication *app)
 
   /* Typed, with a pasted second line: sent as it is. */
   type_and_send (window, mine.text);
-  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (1)));
+  g_assert_true (tincan_test_wait_for_length (peer.received, 1));
   g_assert_cmpstr (g_ptr_array_index (peer.received, 0), ==, mine.text);
   g_assert_cmpstr ((text = compose_text (compose_box (window))), ==, "");
   g_free (text);
@@ -234,7 +234,7 @@ chat_failed_and_retry (TincanApplication *app)
   tincan_link_set_give_up_time (link, 20 * G_USEC_PER_SEC);
   g_signal_emit_by_name (retry, "clicked");
   g_assert_true (tincan_test_wait_for (row_shown, &delivered));
-  g_assert_true (tincan_test_wait_for (peer_has_received, GUINT_TO_POINTER (1)));
+  g_assert_true (tincan_test_wait_for_length (peer.received, 1));
   g_assert_cmpstr (g_ptr_array_index (peer.received, 0), ==, failed.text);
   g_assert_false (gtk_widget_get_visible (child (find_row (&delivered), TINCAN_TYPE_MESSAGE_ROW,
                                                  "retry_button")));

@@ -90,27 +90,11 @@ all_finished (gpointer data)
   return TRUE;
 }
 
-typedef struct
-{
-  GPtrArray *array;
-  guint      n;
-} Count;
-
-static gboolean
-has_count (gpointer data)
-{
-  Count *count = data;
-
-  return count->array->len >= count->n;
-}
-
 void
 wait_received (End   *end,
                guint  n)
 {
-  Count count = { end->received, n };
-
-  g_assert_true (tincan_test_wait_for (has_count, &count));
+  g_assert_true (tincan_test_wait_for_length (end->received, n));
 }
 
 char *

@@ -42,6 +42,39 @@ tincan_test_wait_for (gboolean (*condition) (gpointer),
   return met;
 }
 
+typedef struct
+{
+  GPtrArray *array;
+  guint      n;
+} Length;
+
+static gboolean
+has_length (gpointer data)
+{
+  Length *length = data;
+
+  return length->array->len >= length->n;
+}
+
+/**
+ * tincan_test_wait_for_length:
+ * @array: an array something adds to, such as messages received
+ * @n: how many it should hold
+ *
+ * Runs the main loop until @array holds at least @n items, or for at most
+ * %TINCAN_TEST_WAIT_LIMIT.
+ *
+ * Returns: whether it did in time
+ */
+gboolean
+tincan_test_wait_for_length (GPtrArray *array,
+                             guint      n)
+{
+  Length length = { array, n };
+
+  return tincan_test_wait_for (has_length, &length);
+}
+
 /**
  * tincan_test_run_for:
  * @ms: how long

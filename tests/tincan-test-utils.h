@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 
 gboolean tincan_test_wait_for    (gboolean (*condition) (gpointer),
                                   gpointer   data);
+gboolean tincan_test_wait_for_length (GPtrArray *array,
+                                      guint      n);
 void     tincan_test_run_for     (guint      ms);
 guint16  tincan_test_unused_port (void);
 void     tincan_test_remove_tree (const char *path);

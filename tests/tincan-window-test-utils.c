@@ -120,12 +120,6 @@ peer_close (void)
   g_clear_pointer (&peer.received, g_ptr_array_unref);
 }
 
-gboolean
-peer_has_received (gpointer n)
-{
-  return peer.received->len >= GPOINTER_TO_UINT (n);
-}
-
 void
 collect_rows (GtkWidget *widget,
               GPtrArray *rows)

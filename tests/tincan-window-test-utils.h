@@ -47,7 +47,6 @@ typedef struct
 
 void              peer_open         (void);
 void              peer_close        (void);
-gboolean          peer_has_received (gpointer      n);
 void              collect_rows      (GtkWidget    *widget,
                                      GPtrArray    *rows);
 GtkWidget        *find_row          (RowQuery     *query);
