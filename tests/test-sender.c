@@ -136,6 +136,23 @@ send_one (Fixture *f)
   return packet.data.packet_number;
 }
 
+/* @n short messages, each queued and sent on its own, a millisecond
+ * apart, added to @messages.
+ */
+static void
+queue_and_send_each (Fixture   *f,
+                     GPtrArray *messages,
+                     guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+
+      g_ptr_array_add (messages, queue (f, text));
+      send_one (f);
+    }
+}
+
 static void
 ack_init (TincanPacket *ack,
           guint32       epoch,
@@ -475,13 +492,7 @@ test_ack_reordered (Fixture       *f,
   gint64 deadline, srtt, rto;
   guint cwnd;
 
-  for (guint i = 0; i < 6; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("message %u", i);
-
-      g_ptr_array_add (messages, queue (f, text));
-      send_one (f);
-    }
+  queue_and_send_each (f, messages, 6);
 
   f->now += 30 * MS;
   ack_init (&older, 0, 2);
@@ -528,13 +539,7 @@ test_ack_duplicate (Fixture       *f,
   TincanPacket ack;
   guint cwnd;
 
-  for (guint i = 0; i < 7; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("message %u", i);
-
-      g_ptr_array_add (messages, queue (f, text));
-      send_one (f);
-    }
+  queue_and_send_each (f, messages, 7);
 
   f->now += 30 * MS;
   ack_init (&ack, 0, 2);
