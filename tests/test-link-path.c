@@ -62,7 +62,7 @@ send_and_check (End   *from,
 }
 
 /* On loopback, probing finds the largest datagram, and a mebibyte goes
- * in 17 of them rather than 914.
+ * in 17 of them rather than 945.
  */
 static void
 test_path_probing (Fixture       *fixture,

@@ -328,8 +328,13 @@ test_give_up_and_retry (Fixture       *fixture,
   g_assert_cmpint (tincan_message_get_state (lost), ==, TINCAN_MESSAGE_FAILED);
   g_assert_cmpstr (tincan_message_get_failure_reason (lost), ==,
                    "The other computer did not confirm the message in time");
-  /* It was on the wire before the logger listened: sent → failed. */
+  /* It was on the wire before the logger listened: sent → failed, by
+   * way of being cut again in a new epoch if the path had been found to
+   * carry big datagrams (which the dark link then seemed to swallow).
+   */
   gt_signal_logger_assert_emission_pop (logger, lost, "notify::state", &pspec);
+  for (guint i = 0; i < 2 && gt_signal_logger_get_n_emissions (logger) > 0; i++)
+    gt_signal_logger_assert_emission_pop (logger, lost, "notify::state", &pspec);
   gt_signal_logger_assert_no_emissions (logger);
   g_assert_cmpuint (fixture->b.received->len, ==, 0);
 

@@ -105,22 +105,23 @@ test_fragment_geometry (void)
   const gsize min = TINCAN_WIRE_MIN_FRAGMENT, max = TINCAN_WIRE_MAX_FRAGMENT;
 
   g_assert_cmpuint (TINCAN_WIRE_DATA_HEADER_SIZE, ==, 52);
-  g_assert_cmpuint (min, ==, 1148);
-  g_assert_cmpuint (max, ==, 65436);
+  g_assert_cmpuint (TINCAN_WIRE_SEAL_OVERHEAD, ==, 38);
+  g_assert_cmpuint (min, ==, 1110);
+  g_assert_cmpuint (max, ==, 65398);
   g_assert_cmpuint (tincan_wire_fragment_count (1, min), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_count (1148, min), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_count (1149, min), ==, 2);
-  g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE, min), ==, 914);
-  g_assert_cmpuint (TINCAN_WIRE_MAX_FRAGMENTS, ==, 914);
-  g_assert_cmpuint (tincan_wire_fragment_length (1149, min, 0), ==, 1148);
-  g_assert_cmpuint (tincan_wire_fragment_length (1149, min, 1), ==, 1);
-  g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, min, 913), ==,
-                    TINCAN_WIRE_MAX_MESSAGE - 913 * 1148);
+  g_assert_cmpuint (tincan_wire_fragment_count (1110, min), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_count (1111, min), ==, 2);
+  g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE, min), ==, 945);
+  g_assert_cmpuint (TINCAN_WIRE_MAX_FRAGMENTS, ==, 945);
+  g_assert_cmpuint (tincan_wire_fragment_length (1111, min, 0), ==, 1110);
+  g_assert_cmpuint (tincan_wire_fragment_length (1111, min, 1), ==, 1);
+  g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, min, 944), ==,
+                    TINCAN_WIRE_MAX_MESSAGE - 944 * 1110);
 
   /* Where the path carries 64 KiB datagrams, a mebibyte is 17 of them. */
   g_assert_cmpuint (tincan_wire_fragment_count (TINCAN_WIRE_MAX_MESSAGE, max), ==, 17);
   g_assert_cmpuint (tincan_wire_fragment_length (TINCAN_WIRE_MAX_MESSAGE, max, 16), ==,
-                    TINCAN_WIRE_MAX_MESSAGE - 16 * 65436);
+                    TINCAN_WIRE_MAX_MESSAGE - 16 * 65398);
 }
 
 static void
@@ -141,10 +142,10 @@ test_data_round_trip (void)
   g_assert_cmpuint (packet.data.message_seq, ==, 7);
   g_assert_cmpuint (packet.data.fragment_index, ==, 0);
   g_assert_cmpuint (packet.data.fragment_count, ==, 5);
-  g_assert_cmpuint (packet.data.fragment_size, ==, 1148);
+  g_assert_cmpuint (packet.data.fragment_size, ==, 1110);
   g_assert_cmpuint (packet.data.message_length, ==, 5000);
   g_assert_cmpuint (packet.data.message_id, ==, G_GUINT64_CONSTANT (0xfeedface00c0ffee));
-  g_assert_cmpuint (packet.data.payload_length, ==, 1148);
+  g_assert_cmpuint (packet.data.payload_length, ==, 1110);
   g_assert_true (packet.data.payload == datagram.bytes + TINCAN_WIRE_DATA_HEADER_SIZE);
 
   /* The last fragment carries the rest. */

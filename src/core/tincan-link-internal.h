@@ -11,14 +11,18 @@
 
 #include <sys/socket.h>
 
+#include "tincan-handshake.h"
 #include "tincan-link-private.h"
 #include "tincan-path-probe.h"
 #include "tincan-presence.h"
 #include "tincan-receiver.h"
+#include "tincan-seal.h"
 #include "tincan-sender.h"
 #include "tincan-udp-socket.h"
 
 G_BEGIN_DECLS
+
+#define TINCAN_LINK_SEND_BATCH 32
 
 struct _TincanLink
 {
@@ -50,6 +54,29 @@ struct _TincanLink
   guint8                 identity[TINCAN_WIRE_IDENTITY_SIZE];
   char                   peer_identity[TINCAN_WIRE_IDENTITY_HEX_SIZE];  /* from the peer's hello, or "" */
 
+  /* Encryption: tincan-link-handshake.c */
+  guint8                 static_private[TINCAN_NOISE_KEY_SIZE];
+  guint8                 static_public[TINCAN_NOISE_KEY_SIZE];
+  TincanHandshake       *handshake;          /* under way, or waiting to be confirmed */
+  gint64                 retry_deadline;     /* when to send our last handshake message again; G_MAXINT64: none */
+  gint64                 retry_interval;
+  guint                  retry_tries;
+  TincanSeal            *seal;
+  guint8                 answered_init[TINCAN_NOISE_KEY_SIZE];  /* the "e" of the last first message answered */
+  guint64                answered_session;
+  guint8                 peer_key[TINCAN_NOISE_KEY_SIZE];
+  gboolean               has_peer_key;       /* of the keys in use */
+  guint8                 refused_key[TINCAN_NOISE_KEY_SIZE];
+  gboolean               has_refused_key;    /* a handshake's key the trust function refused */
+  TincanLinkTrustFunc    trust_func;
+  gpointer               trust_data;
+  GDestroyNotify         trust_destroy;
+  double                 handshake_tokens;   /* the rate limit */
+  gint64                 handshake_tokens_time;
+  guint8                *sealed_buffers;     /* sealed datagrams batched for one sendmmsg() */
+  guint                  n_sealed;
+  guint8                *open_buffer;        /* the packet inside the sealed one being read */
+
   TincanLinkKeepFunc     keep_func;
   gpointer               keep_data;
 
@@ -70,6 +97,16 @@ tincan_link_has_peer (TincanLink *self)
   return self->socket != NULL && tincan_udp_socket_has_peer (self->socket);
 }
 
+/* The peer's key was refused and no other keys are in use: what is
+ * queued for it waits, neither sent nor given up on.
+ */
+static inline gboolean
+tincan_link_messages_wait (TincanLink *self)
+{
+  return self->has_refused_key && (self->peer_session == 0 || self->seal == NULL
+                                   || !tincan_seal_has_keys (self->seal));
+}
+
 /* tincan-link.c: the object's state, properties and signals */
 void     tincan_link_set_presence       (TincanLink            *self,
                                          TincanPresence         presence);
@@ -82,13 +119,49 @@ void     tincan_link_emit_peer_error    (TincanLink            *self,
                                          const GError          *error);
 void     tincan_link_test_answered      (TincanLink            *self,
                                          gint64                 now);
+void     tincan_link_notify_keys        (TincanLink            *self);
 
 /* tincan-link-packets.c: the packet path */
 void     tincan_link_attach_sources     (TincanLink            *self);
 void     tincan_link_flush              (TincanLink            *self);
 void     tincan_link_schedule           (TincanLink            *self);
-void     tincan_link_send_hello         (TincanLink            *self,
-                                         gboolean               reply);
+void     tincan_link_heard_from_peer    (TincanLink            *self,
+                                         gint64                 now);
+void     tincan_link_peer_session_changed (TincanLink          *self,
+                                         guint64                session);
+void     tincan_link_handle_hello       (TincanLink            *self,
+                                         const TincanPacket    *packet);
+void     tincan_link_handle_packet      (TincanLink            *self,
+                                         const TincanPacket    *packet,
+                                         gsize                  length);
+gboolean tincan_link_transmit           (TincanLink            *self,
+                                         const guint8          *head,
+                                         gsize                  head_length,
+                                         const guint8          *tail,
+                                         gsize                  tail_length,
+                                         GError               **error);
+void     tincan_link_flush_batch        (TincanLink            *self);
+
+/* tincan-link-handshake.c: the handshake, sealing and opening */
+void     tincan_link_send_hello         (TincanLink            *self);
+void     tincan_link_handle_handshake   (TincanLink            *self,
+                                         const TincanPacket    *packet,
+                                         const guint8          *datagram);
+void     tincan_link_handle_sealed      (TincanLink            *self,
+                                         const TincanPacket    *packet,
+                                         const guint8          *datagram);
+gboolean tincan_link_send_sealed        (TincanLink            *self,
+                                         const guint8          *head,
+                                         gsize                  head_length,
+                                         const guint8          *tail,
+                                         gsize                  tail_length,
+                                         GError               **error);
+void     tincan_link_send_ping          (TincanLink            *self);
+void     tincan_link_tick_keys          (TincanLink            *self,
+                                         gint64                 now);
+gint64   tincan_link_get_keys_deadline  (TincanLink            *self);
+gboolean tincan_link_is_established     (TincanLink            *self);
+void     tincan_link_forget_keys        (TincanLink            *self);
 const char *tincan_link_failure_reason  (TincanLink            *self);
 gboolean tincan_link_send_datagram_full (TincanLink            *self,
                                          const guint8          *head,

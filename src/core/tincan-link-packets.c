@@ -22,7 +22,6 @@
 
 #define PLAIN_CHUNK            1024
 #define MAX_PER_DISPATCH       256
-#define SEND_BATCH             32
 
 /* Sending */
 
@@ -39,19 +38,39 @@ send_failed (TincanLink   *self,
   /* Lost like any datagram: the timers bring it again. */
 }
 
-static void
-flush_batch (TincanLink *self)
+void
+tincan_link_flush_batch (TincanLink *self)
 {
   g_autoptr(GError) error = NULL;
 
+  self->n_sealed = 0;
   if (!tincan_udp_socket_flush (self->socket, &error))
     send_failed (self, error);
 }
 
-/* Sends @head followed by @tail as one datagram; @tail (a fragment's
- * payload, in the message's own text) is not copied.  While batching, it
- * must stay where it is until the batch is flushed.  Returns FALSE, with
- * @error set, if the socket refused it there and then.
+/* Onto the socket: batched while the link batches, and while @head
+ * fits in a batch's buffer.
+ */
+gboolean
+tincan_link_transmit (TincanLink    *self,
+                      const guint8  *head,
+                      gsize          head_length,
+                      const guint8  *tail,
+                      gsize          tail_length,
+                      GError       **error)
+{
+  if (self->batching && head_length <= TINCAN_WIRE_BASE_DATAGRAM)
+    return tincan_udp_socket_queue (self->socket, head, head_length, tail, tail_length, error);
+
+  tincan_link_flush_batch (self);
+
+  return tincan_udp_socket_send (self->socket, head, head_length, tail, tail_length, error);
+}
+
+/* Sends @head followed by @tail as one datagram, as it is: plain text,
+ * or a handshake message.  While batching, @tail must stay where it is
+ * until the batch is flushed.  Returns FALSE, with @error set, if the
+ * socket refused it there and then.
  */
 gboolean
 tincan_link_send_datagram_full (TincanLink    *self,
@@ -76,12 +95,7 @@ tincan_link_send_datagram_full (TincanLink    *self,
         return TRUE;
     }
 
-  if (self->batching && head_length <= TINCAN_WIRE_BASE_DATAGRAM)
-    return tincan_udp_socket_queue (self->socket, head, head_length, tail, tail_length, error);
-
-  flush_batch (self);
-
-  return tincan_udp_socket_send (self->socket, head, head_length, tail, tail_length, error);
+  return tincan_link_transmit (self, head, head_length, tail, tail_length, error);
 }
 
 void
@@ -106,18 +120,20 @@ address_packet (TincanLink   *self,
   packet->receiver_session = self->peer_session;
 }
 
+/* Sealed, as every packet after the handshake. */
 static void
 send_packet (TincanLink   *self,
              TincanPacket *packet)
 {
+  g_autoptr(GError) error = NULL;
   guint8 buffer[TINCAN_WIRE_BASE_DATAGRAM];
   gsize length;
 
   address_packet (self, packet);
   length = tincan_wire_encode (packet, buffer, sizeof buffer);
 
-  if (length > 0)
-    tincan_link_send_datagram (self, buffer, length, NULL, 0);
+  if (length > 0 && !tincan_link_send_sealed (self, buffer, length, NULL, 0, &error))
+    send_failed (self, error);
 }
 
 static void
@@ -129,34 +145,6 @@ send_ping (TincanLink       *self,
 
   packet.type = type;
   packet.ping.token = token;
-  send_packet (self, &packet);
-}
-
-void
-tincan_link_send_hello (TincanLink *self,
-                        gboolean    reply)
-{
-  TincanPacket packet = { 0 };
-  const char *name = self->display_name ? self->display_name : "";
-  const char *end = name;
-
-  packet.type = TINCAN_PACKET_HELLO;
-  packet.hello.reply = reply;
-  packet.hello.receive_window = tincan_udp_socket_get_receive_window (self->socket);
-  memcpy (packet.hello.identity, self->identity, TINCAN_WIRE_IDENTITY_SIZE);
-
-  /* Cut an over-long name at a character boundary. */
-  while (*end != '\0')
-    {
-      const char *next = g_utf8_next_char (end);
-
-      if (next - name > TINCAN_WIRE_MAX_NAME)
-        break;
-      end = next;
-    }
-  memcpy (packet.hello.name, name, end - name);
-  packet.hello.name[end - name] = '\0';
-
   send_packet (self, &packet);
 }
 
@@ -192,13 +180,14 @@ send_probe (TincanLink *self,
       TincanPacket packet = { 0 };
       gsize length;
 
+      /* The probe is the sealed datagram: the PING inside is smaller. */
       packet.type = TINCAN_PACKET_PING;
       packet.ping.token = token;
-      packet.ping.size = size;
+      packet.ping.size = size - TINCAN_WIRE_SEAL_OVERHEAD;
       address_packet (self, &packet);
       length = tincan_wire_encode (&packet, buffer, size);
 
-      if (!tincan_link_send_datagram_full (self, buffer, length, NULL, 0, &error))
+      if (!tincan_link_send_sealed (self, buffer, length, NULL, 0, &error))
         {
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
             {
@@ -220,10 +209,10 @@ flush_reliable (TincanLink *self)
 {
   gint64 now = g_get_monotonic_time ();
   guint datagram_size = tincan_path_probe_get_datagram_size (self->probe);
-  TincanPacket packets[SEND_BATCH];
+  TincanPacket packets[TINCAN_LINK_SEND_BATCH];
   guint n;
 
-  if (!tincan_link_has_peer (self) || self->peer_session == 0)
+  if (!tincan_link_has_peer (self) || !tincan_link_is_established (self))
     return;
 
   self->batching = TRUE;
@@ -234,17 +223,19 @@ flush_reliable (TincanLink *self)
 
       for (guint i = 0; i < n; i++)
         {
+          g_autoptr(GError) error = NULL;
           guint8 header[TINCAN_WIRE_DATA_HEADER_SIZE];
 
           address_packet (self, &packets[i]);
-          tincan_link_send_datagram (self, header, tincan_wire_encode_data_header (&packets[i], header),
-                                     packets[i].data.payload, packets[i].data.payload_length);
+          if (!tincan_link_send_sealed (self, header, tincan_wire_encode_data_header (&packets[i], header),
+                                        packets[i].data.payload, packets[i].data.payload_length, &error))
+            send_failed (self, error);
         }
     }
   while (n == G_N_ELEMENTS (packets));
 
   self->batching = FALSE;
-  flush_batch (self);
+  tincan_link_flush_batch (self);
 }
 
 static void
@@ -301,6 +292,9 @@ tincan_link_failure_reason (TincanLink *self)
 
   if (!tincan_link_has_peer (self))
     return _("The other computer’s address could not be found");
+
+  if (self->has_refused_key)
+    return _("The other computer’s key has changed");
 
   if (self->peer_session == 0 && self->peer_version != 0)
     return _("The other computer runs a version of Tin Can that this one cannot talk to");
@@ -359,9 +353,9 @@ keeps_alive (TincanLink *self)
   return self->session < self->peer_session;
 }
 
-static void
-peer_session_changed (TincanLink *self,
-                      guint64     session)
+void
+tincan_link_peer_session_changed (TincanLink *self,
+                                  guint64     session)
 {
   gboolean restarted = self->peer_session != 0;
 
@@ -381,9 +375,9 @@ peer_session_changed (TincanLink *self,
     tincan_sender_new_epoch (self->sender);
 }
 
-static void
-heard_from_peer (TincanLink *self,
-                 gint64      now)
+void
+tincan_link_heard_from_peer (TincanLink *self,
+                             gint64      now)
 {
   tincan_link_test_answered (self, now);
 
@@ -391,61 +385,33 @@ heard_from_peer (TincanLink *self,
     tincan_link_presence_changed (self);
 }
 
-static void
-handle_hello (TincanLink         *self,
-              const TincanPacket *packet)
+/* The peer's HELLO, from a finished handshake. */
+void
+tincan_link_handle_hello (TincanLink         *self,
+                          const TincanPacket *packet)
 {
   tincan_wire_format_identity (packet->hello.identity, self->peer_identity);
   tincan_sender_set_peer_window (self->sender, packet->hello.receive_window);
   self->peer_version = 0;
 
   tincan_link_set_peer_name (self, packet->hello.name);
-
-  if (!packet->hello.reply)
-    tincan_link_send_hello (self, TRUE);
 }
 
-static void
-handle_packet (TincanLink         *self,
-               const TincanPacket *packet,
-               gsize               length)
+/* A packet opened from a sealed one: from the peer's session, to ours. */
+void
+tincan_link_handle_packet (TincanLink         *self,
+                           const TincanPacket *packet,
+                           gsize               length)
 {
   gint64 now = g_get_monotonic_time ();
 
-  /* Sent to an earlier run of ours: whatever it says is stale. */
-  if (packet->receiver_session != 0 && packet->receiver_session != self->session)
-    {
-      self->stats.stale++;
-      if (packet->type != TINCAN_PACKET_HELLO)
-        return;
-    }
-
-  if (packet->sender_session != self->peer_session)
-    {
-      /* Only a hello introduces a session; anything else from an unknown
-       * one is a leftover from before a restart.
-       */
-      if (packet->type != TINCAN_PACKET_HELLO)
-        {
-          self->stats.stale++;
-          return;
-        }
-
-      peer_session_changed (self, packet->sender_session);
-    }
-
-  heard_from_peer (self, now);
+  tincan_link_heard_from_peer (self, now);
 
   /* Our session came back: the peer reads what we send. */
-  if (packet->receiver_session == self->session)
-    tincan_path_probe_peer_hears_us (self->probe, now);
+  tincan_path_probe_peer_hears_us (self->probe, now);
 
   switch (packet->type)
     {
-    case TINCAN_PACKET_HELLO:
-      handle_hello (self, packet);
-      break;
-
     case TINCAN_PACKET_DATA:
       if (tincan_receiver_handle_data (self->receiver, packet, length, now))
         deliver_ready (self);
@@ -540,10 +506,19 @@ handle_datagram (TincanLink            *self,
       g_debug ("Dropped a datagram: %s", tincan_wire_result_to_string (result));
       self->stats.malformed++;
     }
-  else if (self->mode == TINCAN_MODE_RELIABLE)
-    handle_packet (self, &packet, length);
-  else
+  else if (self->mode != TINCAN_MODE_RELIABLE)
     self->stats.foreign++;
+  else if (packet.type == TINCAN_PACKET_SEALED)
+    tincan_link_handle_sealed (self, &packet, data);
+  else if (packet.type >= TINCAN_PACKET_HANDSHAKE_INIT)
+    tincan_link_handle_handshake (self, &packet, data);
+  else
+    {
+      /* A packet that travels only sealed, in the clear: forged, or
+       * from a peer that cannot have finished a handshake.
+       */
+      self->stats.unsealed++;
+    }
 }
 
 /* After input: the ACK it asked for, what the window now lets out, and
@@ -611,9 +586,11 @@ tincan_link_schedule (TincanLink *self)
   if (self->timer_source == NULL)
     return;
 
-  next = MIN (next, tincan_sender_get_deadline (self->sender));
+  if (!tincan_link_messages_wait (self))
+    next = MIN (next, tincan_sender_get_deadline (self->sender));
   next = MIN (next, tincan_receiver_get_deadline (self->receiver));
   next = MIN (next, tincan_presence_tracker_get_deadline (self->presence));
+  next = MIN (next, tincan_link_get_keys_deadline (self));
   if (probe != 0)
     next = MIN (next, probe);
 
@@ -630,7 +607,7 @@ tick_presence (TincanLink *self,
                                           tincan_sender_get_n_pending (self->sender) > 0);
 
   if (actions & TINCAN_PRESENCE_SEND_HELLO)
-    tincan_link_send_hello (self, FALSE);
+    tincan_link_send_hello (self);
   if (actions & TINCAN_PRESENCE_SEND_PING)
     send_ping (self, TINCAN_PACKET_PING, now);
   if (actions & TINCAN_PRESENCE_CHANGED)
@@ -646,8 +623,13 @@ on_timer_cb (gpointer user_data)
 
   g_object_ref (self);
 
-  if (tincan_sender_has_expired (self->sender, now))
+  /* A peer whose key was refused is not silent: its messages wait until
+   * the key is accepted, or not.
+   */
+  if (tincan_sender_has_expired (self->sender, now) && !tincan_link_messages_wait (self))
     tincan_sender_expire (self->sender, now, tincan_link_failure_reason (self));
+
+  tincan_link_tick_keys (self, now);
 
   /* Timeouts in a row at a size above the base: what is not delivered
    * is cut again to the base size, in a new epoch.

@@ -32,9 +32,20 @@ tincan_link_send_raw (TincanLink   *self,
 
   g_return_if_fail (TINCAN_IS_LINK (self));
 
+  TincanPacket packet;
+
   filter = self->filter;
   self->filter = NULL;
-  tincan_link_send_datagram (self, datagram, length, NULL, 0);
+
+  /* What a filter sees is the packet before it is sealed: sealed again,
+   * with a new counter, it is a copy the network made, not a replay.
+   */
+  if (tincan_wire_decode (datagram, length, &packet) == TINCAN_WIRE_OK
+      && packet.type > TINCAN_PACKET_HELLO && packet.type < TINCAN_PACKET_HANDSHAKE_INIT)
+    tincan_link_send_sealed (self, datagram, length, NULL, 0, NULL);
+  else
+    tincan_link_send_datagram (self, datagram, length, NULL, 0);
+
   self->filter = filter;
 }
 

@@ -28,6 +28,13 @@ typedef struct
   guint64 acks_sent;
   guint64 send_errors;
   guint64 not_kept;              /* refused by the keep function, to come again */
+  guint64 unsealed;              /* a packet that must be sealed, in the clear */
+  guint64 replayed;              /* a sealed packet seen before, or too old */
+  guint64 forged;                /* a sealed packet or handshake that did not authenticate */
+  guint64 no_key;                /* sealed with keys this side does not have (any more) */
+  guint64 handshakes;            /* handshakes finished */
+  guint64 handshakes_limited;    /* handshake messages dropped by the rate limit */
+  guint64 keys_refused;          /* handshakes whose key the trust function refused */
 } TincanLinkStats;
 
 G_END_DECLS

@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "tincan-link-internal.h"
@@ -49,6 +50,9 @@ enum {
   PROP_MODE,
   PROP_PRESENCE,
   PROP_PEER_NAME,
+  PROP_PEER_KEY,
+  PROP_REFUSED_KEY,
+  PROP_ENCRYPTED,
   N_PROPS
 };
 
@@ -147,7 +151,7 @@ start_talking (TincanLink *self)
 {
   if (self->mode == TINCAN_MODE_RELIABLE)
     {
-      tincan_link_send_hello (self, FALSE);
+      tincan_link_send_hello (self);
       tincan_presence_tracker_start (self->presence, g_get_monotonic_time ());
     }
 
@@ -255,6 +259,13 @@ tincan_link_dispose (GObject *object)
   g_ptr_array_set_size (self->plain_queue, 0);
 
   tincan_receiver_restart (self->receiver);
+  tincan_link_forget_keys (self);
+
+  if (self->trust_destroy != NULL)
+    self->trust_destroy (self->trust_data);
+  self->trust_func = NULL;
+  self->trust_destroy = NULL;
+  self->trust_data = NULL;
 
   G_OBJECT_CLASS (tincan_link_parent_class)->dispose (object);
 }
@@ -269,6 +280,10 @@ tincan_link_finalize (GObject *object)
   g_clear_pointer (&self->receiver, tincan_receiver_free);
   g_clear_pointer (&self->probe, tincan_path_probe_free);
   g_clear_pointer (&self->presence, tincan_presence_tracker_free);
+  g_clear_pointer (&self->seal, tincan_seal_free);
+  g_clear_pointer (&self->sealed_buffers, g_free);
+  g_clear_pointer (&self->open_buffer, g_free);
+  sodium_memzero (self->static_private, sizeof self->static_private);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->plain_queue, g_ptr_array_unref);
   g_clear_pointer (&self->rand, g_rand_free);
@@ -304,6 +319,20 @@ tincan_link_get_property (GObject    *object,
 
     case PROP_PEER_NAME:
       g_value_set_string (value, self->peer_name);
+      break;
+
+    case PROP_PEER_KEY:
+      g_value_take_boxed (value, self->has_peer_key
+                                 ? g_bytes_new (self->peer_key, sizeof self->peer_key) : NULL);
+      break;
+
+    case PROP_REFUSED_KEY:
+      g_value_take_boxed (value, self->has_refused_key
+                                 ? g_bytes_new (self->refused_key, sizeof self->refused_key) : NULL);
+      break;
+
+    case PROP_ENCRYPTED:
+      g_value_set_boolean (value, tincan_link_get_encrypted (self));
       break;
 
     default:
@@ -363,6 +392,30 @@ tincan_link_class_init (TincanLinkClass *klass)
     g_param_spec_string ("peer-name", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * TincanLink:peer-key:
+   *
+   * The long-term public key of the peer at the other end of the keys
+   * in use, as the trust function accepted it; %NULL before.
+   */
+  properties[PROP_PEER_KEY] =
+    g_param_spec_boxed ("peer-key", NULL, NULL, G_TYPE_BYTES,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TincanLink:refused-key:
+   *
+   * The key of the last handshake the trust function refused, until a
+   * handshake with a trusted key; %NULL if none.
+   */
+  properties[PROP_REFUSED_KEY] =
+    g_param_spec_boxed ("refused-key", NULL, NULL, G_TYPE_BYTES,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ENCRYPTED] =
+    g_param_spec_boolean ("encrypted", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -411,6 +464,15 @@ tincan_link_init (TincanLink *self)
   self->receiver = tincan_receiver_new (&self->stats);
   self->probe = tincan_path_probe_new (self->rand);
   self->presence = tincan_presence_tracker_new (self->rand);
+
+  /* Until tincan_link_set_static_key(): a key for this run alone. */
+  self->seal = tincan_seal_new ();
+  self->retry_deadline = G_MAXINT64;
+  self->handshake_tokens = 10.0;
+  self->handshake_tokens_time = g_get_monotonic_time ();
+  self->sealed_buffers = g_malloc ((gsize) TINCAN_LINK_SEND_BATCH * TINCAN_WIRE_MAX_DATAGRAM);
+  self->open_buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
+  tincan_noise_generate_keypair (self->static_private, self->static_public);
 }
 
 /* Public API */
@@ -499,6 +561,7 @@ tincan_link_set_peer (TincanLink *self,
   self->peer_host = g_strdup (host);
   self->peer_port = port;
   tincan_udp_socket_set_peer (self->socket, NULL, 0);
+  tincan_link_forget_keys (self);
   self->peer_session = 0;
   self->peer_version = 0;
   tincan_path_probe_reset (self->probe);
@@ -585,7 +648,7 @@ enqueue (TincanLink    *self,
 
   /* Offline or not met yet: say hello now rather than at the next retry. */
   if (tincan_link_has_peer (self) && tincan_presence_tracker_hurry (self->presence, now))
-    tincan_link_send_hello (self, FALSE);
+    tincan_link_send_hello (self);
 
   tincan_link_flush (self);
   tincan_link_schedule (self);
@@ -694,6 +757,130 @@ tincan_link_set_identity (TincanLink   *self,
   g_return_if_fail (!tincan_wire_identity_is_zero (identity));
 
   memcpy (self->identity, identity, TINCAN_WIRE_IDENTITY_SIZE);
+}
+
+/**
+ * tincan_link_set_static_key:
+ * @self: a #TincanLink
+ * @private_key: (array fixed-size=32): the installation's long-term
+ *   X25519 private key; copied
+ *
+ * The key this side proves it holds in every handshake.  Like the
+ * identity, set it before the peer.
+ */
+void
+tincan_link_set_static_key (TincanLink   *self,
+                            const guint8 *private_key)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (private_key != NULL);
+  g_return_if_fail (self->peer_host == NULL);
+
+  memcpy (self->static_private, private_key, sizeof self->static_private);
+  if (!tincan_noise_public_key (self->static_private, self->static_public))
+    g_critical ("Not a usable X25519 key");
+}
+
+/* Returns: (array fixed-size=32): this side's long-term public key */
+const guint8 *
+tincan_link_get_public_key (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  return self->static_public;
+}
+
+/**
+ * tincan_link_set_trust_func:
+ * @self: a #TincanLink
+ * @func: (nullable): decides, for each handshake, whether the peer's key
+ *   is one to talk to; without one, every key is
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * A refused key is kept in #TincanLink:refused-key; nothing from that
+ * handshake is shown and nothing is sent to it, and messages for the
+ * peer wait.  After the key is accepted (so that @func now says yes),
+ * call tincan_link_renew_handshake().
+ */
+void
+tincan_link_set_trust_func (TincanLink          *self,
+                            TincanLinkTrustFunc  func,
+                            gpointer             user_data,
+                            GDestroyNotify       destroy)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  if (self->trust_destroy != NULL)
+    self->trust_destroy (self->trust_data);
+
+  self->trust_func = func;
+  self->trust_data = user_data;
+  self->trust_destroy = destroy;
+}
+
+/* Returns: (nullable) (array fixed-size=32): see #TincanLink:peer-key */
+const guint8 *
+tincan_link_get_peer_key (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  return self->has_peer_key ? self->peer_key : NULL;
+}
+
+/* Returns: (nullable) (array fixed-size=32): see #TincanLink:refused-key */
+const guint8 *
+tincan_link_get_refused_key (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  return self->has_refused_key ? self->refused_key : NULL;
+}
+
+/* Returns: whether what goes to the peer is sealed now */
+gboolean
+tincan_link_get_encrypted (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), FALSE);
+
+  return self->mode == TINCAN_MODE_RELIABLE && tincan_link_is_established (self);
+}
+
+/**
+ * tincan_link_renew_handshake:
+ * @self: a #TincanLink
+ *
+ * Starts a new handshake now, forgetting a refused key: after the user
+ * accepted a changed key, say.
+ */
+void
+tincan_link_renew_handshake (TincanLink *self)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  if (self->mode != TINCAN_MODE_RELIABLE)
+    return;
+
+  if (self->has_refused_key)
+    {
+      sodium_memzero (self->refused_key, sizeof self->refused_key);
+      self->has_refused_key = FALSE;
+      tincan_link_notify_keys (self);
+    }
+
+  g_clear_pointer (&self->handshake, tincan_handshake_free);
+  self->retry_deadline = G_MAXINT64;
+  tincan_link_send_hello (self);
+  tincan_link_schedule (self);
+}
+
+/* For the packet path: the keys or the trust in them changed. */
+void
+tincan_link_notify_keys (TincanLink *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_KEY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUSED_KEY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCRYPTED]);
 }
 
 /**
@@ -810,8 +997,13 @@ tincan_link_test_async (TincanLink          *self,
   self->test_started = g_get_monotonic_time ();
   self->test_timeout = g_timeout_add_seconds (TEST_TIMEOUT_SECONDS, on_test_timeout_cb, self);
 
-  /* A hello, as it is answered whether or not the peer knows us yet. */
-  tincan_link_send_hello (self, FALSE);
+  /* A PING once keys are in use; before, a hello, as it is answered
+   * whether or not the peer knows us yet.
+   */
+  if (tincan_link_is_established (self))
+    tincan_link_send_ping (self);
+  else
+    tincan_link_send_hello (self);
 }
 
 /**

@@ -38,6 +38,13 @@ typedef TincanKeepResult (*TincanLinkKeepFunc) (TincanLink    *link,
                                                 TincanMessage *message,
                                                 gpointer       user_data);
 
+/* Whether to talk to a peer that proved it holds @peer_key (32 bytes,
+ * its long-term X25519 public key).  Called for every handshake.
+ */
+typedef gboolean (*TincanLinkTrustFunc) (TincanLink   *link,
+                                         const guint8 *peer_key,
+                                         gpointer      user_data);
+
 TincanLink            *tincan_link_new              (guint16          local_port,
                                                      TincanMode       mode,
                                                      GError         **error);
@@ -75,5 +82,16 @@ gint64                 tincan_link_test_finish      (TincanLink      *self,
                                                      GAsyncResult    *result,
                                                      GError         **error);
 const TincanLinkStats *tincan_link_get_stats        (TincanLink      *self);
+void                   tincan_link_set_static_key   (TincanLink      *self,
+                                                     const guint8    *private_key);
+const guint8          *tincan_link_get_public_key   (TincanLink      *self);
+void                   tincan_link_set_trust_func   (TincanLink          *self,
+                                                     TincanLinkTrustFunc  func,
+                                                     gpointer             user_data,
+                                                     GDestroyNotify       destroy);
+const guint8          *tincan_link_get_peer_key     (TincanLink      *self);
+const guint8          *tincan_link_get_refused_key  (TincanLink      *self);
+gboolean               tincan_link_get_encrypted    (TincanLink      *self);
+void                   tincan_link_renew_handshake  (TincanLink      *self);
 
 G_END_DECLS

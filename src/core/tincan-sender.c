@@ -327,7 +327,7 @@ tincan_sender_next (TincanSender *self,
 
       if (!out->numbered)
         {
-          outgoing_number (out, self->next_pn, datagram_size - TINCAN_WIRE_DATA_HEADER_SIZE);
+          outgoing_number (out, self->next_pn, datagram_size - TINCAN_WIRE_SEAL_OVERHEAD - TINCAN_WIRE_DATA_HEADER_SIZE);
           self->next_pn += out->n_fragments;
         }
 

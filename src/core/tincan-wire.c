@@ -311,6 +311,22 @@ decode_hello (const guint8 *body,
   return TINCAN_WIRE_OK;
 }
 
+/* A handshake message has exactly one size for each of its three kinds. */
+static TincanWireResult
+decode_handshake (const guint8 *body,
+                  gsize         length,
+                  gsize         size,
+                  TincanPacket *packet)
+{
+  if (length + TINCAN_WIRE_HEADER_SIZE != size)
+    return length + TINCAN_WIRE_HEADER_SIZE < size ? TINCAN_WIRE_TRUNCATED : TINCAN_WIRE_BAD_HANDSHAKE;
+
+  packet->handshake.message = body;
+  packet->handshake.length = length;
+
+  return TINCAN_WIRE_OK;
+}
+
 /**
  * tincan_wire_validate_text:
  * @text: bytes
@@ -372,31 +388,67 @@ tincan_wire_decode (const guint8 *datagram,
   if (datagram[2] != TINCAN_WIRE_VERSION)
     return TINCAN_WIRE_BAD_VERSION;
 
-  /* Only DATA and a probe may be bigger than what every path carries. */
+  /* Only DATA and a probe (and the sealed packets that carry them) may
+   * be bigger than what every path carries.
+   */
   if (length > TINCAN_WIRE_MAX_DATAGRAM
-      || (length > TINCAN_WIRE_BASE_DATAGRAM && datagram[3] != TINCAN_PACKET_DATA && datagram[3] != TINCAN_PACKET_PING))
+      || (length > TINCAN_WIRE_BASE_DATAGRAM && datagram[3] != TINCAN_PACKET_DATA
+          && datagram[3] != TINCAN_PACKET_PING && datagram[3] != TINCAN_PACKET_SEALED))
     return TINCAN_WIRE_OVERSIZED;
 
   if (length < TINCAN_WIRE_HEADER_SIZE)
     return TINCAN_WIRE_TRUNCATED;
 
-  /* Bit 0 of the flags is kept for the encrypted mode; a version 3 peer
-   * that does not speak it must not guess at such a packet.
+  memset (packet, 0, sizeof *packet);
+  packet->type = datagram[3];
+  body_length = length - TINCAN_WIRE_HEADER_SIZE;
+
+  /* A sealed packet's header names only the receiver: the key phase in
+   * bit 0 of the flags, then its session and the counter.
    */
+  if (packet->type == TINCAN_PACKET_SEALED)
+    {
+      if ((datagram[4] & ~1) != 0 || datagram[5] != 0)
+        return TINCAN_WIRE_BAD_FLAGS;
+
+      packet->receiver_session = read_u64 (datagram + 6);
+      packet->sealed.phase = datagram[4];
+      packet->sealed.counter = read_u64 (datagram + 14);
+      packet->sealed.ciphertext = body;
+      packet->sealed.length = body_length;
+
+      if (packet->receiver_session == 0)
+        return TINCAN_WIRE_BAD_SESSION;
+      /* At least a tag and the header of the packet inside. */
+      if (body_length < TINCAN_WIRE_TAG_SIZE + TINCAN_WIRE_HEADER_SIZE)
+        return TINCAN_WIRE_TRUNCATED;
+      return TINCAN_WIRE_OK;
+    }
+
   if (datagram[4] != 0 || datagram[5] != 0)
     return TINCAN_WIRE_BAD_FLAGS;
 
-  memset (packet, 0, sizeof *packet);
-  packet->type = datagram[3];
   packet->sender_session = read_u64 (datagram + 6);
   packet->receiver_session = read_u64 (datagram + 14);
-  body_length = length - TINCAN_WIRE_HEADER_SIZE;
 
   if (packet->sender_session == 0)
     return TINCAN_WIRE_BAD_SESSION;
 
   switch (packet->type)
     {
+    case TINCAN_PACKET_HANDSHAKE_INIT:
+      return decode_handshake (body, body_length, TINCAN_WIRE_HANDSHAKE_INIT_SIZE, packet);
+
+    case TINCAN_PACKET_HANDSHAKE_REPLY:
+      if (packet->receiver_session == 0)
+        return TINCAN_WIRE_BAD_SESSION;
+      return decode_handshake (body, body_length, TINCAN_WIRE_HANDSHAKE_REPLY_SIZE, packet);
+
+    case TINCAN_PACKET_HANDSHAKE_FINISH:
+      if (packet->receiver_session == 0)
+        return TINCAN_WIRE_BAD_SESSION;
+      return decode_handshake (body, body_length, TINCAN_WIRE_HANDSHAKE_FINISH_SIZE, packet);
+
     case TINCAN_PACKET_HELLO:
       return decode_hello (body, body_length, packet);
 
@@ -540,6 +592,15 @@ tincan_wire_encode (const TincanPacket *packet,
       length = tincan_wire_ack_size (packet->ack.n_ranges, packet->ack.n_held);
       break;
 
+    case TINCAN_PACKET_HANDSHAKE_INIT:
+    case TINCAN_PACKET_HANDSHAKE_REPLY:
+    case TINCAN_PACKET_HANDSHAKE_FINISH:
+      g_return_val_if_fail (packet->handshake.length <= buffer_size - TINCAN_WIRE_HEADER_SIZE, 0);
+
+      memcpy (body, packet->handshake.message, packet->handshake.length);
+      length += packet->handshake.length;
+      break;
+
     case TINCAN_PACKET_PING:
     case TINCAN_PACKET_PONG:
       write_u64 (body, packet->ping.token);
@@ -568,6 +629,7 @@ tincan_wire_result_to_string (TincanWireResult result)
   static const char *names[] = {
     "ok", "not-tincan", "bad-version", "bad-type", "bad-flags", "truncated",
     "oversized", "bad-session", "bad-fragment", "bad-ack", "bad-hello",
+    "bad-handshake",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (names) == TINCAN_WIRE_N_RESULTS);

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The Tin Can wire format, version 3: encoding and strict decoding of
+ * The Tin Can wire format, version 4: encoding and strict decoding of
  * single datagrams.  No state, no I/O: what docs/PROTOCOL.md describes,
  * and nothing else.
  */
@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-#define TINCAN_WIRE_VERSION          3
+#define TINCAN_WIRE_VERSION          4
 /* Every path carries this much: a DATA packet starts at this size, and no
  * other packet but a probe is bigger.
  */
@@ -24,13 +24,30 @@ G_BEGIN_DECLS
 #define TINCAN_WIRE_MAX_DATAGRAM     65488
 #define TINCAN_WIRE_HEADER_SIZE      22
 #define TINCAN_WIRE_DATA_HEADER_SIZE (TINCAN_WIRE_HEADER_SIZE + 30)
-#define TINCAN_WIRE_MIN_FRAGMENT     (TINCAN_WIRE_BASE_DATAGRAM - TINCAN_WIRE_DATA_HEADER_SIZE)
-#define TINCAN_WIRE_MAX_FRAGMENT     (TINCAN_WIRE_MAX_DATAGRAM - TINCAN_WIRE_DATA_HEADER_SIZE)
+/* A sealed packet's cleartext header and its authentication tag. */
+#define TINCAN_WIRE_TAG_SIZE         16
+#define TINCAN_WIRE_SEAL_OVERHEAD    (TINCAN_WIRE_HEADER_SIZE + TINCAN_WIRE_TAG_SIZE)
+/* The biggest packet a datagram of the base size or the largest size
+ * carries, once sealed.
+ */
+#define TINCAN_WIRE_BASE_INNER       (TINCAN_WIRE_BASE_DATAGRAM - TINCAN_WIRE_SEAL_OVERHEAD)
+#define TINCAN_WIRE_MAX_INNER        (TINCAN_WIRE_MAX_DATAGRAM - TINCAN_WIRE_SEAL_OVERHEAD)
+#define TINCAN_WIRE_MIN_FRAGMENT     (TINCAN_WIRE_BASE_INNER - TINCAN_WIRE_DATA_HEADER_SIZE)
+#define TINCAN_WIRE_MAX_FRAGMENT     (TINCAN_WIRE_MAX_INNER - TINCAN_WIRE_DATA_HEADER_SIZE)
 #define TINCAN_WIRE_MAX_MESSAGE      (1024 * 1024)
 #define TINCAN_WIRE_MAX_FRAGMENTS    ((TINCAN_WIRE_MAX_MESSAGE + TINCAN_WIRE_MIN_FRAGMENT - 1) / TINCAN_WIRE_MIN_FRAGMENT)
 #define TINCAN_WIRE_MAX_ACK_RANGES   32
 #define TINCAN_WIRE_MAX_HELD         32
 #define TINCAN_WIRE_HELLO_SIZE       300
+/* The handshake's three messages (Noise XX), each a header and the
+ * Noise message: a key of 32 bytes for "e", 48 for an encrypted "s",
+ * and the HELLO inside the second and third, encrypted (16 more).  The
+ * first is padded to the second's size, so that no answer to it is
+ * bigger than it.
+ */
+#define TINCAN_WIRE_HANDSHAKE_REPLY_SIZE  (TINCAN_WIRE_HEADER_SIZE + 32 + 48 + TINCAN_WIRE_HELLO_SIZE + 16)
+#define TINCAN_WIRE_HANDSHAKE_INIT_SIZE   TINCAN_WIRE_HANDSHAKE_REPLY_SIZE
+#define TINCAN_WIRE_HANDSHAKE_FINISH_SIZE (TINCAN_WIRE_HEADER_SIZE + 48 + TINCAN_WIRE_HELLO_SIZE + 16)
 #define TINCAN_WIRE_IDENTITY_SIZE    16
 #define TINCAN_WIRE_IDENTITY_HEX_SIZE (2 * TINCAN_WIRE_IDENTITY_SIZE + 1)
 #define TINCAN_WIRE_MAX_NAME         255
@@ -44,6 +61,10 @@ typedef enum
   TINCAN_PACKET_ACK   = 3,
   TINCAN_PACKET_PING  = 4,
   TINCAN_PACKET_PONG  = 5,
+  TINCAN_PACKET_HANDSHAKE_INIT   = 7,
+  TINCAN_PACKET_HANDSHAKE_REPLY  = 8,
+  TINCAN_PACKET_HANDSHAKE_FINISH = 9,
+  TINCAN_PACKET_SEALED           = 10,
 } TincanPacketType;
 
 /* Why a datagram was refused; each has a counter in the link. */
@@ -60,6 +81,7 @@ typedef enum
   TINCAN_WIRE_BAD_FRAGMENT,
   TINCAN_WIRE_BAD_ACK,
   TINCAN_WIRE_BAD_HELLO,
+  TINCAN_WIRE_BAD_HANDSHAKE,
   TINCAN_WIRE_N_RESULTS
 } TincanWireResult;
 
@@ -110,6 +132,18 @@ typedef struct
       guint64 token;
       gsize   size;     /* a PING's whole length: more than PING_SIZE is a probe */
     } ping;
+
+    struct {
+      const guint8 *message;   /* the Noise message, in the datagram */
+      gsize         length;
+    } handshake;
+
+    struct {
+      guint8        phase;     /* which keys: 0 or 1 */
+      guint64       counter;   /* the nonce */
+      const guint8 *ciphertext;   /* the inner packet and the tag, in the datagram */
+      gsize         length;
+    } sealed;
   };
 } TincanPacket;
 
