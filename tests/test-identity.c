@@ -290,8 +290,11 @@ test_damaged (Fixture       *fixture,
       g_autoptr(TincanIdentity) identity = NULL;
       g_autofree char *after = NULL;
 
+      /* Readable by others or not, a damaged file is not changed. */
+      guint mode = i % 2 == 0 ? 0600 : 0644;
+
       g_test_message ("case %u", i);
-      write_file (fixture->path, cases[i].contents, -1, 0600);
+      write_file (fixture->path, cases[i].contents, -1, mode);
 
       identity = tincan_identity_load (fixture->path, &error);
       g_assert_null (identity);
@@ -304,7 +307,7 @@ test_damaged (Fixture       *fixture,
       /* Left exactly as it was. */
       g_assert_true (g_file_get_contents (fixture->path, &after, NULL, NULL));
       g_assert_cmpstr (after, ==, cases[i].contents);
-      g_assert_cmpuint (get_mode (fixture->path), ==, 0600);
+      g_assert_cmpuint (get_mode (fixture->path), ==, mode);
     }
 }
 
@@ -325,8 +328,16 @@ test_not_a_file (Fixture       *fixture,
   g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_DIR));
   g_clear_error (&error);
 
-  /* A path through a file cannot be read, nor made (root or not). */
+  /* A pipe, which nobody writes to. */
   g_assert_cmpint (g_rmdir (fixture->path), ==, 0);
+  g_assert_cmpint (mkfifo (fixture->path, 0600), ==, 0);
+  identity = tincan_identity_load (fixture->path, &error);
+  g_assert_null (identity);
+  g_assert_error (error, TINCAN_IDENTITY_ERROR, TINCAN_IDENTITY_ERROR_DAMAGED);
+  g_clear_error (&error);
+  g_assert_cmpint (g_unlink (fixture->path), ==, 0);
+
+  /* A path through a file cannot be read, nor made (root or not). */
   write_file (fixture->path, "not a folder", -1, 0600);
   inside_file = g_build_filename (fixture->path, "identity", NULL);
   identity = tincan_identity_load (inside_file, &error);

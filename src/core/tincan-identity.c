@@ -263,11 +263,12 @@ parse_identity (TincanIdentity  *self,
   return TRUE;
 }
 
-/* Reads the identity from @fd, which it closes.  A file others may read
- * is made private, with a warning, rather than refused: the key may have
- * been seen, but refusing would leave the person with no identity at all,
- * and the warning tells them.  If it cannot be made private (another user
- * owns it), it is refused.
+/* Reads the identity from @fd, which it closes.  A valid file others may
+ * read is made private, with a warning, rather than refused: the key may
+ * have been seen, but refusing would leave the person with no identity at
+ * all, and the warning tells them.  If it cannot be made private (another
+ * user owns it), it is refused.  A damaged one is left as it is, mode and
+ * all.
  */
 static gboolean
 read_identity (TincanIdentity  *self,
@@ -289,19 +290,6 @@ read_identity (TincanIdentity  *self,
     {
       set_damaged (error, self->path, _("it is not a file"));
       goto out;
-    }
-
-  if ((buf.st_mode & 0077) != 0)
-    {
-      if (fchmod (fd, 0600) != 0)
-        {
-          g_set_error (error, TINCAN_IDENTITY_ERROR, TINCAN_IDENTITY_ERROR_FAILED,
-                       _("Your identity key “%s” is readable by others and could not be made private: %s"),
-                       self->path, g_strerror (errno));
-          goto out;
-        }
-      g_warning ("The identity key %s was readable by other users; it is now readable by its owner only",
-                 self->path);
     }
 
   while (length < sizeof contents)
@@ -326,7 +314,26 @@ read_identity (TincanIdentity  *self,
       goto out;
     }
 
-  ok = parse_identity (self, contents, length, error);
+  if (!parse_identity (self, contents, length, error))
+    goto out;
+
+  /* Only now that it is known to be an identity: a damaged file may not
+   * be ours to change.
+   */
+  if ((buf.st_mode & 0077) != 0)
+    {
+      if (fchmod (fd, 0600) != 0)
+        {
+          g_set_error (error, TINCAN_IDENTITY_ERROR, TINCAN_IDENTITY_ERROR_FAILED,
+                       _("Your identity key “%s” is readable by others and could not be made private: %s"),
+                       self->path, g_strerror (errno));
+          goto out;
+        }
+      g_warning ("The identity key %s was readable by other users; it is now readable by its owner only",
+                 self->path);
+    }
+
+  ok = TRUE;
 
 out:
   sodium_memzero (contents, sizeof contents);
@@ -499,7 +506,8 @@ tincan_identity_load (const char  *path,
   for (guint attempt = 0;; attempt++)
     {
       gboolean exists;
-      int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+      /* Non-blocking, so that a FIFO in its place is refused, not waited on. */
+      int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
 
       if (fd >= 0)
         return read_identity (self, fd, error) ? g_steal_pointer (&self) : NULL;
