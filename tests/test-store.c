@@ -3,10 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * TincanStore on real files in a temporary folder: WAL and durability
- * settings, migration from schema version 1, the outbox across a reopen,
- * exactly-once across a reopen, a damaged file moved aside, a read-only
- * folder, a full disk, a second Tin Can, paging from both ends, and
- * search with FTS5 and with LIKE.
+ * settings, migration from schema versions 1 and 2, the outbox across a
+ * reopen, exactly-once across a reopen, a damaged file moved aside, a
+ * read-only folder, a full disk, a second Tin Can, paging from both ends,
+ * search with FTS5 and with LIKE, and the peers' pinned keys.
  */
 
 #define _GNU_SOURCE
@@ -28,6 +28,9 @@
 
 #define SENDER_A "0123456789abcdef0123456789abcdef"
 #define SENDER_B "fedcba9876543210fedcba9876543210"
+
+#define PEER_A "peer-a.example:2323"
+#define PEER_B "[2001:db8::1]:4000"
 
 typedef struct
 {
@@ -245,6 +248,283 @@ test_migration_from_version_1 (Fixture       *fixture,
 
   version = query_text (fixture->path, "PRAGMA user_version");
   g_assert_cmpstr (version, ==, G_STRINGIFY (TINCAN_STORE_SCHEMA_VERSION));
+}
+
+/* What version 2 added to version 1, kept here as it was. */
+static const char *version_2 =
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content = 'messages', content_rowid = 'id');"
+  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);"
+  "END;"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+  "END;"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+  "PRAGMA user_version = 2;";
+
+static void
+test_migration_from_version_2 (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *sql = g_strconcat (version_1, version_2, NULL);
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *tables = NULL;
+  guint8 key[32];
+  guint8 pinned[32];
+  gboolean verified = TRUE;
+  TincanStore *store;
+
+  write_database (fixture->path, sql);
+  version = query_text (fixture->path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "2");
+  g_clear_pointer (&version, g_free);
+
+  store = open_store (fixture->path);
+  g_assert_null (tincan_store_get_moved_aside (store));
+
+  /* Every message, the outbox, the seen pairs and the index, as they were. */
+  g_assert_cmpuint (tincan_store_get_count (store), ==, 2);
+  all = tincan_store_load (store, 0, 10, NULL);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (all, 0)), ==,
+                   "still in the outbox from version one");
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (all, 1)), ==, "a received elephant");
+  outbox = tincan_store_load_unfinished (store, NULL);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  g_assert_false (add_incoming (store, SENDER_A, 6, "a received elephant"));
+  g_assert_true (tincan_store_get_has_fts (store));
+  g_assert_cmpint (tincan_store_find (store, "eleph", 0, NULL), ==, 2);
+  g_assert_true (add_incoming (store, SENDER_A, 7, "an elephant after the migration"));
+  g_assert_cmpint (tincan_store_find (store, "eleph", 0, NULL), ==, 3);
+
+  /* No key is pinned yet, and one can be. */
+  g_assert_false (tincan_store_get_peer_key (store, PEER_A, key, &verified, &error));
+  g_assert_no_error (error);
+  memset (key, 0x42, sizeof key);
+  g_assert_true (tincan_store_pin_peer_key (store, PEER_A, key, FALSE, &error));
+  g_assert_no_error (error);
+  close_store (store);
+
+  version = query_text (fixture->path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, G_STRINGIFY (TINCAN_STORE_SCHEMA_VERSION));
+  g_assert_cmpint (TINCAN_STORE_SCHEMA_VERSION, ==, 3);
+  tables = query_text (fixture->path, "SELECT group_concat (name) FROM sqlite_master WHERE name = 'peer_keys'");
+  g_assert_cmpstr (tables, ==, "peer_keys");
+
+  store = open_store (fixture->path);
+  g_assert_cmpuint (tincan_store_get_count (store), ==, 3);
+  g_assert_true (tincan_store_get_peer_key (store, PEER_A, pinned, &verified, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (pinned, sizeof pinned, key, sizeof key);
+  g_assert_false (verified);
+  close_store (store);
+}
+
+static gint64
+query_int (const char *path,
+           const char *sql)
+{
+  g_autofree char *text = query_text (path, sql);
+
+  g_assert_nonnull (text);
+
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+static void
+assert_pinned (TincanStore  *store,
+               const char   *peer,
+               const guint8 *key,
+               gboolean      verified)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 pinned[32];
+  gboolean pinned_verified = !verified;
+
+  g_assert_true (tincan_store_get_peer_key (store, peer, pinned, &pinned_verified, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (pinned, sizeof pinned, key, 32);
+  g_assert_cmpint (pinned_verified, ==, verified);
+}
+
+static void
+test_peer_keys (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 key_a[32];
+  guint8 key_a2[32];
+  guint8 key_b[32];
+  guint8 untouched[32];
+  gint64 first_seen;
+  gint64 before = g_get_real_time ();
+  TincanStore *store = open_store (fixture->path);
+
+  for (guint i = 0; i < 32; i++)
+    {
+      key_a[i] = i;
+      key_a2[i] = 255 - i;
+      key_b[i] = i * 7;
+    }
+  /* A byte of zero in the middle is a byte like the others. */
+  key_b[16] = 0;
+
+  memset (untouched, 0xaa, sizeof untouched);
+  g_assert_false (tincan_store_get_peer_key (store, PEER_A, untouched, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 32; i++)
+    g_assert_cmpuint (untouched[i], ==, 0xaa);
+
+  /* First seen: pinned, not verified. */
+  g_assert_true (tincan_store_pin_peer_key (store, PEER_A, key_a, FALSE, &error));
+  g_assert_no_error (error);
+  assert_pinned (store, PEER_A, key_a, FALSE);
+  g_assert_false (tincan_store_get_peer_key (store, PEER_B, untouched, NULL, &error));
+  g_assert_no_error (error);
+  close_store (store);
+
+  first_seen = query_int (fixture->path, "SELECT first_seen FROM peer_keys WHERE peer = '" PEER_A "'");
+  g_assert_cmpint (first_seen, >=, before);
+  g_assert_cmpint (first_seen, <=, g_get_real_time ());
+
+  /* Verified later: the same key, first seen when it was. */
+  store = open_store (fixture->path);
+  assert_pinned (store, PEER_A, key_a, FALSE);
+  g_usleep (2000);
+  g_assert_true (tincan_store_pin_peer_key (store, PEER_A, key_a, TRUE, NULL));
+  assert_pinned (store, PEER_A, key_a, TRUE);
+  g_assert_true (tincan_store_pin_peer_key (store, PEER_B, key_b, TRUE, NULL));
+  close_store (store);
+  g_assert_cmpint (query_int (fixture->path, "SELECT first_seen FROM peer_keys WHERE peer = '" PEER_A "'"),
+                   ==, first_seen);
+
+  /* Another key for A replaces the first, and is not verified. */
+  store = open_store (fixture->path);
+  assert_pinned (store, PEER_A, key_a, TRUE);
+  assert_pinned (store, PEER_B, key_b, TRUE);
+  g_assert_true (tincan_store_pin_peer_key (store, PEER_A, key_a2, FALSE, NULL));
+  assert_pinned (store, PEER_A, key_a2, FALSE);
+  assert_pinned (store, PEER_B, key_b, TRUE);
+
+  /* Clearing the conversation forgets no key. */
+  g_assert_true (add_incoming (store, SENDER_A, 1, "hello"));
+  g_assert_true (tincan_store_clear (store, NULL));
+  assert_pinned (store, PEER_A, key_a2, FALSE);
+  close_store (store);
+
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM peer_keys"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT first_seen FROM peer_keys WHERE peer = '" PEER_A "'"),
+                   >, first_seen);
+}
+
+static void
+change_database (const char *path,
+                 const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* A pin damaged on the disk is reported, neither trusted nor ignored. */
+static void
+test_peer_key_damaged (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  static const char *damage[] = {
+    "UPDATE peer_keys SET key = x'0102030405' WHERE peer = '" PEER_A "'",
+    "UPDATE peer_keys SET key = zeroblob (33) WHERE peer = '" PEER_A "'",
+    "UPDATE peer_keys SET key = zeroblob (0) WHERE peer = '" PEER_A "'",
+    /* Thirty-two characters, but text. */
+    "UPDATE peer_keys SET key = '0123456789abcdef0123456789abcdef' WHERE peer = '" PEER_A "'",
+    "UPDATE peer_keys SET verified = 2 WHERE peer = '" PEER_A "'",
+    "UPDATE peer_keys SET verified = 'yes' WHERE peer = '" PEER_A "'",
+  };
+  guint8 key[32];
+  guint8 key_b[32];
+
+  memset (key, 0x11, sizeof key);
+  memset (key_b, 0x22, sizeof key_b);
+
+  for (guint i = 0; i < G_N_ELEMENTS (damage); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint8 read_back[32];
+      gboolean verified = FALSE;
+      TincanStore *store = open_store (fixture->path);
+
+      g_test_message ("%s", damage[i]);
+      g_assert_true (tincan_store_pin_peer_key (store, PEER_A, key, TRUE, NULL));
+      g_assert_true (tincan_store_pin_peer_key (store, PEER_B, key_b, TRUE, NULL));
+      close_store (store);
+
+      change_database (fixture->path, damage[i]);
+
+      store = open_store (fixture->path);
+      g_assert_null (tincan_store_get_moved_aside (store));
+      g_assert_false (tincan_store_get_peer_key (store, PEER_A, read_back, &verified, &error));
+      g_assert_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, fixture->path));
+      g_assert_nonnull (strstr (error->message, PEER_A));
+      g_assert_false (verified);
+
+      /* The other peer's pin is fine, and a new pin repairs A's. */
+      assert_pinned (store, PEER_B, key_b, TRUE);
+      g_assert_true (tincan_store_pin_peer_key (store, PEER_A, key, FALSE, NULL));
+      assert_pinned (store, PEER_A, key, FALSE);
+      close_store (store);
+    }
+}
+
+static void
+test_peer_key_full_disk (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pages = NULL;
+  guint8 key[32];
+  TincanStore *store = open_store (fixture->path);
+  guint pinned;
+
+  close_store (store);
+  pages = query_text (fixture->path, "PRAGMA page_count");
+  store = open_store (fixture->path);
+  tincan_store_set_max_pages (store, atoi (pages));
+
+  /* Some fit in the table's page; then the disk is full. */
+  for (pinned = 0; pinned < 10000; pinned++)
+    {
+      g_autofree char *peer = g_strdup_printf ("peer-%u.example:2323", pinned);
+
+      memset (key, pinned & 0xff, sizeof key);
+      if (!tincan_store_pin_peer_key (store, peer, key, FALSE, &error))
+        break;
+    }
+  g_assert_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL);
+  g_assert_cmpuint (pinned, >, 0);
+  g_assert_cmpuint (pinned, <, 10000);
+  g_clear_error (&error);
+
+  /* What was pinned before stays, and the one that failed is not half there. */
+  for (guint i = 0; i <= pinned; i++)
+    {
+      g_autofree char *peer = g_strdup_printf ("peer-%u.example:2323", i);
+
+      memset (key, i & 0xff, sizeof key);
+      if (i < pinned)
+        assert_pinned (store, peer, key, FALSE);
+      else
+        {
+          g_assert_false (tincan_store_get_peer_key (store, peer, key, NULL, &error));
+          g_assert_no_error (error);
+        }
+    }
+  close_store (store);
 }
 
 static void
@@ -734,6 +1014,10 @@ main (int   argc,
 
   ADD ("/store/round-trip", test_round_trip);
   ADD ("/store/migration-from-version-1", test_migration_from_version_1);
+  ADD ("/store/migration-from-version-2", test_migration_from_version_2);
+  ADD ("/store/peer-keys", test_peer_keys);
+  ADD ("/store/peer-key-damaged", test_peer_key_damaged);
+  ADD ("/store/peer-key-full-disk", test_peer_key_full_disk);
   ADD ("/store/newer-schema-refused", test_newer_schema_refused);
   ADD ("/store/outbox-resume", test_outbox_resume);
   ADD ("/store/dedupe-across-restart", test_dedupe_across_restart);

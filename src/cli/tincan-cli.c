@@ -14,6 +14,11 @@
  *      --count was reached
  *   1  a message failed, or --timeout passed
  *   2  a usage or set-up error, with one line on stderr
+ *
+ * In Tin Can mode it loads the installation's identity (--identity, or
+ * the app's own file) at start, making one on the first run.
+ * --fingerprint prints that identity's fingerprint and exits: 0, or 1
+ * with one line on stderr if the identity cannot be read or made.
  */
 
 #define G_LOG_DOMAIN "tincan-cli"
@@ -29,6 +34,7 @@
 #include <unistd.h>
 
 #include "tincan-address.h"
+#include "tincan-identity.h"
 #include "tincan-link.h"
 #include "tincan-outbox.h"
 #include "tincan-store.h"
@@ -38,6 +44,7 @@ typedef struct
   GMainLoop        *loop;
   TincanLink       *link;
   TincanOutbox     *outbox;           /* with --history only */
+  TincanIdentity   *identity;         /* in Tin Can mode only, for the encrypted link */
   GDataInputStream *input;
   GCancellable     *cancellable;
   gboolean          json;
@@ -354,6 +361,37 @@ usage_error (const char *message)
   return 2;
 }
 
+static TincanIdentity *
+load_identity (const char  *path,
+               GError     **error)
+{
+  g_autofree char *default_path = NULL;
+
+  if (path == NULL)
+    path = default_path = tincan_identity_dup_default_path ();
+
+  return tincan_identity_load (path, error);
+}
+
+static int
+print_fingerprint (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanIdentity) identity = load_identity (path, &error);
+  g_autofree char *fingerprint = NULL;
+
+  if (identity == NULL)
+    {
+      g_printerr ("tincan-cli: %s\n", error->message);
+      return 1;
+    }
+
+  fingerprint = tincan_identity_dup_fingerprint (identity);
+  g_print ("%s\n", fingerprint);
+
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -361,6 +399,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(TincanIdentity) identity = NULL;
   g_autoptr(TincanStore) store = NULL;
   g_autoptr(TincanOutbox) outbox = NULL;
   g_autoptr(TincanLink) link = NULL;
@@ -370,10 +409,12 @@ main (int   argc,
   g_autofree char *file = NULL;
   g_autofree char *name = NULL;
   g_autofree char *history = NULL;
+  g_autofree char *identity_path = NULL;
   gint64 count = 0;
   int timeout = 0;
   gboolean plain = FALSE;
   gboolean json = FALSE;
+  gboolean fingerprint = FALSE;
   guint16 peer_port = 0;
   guint16 local_port = TINCAN_DEFAULT_PORT;
   Cli cli = { 0 };
@@ -394,6 +435,10 @@ main (int   argc,
       "Print events as JSON lines", NULL },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history,
       "Keep messages in this database, and send what it has not delivered yet", "PATH" },
+    { "identity", 0, 0, G_OPTION_ARG_FILENAME, &identity_path,
+      "Use this identity file, made if missing (default: the app's)", "PATH" },
+    { "fingerprint", 0, 0, G_OPTION_ARG_NONE, &fingerprint,
+      "Print this identity's fingerprint and exit", NULL },
     { NULL }
   };
 
@@ -407,6 +452,13 @@ main (int   argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
+
+  if (fingerprint)
+    {
+      if (argc > 1)
+        return usage_error ("--fingerprint takes no PEER");
+      return print_fingerprint (identity_path);
+    }
 
   if (argc != 2)
     return usage_error (argc < 2 ? "missing PEER (see --help)" : "more than one PEER given");
@@ -432,6 +484,14 @@ main (int   argc,
   if (timeout < 0)
     return usage_error ("--timeout must not be negative");
 
+  /* Plain text has no use for it, and makes no file. */
+  if (!plain)
+    {
+      identity = load_identity (identity_path, &error);
+      if (identity == NULL)
+        return usage_error (error->message);
+    }
+
   if (history != NULL)
     {
       store = tincan_store_new (history, &error);
@@ -449,6 +509,7 @@ main (int   argc,
   loop = g_main_loop_new (NULL, FALSE);
   cli.loop = loop;
   cli.link = link;
+  cli.identity = identity;
   cli.json = json;
   cli.count = count;
   cli.cancellable = g_cancellable_new ();

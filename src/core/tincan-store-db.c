@@ -31,6 +31,7 @@
 
 /* Version 1: messages, the seen pairs, and the identity.  Version 2: a
  * full-text index, when this SQLite has FTS5 (else search uses LIKE).
+ * Version 3: each peer's public key, as first seen or as verified.
  */
 static const char *migration_1 =
   "CREATE TABLE meta ("
@@ -63,6 +64,13 @@ static const char *migration_2 =
   "  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
   "END;"
   "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');";
+
+static const char *migration_3 =
+  "CREATE TABLE peer_keys ("
+  "  peer       TEXT PRIMARY KEY,"
+  "  key        BLOB NOT NULL,"
+  "  verified   INTEGER NOT NULL DEFAULT 0,"
+  "  first_seen INTEGER NOT NULL);";
 
 void
 tincan_store_set_sqlite_error (GError     **error,
@@ -327,6 +335,12 @@ migrate (TincanStore  *self,
             return FALSE;
         }
       if (!tincan_store_exec (self, "RELEASE fts", error))
+        return FALSE;
+    }
+
+  if (version < 3)
+    {
+      if (!tincan_store_exec (self, migration_3, error))
         return FALSE;
     }
 

@@ -4,8 +4,8 @@
  *
  * The conversation on disk: one SQLite database in WAL mode holding every
  * message sent and received, the outbox (outgoing messages not delivered
- * yet), the (sender, message ID) pairs already received, and this
- * installation's identity.
+ * yet), the (sender, message ID) pairs already received, this
+ * installation's identity, and the public key pinned for each peer.
  *
  * Durability is what the guarantees rest on.  synchronous=FULL: a commit
  * that returned is on the disk, so a message is stored before its first
@@ -24,7 +24,9 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
+#include "tincan-identity.h"
 #include "tincan-store-internal.h"
 #include "tincan-store-private.h"
 
@@ -763,4 +765,126 @@ tincan_store_write (TincanStore  *self,
   tincan_store_follow (self, message);
 
   return g_steal_pointer (&message);
+}
+
+/**
+ * tincan_store_get_peer_key:
+ * @self: a #TincanStore
+ * @peer: the peer as configured, e.g. "host:port"
+ * @key: (out caller-allocates) (array fixed-size=32): set to the key
+ *   pinned for @peer
+ * @verified: (out) (optional): set to whether a person verified it
+ * @error: return location for a #TincanStoreError
+ *
+ * A key that is not 32 bytes, or a verified mark that is neither yes nor
+ * no, is %TINCAN_STORE_ERROR_CORRUPT: a damaged pin must not pass for a
+ * trusted one, nor for none.
+ *
+ * Returns: %TRUE if a key is pinned for @peer; %FALSE with no error if
+ *   none is, %FALSE with @error set if it cannot be read
+ */
+gboolean
+tincan_store_get_peer_key (TincanStore  *self,
+                           const char   *peer,
+                           guint8       *key,
+                           gboolean     *verified,
+                           GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 mark;
+  int rc;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (peer != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  stmt = tincan_store_statement (self, "SELECT key, verified FROM peer_keys WHERE peer = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, peer, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return tincan_store_fail (self, rc, error);
+    }
+
+  mark = sqlite3_column_int64 (stmt, 1);
+  if (sqlite3_column_type (stmt, 0) != SQLITE_BLOB
+      || sqlite3_column_bytes (stmt, 0) != TINCAN_IDENTITY_KEY_SIZE
+      || sqlite3_column_type (stmt, 1) != SQLITE_INTEGER
+      || (mark != 0 && mark != 1))
+    {
+      g_autofree char *detail = g_strdup_printf (_("the key kept for “%s” is not valid"), peer);
+
+      sqlite3_reset (stmt);
+      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT,
+                   _("The history “%s” is damaged: %s"), self->path, detail);
+      return FALSE;
+    }
+
+  memcpy (key, sqlite3_column_blob (stmt, 0), TINCAN_IDENTITY_KEY_SIZE);
+  if (verified != NULL)
+    *verified = mark == 1;
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
+/**
+ * tincan_store_pin_peer_key:
+ * @self: a #TincanStore
+ * @peer: the peer as configured, e.g. "host:port"
+ * @key: (array fixed-size=32): its X25519 public key
+ * @verified: whether a person verified @key (its fingerprint or safety
+ *   number)
+ * @error: return location for a #TincanStoreError
+ *
+ * Remembers @key for @peer, replacing any other, with @verified as given.
+ * When it was first seen is kept while the key stays the same; on return
+ * it is on the disk.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tincan_store_pin_peer_key (TincanStore   *self,
+                           const char    *peer,
+                           const guint8  *key,
+                           gboolean       verified,
+                           GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (peer != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  stmt = tincan_store_statement (self,
+                                 "INSERT INTO peer_keys (peer, key, verified, first_seen) VALUES (?, ?, ?, ?)"
+                                 " ON CONFLICT (peer) DO UPDATE SET"
+                                 "  first_seen = CASE WHEN key = excluded.key THEN first_seen"
+                                 "               ELSE excluded.first_seen END,"
+                                 "  key = excluded.key, verified = excluded.verified", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, peer, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, key, TINCAN_IDENTITY_KEY_SIZE, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, verified ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return tincan_store_fail (self, rc, error);
+
+  g_debug ("Pinned a key for %s, %s", peer, verified ? "verified" : "not verified");
+
+  return TRUE;
 }

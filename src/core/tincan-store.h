@@ -32,7 +32,7 @@ typedef enum
   TINCAN_STORE_NOT_KEPT,        /* not stored: #TincanStore::write-failed said why */
 } TincanStoreKeep;
 
-#define TINCAN_STORE_SCHEMA_VERSION 2
+#define TINCAN_STORE_SCHEMA_VERSION 3
 
 #define TINCAN_TYPE_STORE (tincan_store_get_type ())
 
@@ -75,6 +75,16 @@ void           tincan_store_follow             (TincanStore    *self,
 TincanMessage *tincan_store_write              (TincanStore    *self,
                                                 const char     *text,
                                                 gboolean        plain,
+                                                GError        **error);
+gboolean       tincan_store_get_peer_key       (TincanStore    *self,
+                                                const char     *peer,
+                                                guint8         *key,
+                                                gboolean       *verified,
+                                                GError        **error);
+gboolean       tincan_store_pin_peer_key       (TincanStore    *self,
+                                                const char     *peer,
+                                                const guint8   *key,
+                                                gboolean        verified,
                                                 GError        **error);
 
 G_END_DECLS
