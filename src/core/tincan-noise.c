@@ -109,7 +109,6 @@ static const Pattern patterns[TINCAN_NOISE_N_PATTERNS] = {
 struct _TincanNoiseHandshake
 {
   const Pattern     *pattern;
-  TincanNoisePattern pattern_id;
   gboolean           initiator;
   guint              next_message;   /* the index of the next message in the pattern */
   gboolean           failed;
@@ -488,7 +487,6 @@ tincan_noise_handshake_new (TincanNoisePattern  pattern,
 
   self = g_new0 (TincanNoiseHandshake, 1);
   self->pattern = info;
-  self->pattern_id = pattern;
   self->initiator = initiator;
 
   if (static_private != NULL)
@@ -532,7 +530,7 @@ tincan_noise_handshake_new (TincanNoisePattern  pattern,
 
 /**
  * tincan_noise_handshake_set_ephemeral:
- * @self: a handshake that has not sent its "e" yet
+ * @self: a handshake that has not written its "e" yet
  * @private_key: the ephemeral private key to use, 32 bytes
  *
  * For test vectors only: an ephemeral key must be fresh for every
@@ -545,7 +543,7 @@ tincan_noise_handshake_set_ephemeral (TincanNoiseHandshake *self,
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (private_key != NULL);
-  g_return_if_fail (!self->has_e && self->next_message == 0 && !self->failed);
+  g_return_if_fail (!self->has_e && !self->failed && !tincan_noise_handshake_is_finished (self));
 
   memcpy (self->e, private_key, sizeof self->e);
   if (!tincan_noise_public_key (self->e, self->e_public))
@@ -934,22 +932,6 @@ tincan_noise_handshake_get_remote_static (TincanNoiseHandshake *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->has_rs && !self->failed ? self->rs : NULL;
-}
-
-TincanNoisePattern
-tincan_noise_handshake_get_pattern (TincanNoiseHandshake *self)
-{
-  g_return_val_if_fail (self != NULL, TINCAN_NOISE_NN);
-
-  return self->pattern_id;
-}
-
-gboolean
-tincan_noise_handshake_is_initiator (TincanNoiseHandshake *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  return self->initiator;
 }
 
 /**
