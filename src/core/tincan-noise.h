@@ -33,8 +33,10 @@ typedef enum
 
 #define TINCAN_NOISE_N_PATTERNS (TINCAN_NOISE_XXPSK3 + 1)
 
-/* A Noise CipherState.  A nonce of G_MAXUINT64 is spent: every call with
- * it fails, key or no key.
+/* A Noise CipherState.  With no key it copies, as Noise's handshake
+ * needs.  A nonce of G_MAXUINT64 is spent: every call with it fails, key
+ * or no key, which is also what a split that has no keys to give hands
+ * out.
  */
 typedef struct
 {
@@ -50,6 +52,9 @@ void        tincan_noise_generate_keypair   (guint8             *private_key,
 gboolean    tincan_noise_public_key         (const guint8       *private_key,
                                              guint8             *public_key);
 
+/* ChaChaPoly with an explicit nonce, for packets that carry their own
+ * counter.  out may be the input (in place).
+ */
 void        tincan_noise_seal               (const guint8       *key,
                                              guint64             nonce,
                                              const guint8       *ad,
@@ -65,6 +70,7 @@ gboolean    tincan_noise_open               (const guint8       *key,
                                              gsize               length,
                                              guint8             *out);
 
+/* EncryptWithAd() and DecryptWithAd(): the cipher's own nonce. */
 gboolean    tincan_noise_cipher_encrypt     (TincanNoiseCipher  *cipher,
                                              const guint8       *ad,
                                              gsize               ad_length,
@@ -83,6 +89,9 @@ gboolean    tincan_noise_cipher_decrypt     (TincanNoiseCipher  *cipher,
                                              gsize              *out_length);
 void        tincan_noise_cipher_clear       (TincanNoiseCipher  *cipher);
 
+/* A HandshakeState.  Write and read in turn until finished, then split
+ * once.  Any error kills it for good (has_failed), its secrets wiped.
+ */
 typedef struct _TincanNoiseHandshake TincanNoiseHandshake;
 
 TincanNoiseHandshake *tincan_noise_handshake_new (TincanNoisePattern  pattern,
@@ -115,8 +124,6 @@ void          tincan_noise_handshake_split          (TincanNoiseHandshake *self,
                                                      TincanNoiseCipher    *receive);
 const guint8 *tincan_noise_handshake_get_hash       (TincanNoiseHandshake *self);
 const guint8 *tincan_noise_handshake_get_remote_static (TincanNoiseHandshake *self);
-TincanNoisePattern tincan_noise_handshake_get_pattern (TincanNoiseHandshake *self);
-gboolean      tincan_noise_handshake_is_initiator   (TincanNoiseHandshake *self);
 void          tincan_noise_handshake_free           (TincanNoiseHandshake *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TincanNoiseHandshake, tincan_noise_handshake_free)

@@ -6,6 +6,8 @@
 #   tests/fuzz/corpus/link/  records of a two-byte length and a datagram,
 #                            whose session fields steer fuzz-link.c (see
 #                            there): the clock, flags, and what gets through
+#   tests/fuzz/corpus/noise/ a pattern or seal/open, a step, then a
+#                            handshake message or a mask (fuzz-noise.c)
 import os
 import struct
 
@@ -181,3 +183,29 @@ write("link", "acks-for-sender",
 write("link", "peer-window",
       records(hello(b"w", window=2400), tick(0, SEND), tick(10 * MS, LOOP),
               tick(0, SEND), tick(10 * MS, LOOP), tick(0, SEND), tick(10 * MS, LOOP)))
+
+# The Noise target (fuzz-noise.c): byte 0 picks a pattern (0-5) or
+# seal/open (6); for a handshake, byte 1 picks the message (bits 0-1) and
+# MASK and GO_ON.  A zero mask is the real message, which makes the
+# handshake finish; a one-bit mask spoils it.
+NOISE_PATTERNS = ("nn", "kk", "xk", "ik", "xx", "xxpsk3")
+NOISE_MESSAGES = (2, 2, 3, 2, 3, 3)
+NOISE_MASK, NOISE_GO_ON = 1 << 2, 1 << 3
+NOISE_OPEN, NOISE_SEAL = 6, 1
+
+for number, (name, count) in enumerate(zip(NOISE_PATTERNS, NOISE_MESSAGES)):
+    for index in range(count):
+        step = bytes([number, index | NOISE_MASK | NOISE_GO_ON])
+        write("noise", f"{name}-{index + 1}-real", step + bytes(128))
+        write("noise", f"{name}-{index + 1}-flipped", step + bytes(40) + b"\x01")
+        write("noise", f"{name}-{index + 1}-made-up",
+              bytes([number, index | NOISE_GO_ON]) + bytes(range(32, 32 + 100)))
+
+# NN's first message has no tag: any "e" is read, even one of small
+# order, which the reply's DH refuses.
+write("noise", "nn-1-zero-e", bytes([0, NOISE_GO_ON]) + bytes(32) + b"hi")
+
+nonce = struct.pack("<Q", 0x0102030405060708)
+write("noise", "seal", bytes([NOISE_OPEN, NOISE_SEAL]) + nonce + b"\x05" + b"sealed and opened")
+write("noise", "seal-empty", bytes([NOISE_OPEN, NOISE_SEAL]) + nonce + b"\x00")
+write("noise", "open", bytes([NOISE_OPEN, 0]) + nonce + b"\x04" + b"head" + bytes(range(40)))
