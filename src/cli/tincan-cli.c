@@ -31,6 +31,7 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tincan-address.h"
@@ -45,6 +46,10 @@ typedef struct
   TincanLink       *link;
   TincanOutbox     *outbox;           /* with --history only */
   TincanIdentity   *identity;         /* in Tin Can mode only, for the encrypted link */
+  TincanStore      *store;            /* with --history only */
+  char             *peer;             /* "host:port", naming the peer's pinned key */
+  const char       *trust;            /* --trust: the one peer key to talk to */
+  gboolean          verified;         /* the peer's key was checked: --trust, or marked so */
   GDataInputStream *input;
   GCancellable     *cancellable;
   gboolean          json;
@@ -246,6 +251,14 @@ on_message_resumed_cb (TincanOutbox  *outbox,
   watch_message (cli, message);
 }
 
+static char *
+dup_peer_fingerprint (TincanLink *link)
+{
+  const guint8 *key = tincan_link_get_peer_key (link);
+
+  return key != NULL ? tincan_key_format_fingerprint (key) : g_strdup ("");
+}
+
 static void
 on_presence_cb (TincanLink *link,
                 GParamSpec *pspec,
@@ -253,8 +266,84 @@ on_presence_cb (TincanLink *link,
 {
   g_autoptr(GEnumClass) klass = g_type_class_ref (TINCAN_TYPE_PRESENCE);
   GEnumValue *value = g_enum_get_value (klass, tincan_link_get_presence (link));
+  g_autofree char *fingerprint = dup_peer_fingerprint (link);
 
-  print_event (cli, "peer", "state", "s", value->value_nick, NULL);
+  print_event (cli, "peer",
+               "state", "s", value->value_nick,
+               "fingerprint", "s", fingerprint,
+               "encrypted", "b", tincan_link_get_encrypted (link),
+               "verified", "b", tincan_link_get_encrypted (link) && cli->verified,
+               NULL);
+}
+
+/* --trust: that key and no other.  Otherwise, with a history, trust on
+ * first use: the first key is pinned there, and another one refused.
+ * Without either, any key (the link still proves the peer holds it).
+ */
+static gboolean
+trust_cb (TincanLink   *link,
+          const guint8 *peer_key,
+          gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean verified = FALSE;
+
+  if (cli->trust != NULL)
+    return tincan_key_matches (cli->trust, tincan_identity_get_public_key (cli->identity), peer_key);
+
+  if (cli->store == NULL)
+    return TRUE;
+
+  if (tincan_store_get_peer_key (cli->store, cli->peer, pinned, &verified, &error))
+    {
+      cli->verified = verified;
+      return memcmp (pinned, peer_key, sizeof pinned) == 0;
+    }
+
+  if (error != NULL)
+    {
+      g_printerr ("tincan-cli: %s\n", error->message);
+      return FALSE;
+    }
+
+  if (!tincan_store_pin_peer_key (cli->store, cli->peer, peer_key, FALSE, &error))
+    g_printerr ("tincan-cli: %s\n", error->message);
+
+  return TRUE;
+}
+
+static void
+on_refused_key_cb (TincanLink *link,
+                   GParamSpec *pspec,
+                   Cli        *cli)
+{
+  const guint8 *key = tincan_link_get_refused_key (link);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *safety_number = NULL;
+
+  if (key == NULL)
+    return;
+
+  fingerprint = tincan_key_format_fingerprint (key);
+  safety_number = tincan_key_format_safety_number (tincan_identity_get_public_key (cli->identity), key);
+
+  if (cli->trust != NULL)
+    {
+      g_printerr ("tincan-cli: the peer's key (fingerprint %s) is not the one given to --trust\n",
+                  fingerprint);
+      cli_exit (cli, 1);
+      return;
+    }
+
+  /* What waits for the peer keeps waiting; a person decides. */
+  g_printerr ("tincan-cli: the peer's key changed (fingerprint %s); nothing is sent to it\n",
+              fingerprint);
+  print_event (cli, "key-changed",
+               "fingerprint", "s", fingerprint,
+               "safety_number", "s", safety_number,
+               NULL);
 }
 
 static void
@@ -410,6 +499,7 @@ main (int   argc,
   g_autofree char *name = NULL;
   g_autofree char *history = NULL;
   g_autofree char *identity_path = NULL;
+  g_autofree char *trust = NULL;
   gint64 count = 0;
   int timeout = 0;
   gboolean plain = FALSE;
@@ -439,6 +529,8 @@ main (int   argc,
       "Use this identity file, made if missing (default: the app's)", "PATH" },
     { "fingerprint", 0, 0, G_OPTION_ARG_NONE, &fingerprint,
       "Print this identity's fingerprint and exit", NULL },
+    { "trust", 0, 0, G_OPTION_ARG_STRING, &trust,
+      "Talk only to the peer with this key (its fingerprint, or the safety number); exit 1 on another", "NUMBER" },
     { NULL }
   };
 
@@ -484,6 +576,9 @@ main (int   argc,
   if (timeout < 0)
     return usage_error ("--timeout must not be negative");
 
+  if (trust != NULL && plain)
+    return usage_error ("--trust needs Tin Can mode: plain text is not encrypted");
+
   /* Plain text has no use for it, and makes no file. */
   if (!plain)
     {
@@ -510,6 +605,10 @@ main (int   argc,
   cli.loop = loop;
   cli.link = link;
   cli.identity = identity;
+  cli.store = store;
+  cli.peer = g_strdup_printf ("%s:%u", host, peer_port);
+  cli.trust = trust;
+  cli.verified = trust != NULL;
   cli.json = json;
   cli.count = count;
   cli.cancellable = g_cancellable_new ();
@@ -523,6 +622,13 @@ main (int   argc,
   g_signal_connect (link, "message-received", G_CALLBACK (on_message_received_cb), &cli);
   g_signal_connect (link, "notify::presence", G_CALLBACK (on_presence_cb), &cli);
   g_signal_connect (link, "peer-error", G_CALLBACK (on_peer_error_cb), &cli);
+  g_signal_connect (link, "notify::refused-key", G_CALLBACK (on_refused_key_cb), &cli);
+
+  if (identity != NULL)
+    {
+      tincan_link_set_static_key (link, tincan_identity_get_private_key (identity));
+      tincan_link_set_trust_func (link, trust_cb, &cli, NULL);
+    }
 
   print_event (&cli, "ready", "port", "i", (gint64) tincan_link_get_local_port (link), NULL);
 
@@ -584,6 +690,7 @@ main (int   argc,
 
   g_clear_object (&cli.input);
   g_clear_object (&cli.cancellable);
+  g_clear_pointer (&cli.peer, g_free);
 
   return cli.status;
 }
