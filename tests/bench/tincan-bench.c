@@ -22,7 +22,6 @@
 
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
@@ -33,12 +32,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "tincan-bench-utils.h"
 #include "tincan-link-private.h"
 #include "tincan-store.h"
 #include "tincan-test-utils.h"
@@ -60,15 +57,6 @@ typedef struct
 } Figure;
 
 static GArray *figures;
-
-static double
-now_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static int
 compare_doubles (gconstpointer a,
@@ -109,105 +97,6 @@ record (const char *key,
   return figure.median;
 }
 
-static int
-loopback_socket (int       type,
-                 guint16  *port)
-{
-  struct sockaddr_in address = { .sin_family = AF_INET };
-  socklen_t length = sizeof address;
-  int fd = socket (AF_INET, type, 0);
-  int one = 1;
-
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  address.sin_port = htons (*port);
-  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind (fd, (struct sockaddr *) &address, sizeof address) != 0)
-    g_error ("bind: %s", g_strerror (errno));
-  getsockname (fd, (struct sockaddr *) &address, &length);
-  *port = ntohs (address.sin_port);
-
-  return fd;
-}
-
-static void
-set_timeout (int fd,
-             int seconds)
-{
-  struct timeval tv = { seconds, 0 };
-
-  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-}
-
-static struct sockaddr_in
-loopback_address (guint16 port)
-{
-  struct sockaddr_in address = { .sin_family = AF_INET };
-
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  address.sin_port = htons (port);
-  return address;
-}
-
-/* A child that dies with this process, whatever becomes of it. */
-static pid_t
-fork_child (void)
-{
-  pid_t parent = getpid ();
-  pid_t child = fork ();
-
-  if (child == 0)
-    {
-      prctl (PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid () != parent)
-        _exit (1);
-    }
-
-  return child;
-}
-
-static void
-stop_child (pid_t child)
-{
-  int status;
-
-  kill (child, SIGTERM);
-  waitpid (child, &status, 0);
-}
-
-static gboolean
-read_all (int     fd,
-          guint8 *buffer,
-          gsize   length)
-{
-  while (length > 0)
-    {
-      ssize_t n = read (fd, buffer, length);
-
-      if (n <= 0)
-        return FALSE;
-      buffer += n;
-      length -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_all (int           fd,
-           const guint8 *buffer,
-           gsize         length)
-{
-  while (length > 0)
-    {
-      ssize_t n = write (fd, buffer, length);
-
-      if (n <= 0)
-        return FALSE;
-      buffer += n;
-      length -= n;
-    }
-  return TRUE;
-}
-
 /* The transfers: raw UDP, TCP and Tin Can, each against a peer process
  * started once, measured in turn within each round.  A machine that slows
  * down or speeds up during the run does so for all three alike, which
@@ -246,25 +135,25 @@ static void
 udp_start (Transfers *t)
 {
   guint16 server_port = 0, client_port = 0;
-  int server = loopback_socket (SOCK_DGRAM, &server_port);
+  int server = tincan_bench_loopback_socket (SOCK_DGRAM, &server_port);
 
-  if ((t->udp_child = fork_child ()) == 0)
+  if ((t->udp_child = tincan_bench_fork_child ()) == 0)
     {
       guint8 buffer[PING_SIZE];
       struct sockaddr_in from;
       socklen_t length = sizeof from;
       ssize_t n;
 
-      set_timeout (server, 60);
+      tincan_bench_set_timeout (server, 60);
       while ((n = recvfrom (server, buffer, sizeof buffer, 0, (struct sockaddr *) &from, &length)) > 0)
         sendto (server, buffer, n, 0, (struct sockaddr *) &from, length);
       _exit (0);
     }
 
   close (server);
-  t->udp_client = loopback_socket (SOCK_DGRAM, &client_port);
-  t->udp_to = loopback_address (server_port);
-  set_timeout (t->udp_client, 2);
+  t->udp_client = tincan_bench_loopback_socket (SOCK_DGRAM, &client_port);
+  t->udp_to = tincan_bench_loopback_address (server_port);
+  tincan_bench_set_timeout (t->udp_client, 2);
 }
 
 static void
@@ -276,12 +165,12 @@ udp_round (Transfers *t)
 
   for (guint i = 0; i < pings; i++)
     {
-      double start = now_us (), rtt;
+      double start = tincan_bench_now_us (), rtt;
 
       sendto (t->udp_client, buffer, sizeof buffer, 0, (struct sockaddr *) &t->udp_to, sizeof t->udp_to);
       if (recv (t->udp_client, buffer, sizeof buffer, 0) != sizeof buffer)
         continue;
-      rtt = now_us () - start;
+      rtt = tincan_bench_now_us () - start;
       g_array_append_val (rtts, rtt);
     }
 
@@ -306,14 +195,15 @@ tcp_server (int      listener,
         {
           g_autofree guint8 *buffer = g_malloc (TINCAN_WIRE_MAX_MESSAGE);
 
-          if (read_all (fd, buffer, TINCAN_WIRE_MAX_MESSAGE))
-            write_all (fd, (const guint8 *) "k", 1);
+          if (tincan_bench_read_all (fd, buffer, TINCAN_WIRE_MAX_MESSAGE))
+            tincan_bench_write_all (fd, (const guint8 *) "k", 1);
         }
       else
         {
           guint8 buffer[PING_SIZE];
 
-          while (read_all (fd, buffer, sizeof buffer) && write_all (fd, buffer, sizeof buffer))
+          while (tincan_bench_read_all (fd, buffer, sizeof buffer)
+                 && tincan_bench_write_all (fd, buffer, sizeof buffer))
             ;
         }
       close (fd);
@@ -321,32 +211,19 @@ tcp_server (int      listener,
   _exit (0);
 }
 
-static int
-tcp_connect (guint16 port)
-{
-  struct sockaddr_in to = loopback_address (port);
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-
-  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (connect (fd, (struct sockaddr *) &to, sizeof to) != 0)
-    g_error ("connect: %s", g_strerror (errno));
-  return fd;
-}
-
 static void
 tcp_start (Transfers *t)
 {
-  int ping_listener = loopback_socket (SOCK_STREAM, &t->tcp_ping_port);
-  int bulk_listener = loopback_socket (SOCK_STREAM, &t->tcp_bulk_port);
+  int ping_listener = tincan_bench_loopback_socket (SOCK_STREAM, &t->tcp_ping_port);
+  int bulk_listener = tincan_bench_loopback_socket (SOCK_STREAM, &t->tcp_bulk_port);
 
   /* Listening before the fork: the first connect() must not race it. */
   if (listen (ping_listener, 4) != 0 || listen (bulk_listener, 4) != 0)
     g_error ("listen: %s", g_strerror (errno));
 
-  if ((t->tcp_ping_child = fork_child ()) == 0)
+  if ((t->tcp_ping_child = tincan_bench_fork_child ()) == 0)
     tcp_server (ping_listener, FALSE);
-  if ((t->tcp_bulk_child = fork_child ()) == 0)
+  if ((t->tcp_bulk_child = tincan_bench_fork_child ()) == 0)
     tcp_server (bulk_listener, TRUE);
   close (ping_listener);
   close (bulk_listener);
@@ -358,17 +235,17 @@ static void
 tcp_round (Transfers *t)
 {
   g_autoptr(GArray) rtts = g_array_new (FALSE, FALSE, sizeof (double));
-  int fd = tcp_connect (t->tcp_ping_port);
+  int fd = tincan_bench_tcp_connect (t->tcp_ping_port);
   guint8 buffer[PING_SIZE] = { 0 };
   double p50;
 
   for (guint i = 0; i < pings; i++)
     {
-      double start = now_us (), rtt;
+      double start = tincan_bench_now_us (), rtt;
 
-      write_all (fd, buffer, sizeof buffer);
-      read_all (fd, buffer, sizeof buffer);
-      rtt = now_us () - start;
+      tincan_bench_write_all (fd, buffer, sizeof buffer);
+      tincan_bench_read_all (fd, buffer, sizeof buffer);
+      rtt = tincan_bench_now_us () - start;
       g_array_append_val (rtts, rtt);
     }
   close (fd);
@@ -377,13 +254,13 @@ tcp_round (Transfers *t)
 
   for (guint i = 0; i < BULK_PER_ROUND; i++)
     {
-      double start = now_us (), ms;
+      double start = tincan_bench_now_us (), ms;
       guint8 ack;
 
-      fd = tcp_connect (t->tcp_bulk_port);
-      write_all (fd, t->payload, TINCAN_WIRE_MAX_MESSAGE);
-      read_all (fd, &ack, 1);
-      ms = (now_us () - start) / 1000;
+      fd = tincan_bench_tcp_connect (t->tcp_bulk_port);
+      tincan_bench_write_all (fd, t->payload, TINCAN_WIRE_MAX_MESSAGE);
+      tincan_bench_read_all (fd, &ack, 1);
+      ms = (tincan_bench_now_us () - start) / 1000;
       close (fd);
       g_array_append_val (t->tcp_bulk, ms);
     }
@@ -402,11 +279,11 @@ spin_until (gboolean (*condition) (gpointer),
             gpointer   data,
             double     limit_seconds)
 {
-  double deadline = now_us () + limit_seconds * 1e6;
+  double deadline = tincan_bench_now_us () + limit_seconds * 1e6;
 
   while (!condition (data))
     {
-      if (now_us () > deadline)
+      if (tincan_bench_now_us () > deadline)
         return FALSE;
       g_main_context_iteration (NULL, TRUE);
     }
@@ -434,7 +311,7 @@ static pid_t
 fork_peer (guint16 port,
            guint16 peer_port)
 {
-  pid_t child = fork_child ();
+  pid_t child = tincan_bench_fork_child ();
 
   if (child == 0)
     {
@@ -455,7 +332,7 @@ static guint16
 free_udp_port (void)
 {
   guint16 port = 0;
-  int fd = loopback_socket (SOCK_DGRAM, &port);
+  int fd = tincan_bench_loopback_socket (SOCK_DGRAM, &port);
 
   close (fd);
   return port;
@@ -484,14 +361,14 @@ time_delivery (TincanLink *link,
                const char *text,
                double      limit_seconds)
 {
-  double start = now_us ();
+  double start = tincan_bench_now_us ();
   g_autoptr(TincanMessage) message = tincan_link_send (link, text, NULL);
 
   if (!spin_until (is_finished, message, limit_seconds)
       || tincan_message_get_state (message) != TINCAN_MESSAGE_DELIVERED)
     g_error ("A message of %zu bytes was not delivered", strlen (text));
 
-  return now_us () - start;
+  return tincan_bench_now_us () - start;
 }
 
 static void
@@ -547,10 +424,10 @@ bench_transfers (double *udp_rtt,
 
   g_source_remove (t.wake);
   g_clear_object (&t.link);
-  stop_child (t.tincan_child);
-  stop_child (t.tcp_ping_child);
-  stop_child (t.tcp_bulk_child);
-  stop_child (t.udp_child);
+  tincan_bench_stop_child (t.tincan_child);
+  tincan_bench_stop_child (t.tcp_ping_child);
+  tincan_bench_stop_child (t.tcp_bulk_child);
+  tincan_bench_stop_child (t.udp_child);
   close (t.udp_client);
 
   *udp_rtt = record ("udp_rtt_p50_us", t.udp_p50, "us", "raw UDP ping-pong, 100 bytes");
@@ -654,7 +531,7 @@ bench_loss (void)
       tincan_link_set_peer (a, "127.0.0.1", tincan_link_get_local_port (b));
       tincan_link_set_peer (b, "127.0.0.1", tincan_link_get_local_port (a));
 
-      start = now_us ();
+      start = tincan_bench_now_us ();
       for (guint i = 0; i < 200; i++)
         {
           gsize length = g_rand_int_range (texts, 1, 3001);
@@ -669,7 +546,7 @@ bench_loss (void)
         }
 
       spin_until (all_finished, run.sent, 120);
-      ms = (now_us () - start) / 1000;
+      ms = (tincan_bench_now_us () - start) / 1000;
 
       /* Exactly once, in order: each sent text found once, in its place. */
       for (guint i = 0; i < run.received->len; i++)
@@ -752,15 +629,15 @@ bench_idle (guint seconds)
    */
   g_usleep (G_USEC_PER_SEC);
   before = context_switches (child);
-  end = now_us () + seconds * 1e6;
-  while (now_us () < end)
+  end = tincan_bench_now_us () + seconds * 1e6;
+  while (tincan_bench_now_us () < end)
     g_main_context_iteration (NULL, TRUE);
   after = context_switches (child);
   g_source_remove (wake);
 
   per_minute = (after - before) * 60.0 / seconds;
   g_array_append_val (runs, per_minute);
-  stop_child (child);
+  tincan_bench_stop_child (child);
 
   record ("idle_wakeups_per_min", runs, "/min", "wake-ups of an idle peer process with an online peer");
 }
@@ -793,7 +670,7 @@ measure_start (const char *tincan,
   g_subprocess_launcher_setenv (launcher, "GTK_A11Y", "none", TRUE);
   g_subprocess_launcher_setenv (launcher, "NO_AT_BRIDGE", "1", TRUE);
 
-  started = now_us ();
+  started = tincan_bench_now_us ();
   process = g_subprocess_launcher_spawn (launcher, &error, tincan, "--history", history,
                                          "--peer", peer, "--port", port, NULL);
   if (process == NULL)
@@ -802,7 +679,7 @@ measure_start (const char *tincan,
   pfd.fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stderr_pipe (process)));
   pfd.events = POLLIN;
   deadline = started + 30e6;
-  while (!painted && now_us () < deadline)
+  while (!painted && tincan_bench_now_us () < deadline)
     {
       char buffer[4096];
       ssize_t n;
@@ -815,7 +692,7 @@ measure_start (const char *tincan,
       g_string_append_len (output, buffer, n);
       painted = strstr (output->str, "tincan: first frame") != NULL;
     }
-  *start_ms = (now_us () - started) / 1000.0;
+  *start_ms = (tincan_bench_now_us () - started) / 1000.0;
 
   if (painted)
     {
