@@ -4,10 +4,12 @@
  *
  * Tin Can against what it is built on and what it replaces, in one run, on
  * loopback: raw UDP ping-pong (the floor), TCP ping-pong and a TCP bulk
- * transfer (what one would pick for reliability), and Tin Can's own
- * latency, 1 MiB transfer, lossy-link delivery and idle wake-ups; and the
- * app's start-up time and memory with 100 and with 100,000 messages of
- * history, under the X server in $DISPLAY.
+ * transfer (what one would pick for reliability), TLS 1.3 over TCP, its
+ * handshake and a bulk transfer (what one would pick for encryption, in
+ * tincan-bench-tls.c), and Tin Can's own latency, 1 MiB transfer, first
+ * message from a fresh start, lossy-link delivery and idle wake-ups; and
+ * the app's start-up time and memory with 100 and with 100,000 messages
+ * of history, under the X server in $DISPLAY.
  *
  * Every figure is the median of repeated runs, with their min and max; the
  * ratios are of medians taken in this same run, and the baselines and Tin
@@ -25,6 +27,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <poll.h>
 #include <netinet/in.h>
@@ -35,6 +38,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tincan-bench-tls.h"
 #include "tincan-bench-utils.h"
 #include "tincan-link-private.h"
 #include "tincan-store.h"
@@ -97,13 +101,14 @@ record (const char *key,
   return figure.median;
 }
 
-/* The transfers: raw UDP, TCP and Tin Can, each against a peer process
- * started once, measured in turn within each round.  A machine that slows
- * down or speeds up during the run does so for all three alike, which
- * keeps the ratios honest.
+/* The transfers: raw UDP, TCP, TLS and Tin Can, each against a peer
+ * process started once, measured in turn within each round.  A machine
+ * that slows down or speeds up during the run does so for all of them
+ * alike, which keeps the ratios honest.
  */
 
 #define BULK_PER_ROUND 3
+#define HANDSHAKES_PER_ROUND 3
 
 typedef struct
 {
@@ -117,7 +122,11 @@ typedef struct
   guint16            tcp_bulk_port;
   guint8            *payload;
 
+  TincanBenchTls    *tls;
+
   pid_t              tincan_child;
+  pid_t              handshake_child;
+  int                handshake_control;
   TincanLink        *link;
   char              *ping_text;
   char              *bulk_text;
@@ -126,9 +135,12 @@ typedef struct
   GArray            *udp_p50;
   GArray            *tcp_p50;
   GArray            *tcp_bulk;
+  GArray            *tls_bulk;
+  GArray            *tls_handshake;
   GArray            *tincan_p50;
   GArray            *tincan_p99;
   GArray            *tincan_bulk;
+  GArray            *tincan_handshake;
 } Transfers;
 
 static void
@@ -266,6 +278,24 @@ tcp_round (Transfers *t)
     }
 }
 
+static void
+tls_round (Transfers *t)
+{
+  for (guint i = 0; i < HANDSHAKES_PER_ROUND; i++)
+    {
+      double ms = tincan_bench_tls_handshake (t->tls) / 1000;
+
+      g_array_append_val (t->tls_handshake, ms);
+    }
+
+  for (guint i = 0; i < BULK_PER_ROUND; i++)
+    {
+      double ms = tincan_bench_tls_bulk (t->tls, t->payload) / 1000;
+
+      g_array_append_val (t->tls_bulk, ms);
+    }
+}
+
 /* Tin Can */
 
 static gboolean
@@ -371,6 +401,97 @@ time_delivery (TincanLink *link,
   return tincan_bench_now_us () - start;
 }
 
+/* The handshake's peer: a process started once that, told to, opens a
+ * new link ('N', answered with its port) and sets its peer ('P' and the
+ * port), so every run starts from two links that have not met.
+ */
+
+typedef struct
+{
+  guint16 command;  /* as wide as the port: no padding goes on the wire */
+  guint16 port;
+} HandshakeCommand;
+
+static gboolean
+on_handshake_command_cb (int          fd,
+                         GIOCondition condition,
+                         gpointer     user_data)
+{
+  TincanLink **link = user_data;
+  HandshakeCommand command;
+  guint16 port;
+
+  if (!tincan_bench_read_all (fd, (guint8 *) &command, sizeof command))
+    _exit (0);
+
+  if (command.command == 'N')
+    {
+      g_clear_object (link);
+      *link = tincan_link_new (0, TINCAN_MODE_RELIABLE, NULL);
+      if (*link == NULL)
+        _exit (1);
+      port = tincan_link_get_local_port (*link);
+      tincan_bench_write_all (fd, (const guint8 *) &port, sizeof port);
+    }
+  else if (command.command == 'P' && *link != NULL)
+    {
+      tincan_link_set_peer (*link, "127.0.0.1", command.port);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+handshake_start (Transfers *t)
+{
+  int control[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM, 0, control) != 0)
+    g_error ("socketpair: %s", g_strerror (errno));
+
+  if ((t->handshake_child = tincan_bench_fork_child ()) == 0)
+    {
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+      TincanLink *link = NULL;
+
+      close (control[0]);
+      g_unix_fd_add (control[1], G_IO_IN, on_handshake_command_cb, &link);
+      g_main_loop_run (loop);
+      _exit (0);
+    }
+
+  close (control[1]);
+  t->handshake_control = control[0];
+}
+
+/* Two new links, their sockets open: from the moment both are given
+ * their peer to the one that sent a first 100-byte message seeing it
+ * delivered.  Whatever the links say to each other before the message
+ * can go (HELLO today, a key exchange once there is one) is in it.
+ */
+static double
+time_handshake (Transfers *t)
+{
+  g_autoptr(TincanLink) link = NULL;
+  HandshakeCommand command = { 'N', 0 };
+  guint16 peer_port;
+  double start;
+
+  if (!tincan_bench_write_all (t->handshake_control, (const guint8 *) &command, sizeof command)
+      || !tincan_bench_read_all (t->handshake_control, (guint8 *) &peer_port, sizeof peer_port))
+    g_error ("The handshake's peer process did not answer");
+  link = tincan_link_new (0, TINCAN_MODE_RELIABLE, NULL);
+  g_assert (link != NULL);
+  command = (HandshakeCommand) { 'P', tincan_link_get_local_port (link) };
+
+  start = tincan_bench_now_us ();
+  tincan_bench_write_all (t->handshake_control, (const guint8 *) &command, sizeof command);
+  tincan_link_set_peer (link, "127.0.0.1", peer_port);
+  time_delivery (link, t->ping_text, 10);
+
+  return tincan_bench_now_us () - start;
+}
+
 static void
 tincan_round (Transfers *t)
 {
@@ -394,11 +515,19 @@ tincan_round (Transfers *t)
 
       g_array_append_val (t->tincan_bulk, ms);
     }
+
+  for (guint i = 0; i < HANDSHAKES_PER_ROUND; i++)
+    {
+      double ms = time_handshake (t) / 1000;
+
+      g_array_append_val (t->tincan_handshake, ms);
+    }
 }
 
 static void
 bench_transfers (double *udp_rtt,
                  double *tcp_bulk,
+                 double *tls_bulk,
                  double *latency,
                  double *bulk)
 {
@@ -407,24 +536,38 @@ bench_transfers (double *udp_rtt,
   t.udp_p50 = g_array_new (FALSE, FALSE, sizeof (double));
   t.tcp_p50 = g_array_new (FALSE, FALSE, sizeof (double));
   t.tcp_bulk = g_array_new (FALSE, FALSE, sizeof (double));
+  t.tls_bulk = g_array_new (FALSE, FALSE, sizeof (double));
+  t.tls_handshake = g_array_new (FALSE, FALSE, sizeof (double));
   t.tincan_p50 = g_array_new (FALSE, FALSE, sizeof (double));
   t.tincan_p99 = g_array_new (FALSE, FALSE, sizeof (double));
   t.tincan_bulk = g_array_new (FALSE, FALSE, sizeof (double));
+  t.tincan_handshake = g_array_new (FALSE, FALSE, sizeof (double));
 
+  /* Every peer process is forked before this one opens a link of its own,
+   * so none holds a copy of its socket.
+   */
   udp_start (&t);
   tcp_start (&t);
+  t.tls = tincan_bench_tls_start (PING_SIZE, TINCAN_WIRE_MAX_MESSAGE);
+  handshake_start (&t);
   tincan_start (&t);
 
   for (guint r = 0; r < repeats; r++)
     {
       udp_round (&t);
       tcp_round (&t);
+      tls_round (&t);
       tincan_round (&t);
     }
 
+  g_printerr ("  TLS baseline: %s\n", tincan_bench_tls_get_description (t.tls));
+
   g_source_remove (t.wake);
   g_clear_object (&t.link);
+  close (t.handshake_control);
+  tincan_bench_stop_child (t.handshake_child);
   tincan_bench_stop_child (t.tincan_child);
+  tincan_bench_tls_stop (t.tls);
   tincan_bench_stop_child (t.tcp_ping_child);
   tincan_bench_stop_child (t.tcp_bulk_child);
   tincan_bench_stop_child (t.udp_child);
@@ -433,9 +576,15 @@ bench_transfers (double *udp_rtt,
   *udp_rtt = record ("udp_rtt_p50_us", t.udp_p50, "us", "raw UDP ping-pong, 100 bytes");
   record ("tcp_rtt_p50_us", t.tcp_p50, "us", "TCP ping-pong, 100 bytes, TCP_NODELAY");
   *tcp_bulk = record ("tcp_1mib_ms", t.tcp_bulk, "ms", "1 MiB over TCP, connect to last byte acknowledged");
+  *tls_bulk = record ("tls_1mib_ms", t.tls_bulk, "ms",
+                      "1 MiB over an established TLS 1.3 session, to last byte acknowledged");
+  record ("tls_handshake_ms", t.tls_handshake, "ms",
+          "TLS 1.3 over TCP: connect, handshake, a 100-byte record acknowledged");
   *latency = record ("latency_p50_us", t.tincan_p50, "us", "100 bytes, send to delivered");
   record ("latency_p99_us", t.tincan_p99, "us", "100 bytes, send to delivered, 99th percentile");
   *bulk = record ("bulk_1mib_ms", t.tincan_bulk, "ms", "1 MiB, send to delivered");
+  record ("handshake_ms", t.tincan_handshake, "ms",
+          "two new links: peer set to a first 100-byte message delivered");
 
   g_free (t.payload);
   g_free (t.ping_text);
@@ -443,9 +592,12 @@ bench_transfers (double *udp_rtt,
   g_array_unref (t.udp_p50);
   g_array_unref (t.tcp_p50);
   g_array_unref (t.tcp_bulk);
+  g_array_unref (t.tls_bulk);
+  g_array_unref (t.tls_handshake);
   g_array_unref (t.tincan_p50);
   g_array_unref (t.tincan_p99);
   g_array_unref (t.tincan_bulk);
+  g_array_unref (t.tincan_handshake);
 }
 
 /* 20% loss, 5% duplicates, 10% held back (reordered), both ways. */
@@ -799,7 +951,8 @@ figure_median (const char *key)
 static void
 write_json (const char *path,
             double      latency_ratio,
-            double      bulk_ratio)
+            double      bulk_ratio,
+            double      bulk_ratio_tls)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -826,6 +979,8 @@ write_json (const char *path,
       json_builder_add_double_value (builder, latency_ratio);
       json_builder_set_member_name (builder, "bulk_ratio");
       json_builder_add_double_value (builder, bulk_ratio);
+      json_builder_set_member_name (builder, "bulk_ratio_tls");
+      json_builder_add_double_value (builder, bulk_ratio_tls);
     }
   if (figure_median ("gui_start_ms_100") > 0)
     {
@@ -858,7 +1013,7 @@ main (int   argc,
   gboolean quick = FALSE;
   gboolean only_gui = FALSE;
   gboolean gui;
-  double udp = 0, latency = 0, tcp_bulk = 0, bulk = 0;
+  double udp = 0, latency = 0, tcp_bulk = 0, tls_bulk = 0, bulk = 0;
   guint idle_seconds;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Where to write the JSON", "FILE" },
@@ -887,7 +1042,7 @@ main (int   argc,
   g_printerr ("Tin Can benchmarks, %u repeats (medians shown)\n", repeats);
   if (!only_gui)
     {
-      bench_transfers (&udp, &tcp_bulk, &latency, &bulk);
+      bench_transfers (&udp, &tcp_bulk, &tls_bulk, &latency, &bulk);
       bench_loss ();
       bench_idle (idle_seconds);
     }
@@ -905,6 +1060,8 @@ main (int   argc,
     {
       g_print ("%-22s %10.2f %10s %10s  target <= 2.0\n", "latency_ratio", latency / udp, "", "");
       g_print ("%-22s %10.2f %10s %10s  target <= 4.0\n", "bulk_ratio", bulk / tcp_bulk, "", "");
+      g_print ("%-22s %10.2f %10s %10s  target <= 1.5 (with encryption on)\n", "bulk_ratio_tls",
+               bulk / tls_bulk, "", "");
     }
   if (gui)
     {
@@ -916,7 +1073,10 @@ main (int   argc,
 
   if (output != NULL)
     {
-      write_json (output, only_gui ? 0 : latency / udp, only_gui ? 0 : bulk / tcp_bulk);
+      if (only_gui)
+        write_json (output, 0, 0, 0);
+      else
+        write_json (output, latency / udp, bulk / tcp_bulk, bulk / tls_bulk);
       g_print ("\nWritten to %s\n", output);
     }
 
