@@ -1,0 +1,22 @@
+/* tincan-bench-tls.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _TincanBenchTls TincanBenchTls;
+
+TincanBenchTls *tincan_bench_tls_start           (gsize           record_length,
+                                                  gsize           bulk_length);
+double          tincan_bench_tls_handshake       (TincanBenchTls *self);
+double          tincan_bench_tls_bulk            (TincanBenchTls *self,
+                                                  const guint8   *payload);
+const char     *tincan_bench_tls_get_description (TincanBenchTls *self);
+void            tincan_bench_tls_stop            (TincanBenchTls *self);
+
+G_END_DECLS
