@@ -421,6 +421,14 @@ tincan_wire_decode (const guint8 *datagram,
       packet->ping.size = length;
       return TINCAN_WIRE_OK;
 
+    case TINCAN_PACKET_BYE:
+      /* Said to a session we know, and nothing more than that. */
+      if (packet->receiver_session == 0)
+        return TINCAN_WIRE_BAD_SESSION;
+      if (body_length > 0)
+        return TINCAN_WIRE_OVERSIZED;
+      return TINCAN_WIRE_OK;
+
     default:
       return TINCAN_WIRE_BAD_TYPE;
     }
@@ -553,6 +561,9 @@ tincan_wire_encode (const TincanPacket *packet,
           memset (buffer + length, 0, packet->ping.size - length);
           length = packet->ping.size;
         }
+      break;
+
+    case TINCAN_PACKET_BYE:
       break;
 
     default:

@@ -44,6 +44,7 @@ typedef enum
   TINCAN_PACKET_ACK   = 3,
   TINCAN_PACKET_PING  = 4,
   TINCAN_PACKET_PONG  = 5,
+  TINCAN_PACKET_BYE   = 6,   /* the header alone: the sender is leaving */
 } TincanPacketType;
 
 /* Why a datagram was refused; each has a counter in the link. */
