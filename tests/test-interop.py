@@ -124,6 +124,43 @@ def test_from_netcat():
           == [("hello from nc", True), ("and from socat", True)], out + err)
 
 
+def send_datagrams(port, *datagrams):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for datagram in datagrams:
+            s.sendto(datagram, (LOOPBACK, port))
+            time.sleep(0.02)
+
+
+def test_ignored():
+    """What is not a message is an ignored event, never a received one: in
+    Tin Can mode anything that is not Tin Can, in plain mode anything that
+    is not text."""
+    port = free_port()
+    receiver = cli_background("--json", "-l", str(port), "-c", "1", "-t", "2",
+                              f"{LOOPBACK}:{free_port()}")
+    wait_ready(receiver)
+    send_datagrams(port, b"hello from nc\n", b"\xff\x00garbage")
+    status, out, err = finish(receiver)
+    check("Tin Can mode: plain text and garbage are ignored, not received",
+          status == 1 and events(out, "ignored") == [
+              {"event": "ignored", "reason": "not a Tin Can packet", "bytes": 14},
+              {"event": "ignored", "reason": "not a Tin Can packet", "bytes": 9}]
+          and not events(out, "received"), out + err)
+
+    port = free_port()
+    receiver = cli_background("--json", "--plain", "-l", str(port), "-c", "1", "-t", "10",
+                              f"{LOOPBACK}:{free_port()}")
+    wait_ready(receiver)
+    send_datagrams(port, b"caf\xe9\n", b"\x1b[2Jcleared", "ünïcödé 🥫\n".encode())
+    status, out, err = finish(receiver)
+    check("plain mode: what is not text is ignored, text is received",
+          status == 0
+          and events(out, "ignored") == [
+              {"event": "ignored", "reason": "not valid UTF-8", "bytes": 5},
+              {"event": "ignored", "reason": "control characters", "bytes": 11}]
+          and [e["text"] for e in events(out, "received")] == ["ünïcödé 🥫"], out + err)
+
+
 def test_to_netcat():
     port = free_port()
     nc = subprocess.Popen(["nc", "-u", "-l", "-W", "1", LOOPBACK, str(port)],
@@ -305,7 +342,7 @@ def main():
             return 1
 
     return run_tests((test_two_clis, test_file_and_plain_output, test_from_netcat,
-                      test_to_netcat, test_recvfrom_1024, test_plain_with_history,
+                      test_ignored, test_to_netcat, test_recvfrom_1024, test_plain_with_history,
                       test_exit_statuses,
                       test_path_size_over_veth))
 

@@ -4,7 +4,9 @@
  *
  * Two TincanLinks in one process, talking over loopback: order, size
  * limits, duplicates, a restarted peer, presence, a port in use, give-up
- * and retry, strangers and garbage, the no-amplification rule, and a keep
+ * and retry, strangers and garbage (in Tin Can mode, anything that is not
+ * Tin Can; in plain mode, anything that is not text), the
+ * no-amplification rule, and a keep
  * function that refuses, then dedupes across a restart.  The path-size
  * tests are in test-link-path.c.
  * Every wait is bounded.
@@ -359,6 +361,23 @@ test_give_up_and_retry (Fixture       *fixture,
   g_assert_error (error, TINCAN_LINK_ERROR, TINCAN_LINK_ERROR_NOT_FAILED);
 }
 
+typedef struct
+{
+  TincanIgnoredReason reason;
+  guint               length;
+} Ignored;
+
+static void
+on_ignored_cb (TincanLink          *link,
+               TincanIgnoredReason  reason,
+               guint                length,
+               GArray              *ignored)
+{
+  Ignored one = { reason, length };
+
+  g_array_append_val (ignored, one);
+}
+
 /* A plain UDP socket on a loopback address, standing in for a stranger
  * or for a misbehaving peer.
  */
@@ -663,6 +682,10 @@ test_other_version (void)
 static void
 test_plain_mode (void)
 {
+  static const char *plain[] = {
+    "hello\n", "caf\xe9 is latin-1\n", "ring \a the bell", "two lines\n\tkept\r\n",
+  };
+  g_autoptr(GArray) ignored = g_array_new (FALSE, FALSE, sizeof (Ignored));
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
   g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
@@ -707,34 +730,250 @@ test_plain_mode (void)
     }
   g_assert_cmpstr (joined->str, ==, text->str);
 
-  /* Received: one newline stripped, bad bytes replaced, never answered. */
-  raw_send (peer, a.link, (const guint8 *) "hello\n", 6);
-  raw_send (peer, a.link, (const guint8 *) "caf\xe9 two lines\nkept\r\n", 21);
+  /* Received: one newline stripped, never answered.  What is not text
+   * is not shown at all, with or without replacement characters.
+   */
+  g_signal_connect (a.link, "datagram-ignored", G_CALLBACK (on_ignored_cb), ignored);
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    raw_send (peer, a.link, (const guint8 *) plain[i], strlen (plain[i]));
   g_clear_pointer (&datagrams, g_ptr_array_unref);
   datagrams = raw_collect (peer, 200);
   g_assert_cmpuint (datagrams->len, ==, 0);
   g_assert_cmpuint (a.received->len, ==, 2);
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (a.received, 0)), ==, "hello");
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (a.received, 1)), ==,
-                   "caf\xef\xbf\xbd two lines\nkept");
+                   "two lines\n\tkept");
   g_assert_true (tincan_message_get_plain (g_ptr_array_index (a.received, 0)));
+  g_assert_cmpuint (ignored->len, ==, 2);
+  g_assert_cmpuint (g_array_index (ignored, Ignored, 0).reason, ==, TINCAN_IGNORED_NOT_UTF8);
+  g_assert_cmpuint (g_array_index (ignored, Ignored, 0).length, ==, strlen (plain[1]));
+  g_assert_cmpuint (g_array_index (ignored, Ignored, 1).reason, ==, TINCAN_IGNORED_CONTROL);
+  g_assert_cmpuint (g_array_index (ignored, Ignored, 1).length, ==, strlen (plain[2]));
+  g_assert_cmpuint (tincan_link_get_stats (a.link)->not_text, ==, 2);
 
   end_close (&a);
   g_ptr_array_unref (a.received);
 }
 
-static void
-test_plain_received_in_reliable_mode (Fixture       *fixture,
-                                      gconstpointer  user_data)
+/* Whether @data, once a line ending is taken off, is what plain mode
+ * shows: UTF-8 with no control character but tab, CR and LF.  Written
+ * apart from the receiver's own check, a character at a time.
+ */
+static gboolean
+is_plain_text (const char *data,
+               gsize       length)
 {
+  if (!g_utf8_validate_len (data, length, NULL))
+    return FALSE;
+
+  for (const char *p = data; p < data + length; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Text of every kind: ASCII, accents, CJK, emoji (four bytes each). */
+static void
+append_text (GString *text,
+             GRand   *rand,
+             guint    n)
+{
+  static const char *pieces[] = { "a", "z", " ", "\t", "ß", "é", "€", "漢", "🥫", "👍🏽", "\n" };
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+}
+
+/* A datagram for the plain-mode test: random bytes, text spoilt by one
+ * bad byte or control character, or good text.
+ */
+static GString *
+random_datagram (GRand *rand)
+{
+  static const char *spoilers[] = { "\xff", "\xc3", "\xe2\x82", "\x80", "\xed\xa0\x80",
+                                    "\x01", "\x1b[31m", "\x7f", "\xc2\x85", "\xc2\x9f", "\0" };
+  GString *datagram = g_string_new (NULL);
+  guint kind = g_rand_int_range (rand, 0, 4);
+
+  if (kind < 2)
+    {
+      guint n = g_rand_int_range (rand, 0, 200);
+
+      for (guint i = 0; i < n; i++)
+        g_string_append_c (datagram, g_rand_int_range (rand, 0, 256));
+    }
+  else
+    {
+      append_text (datagram, rand, g_rand_int_range (rand, 1, 60));
+      if (kind == 2)
+        {
+          const char *spoiler = spoilers[g_rand_int_range (rand, 0, G_N_ELEMENTS (spoilers))];
+
+          g_string_insert_len (datagram, g_rand_int_range (rand, 0, datagram->len + 1),
+                               spoiler, MAX (strlen (spoiler), 1));
+        }
+      if (g_rand_boolean (rand))
+        g_string_append (datagram, "\n");
+    }
+
+  /* Not Tin Can, and no replacement character of its own. */
+  if (datagram->len >= 2 && datagram->str[0] == 'T' && datagram->str[1] == 'C')
+    datagram->str[0] = 't';
+  for (gsize i = 0; i + 3 <= datagram->len; i++)
+    if (memcmp (datagram->str + i, "\xef\xbf\xbd", 3) == 0)
+      g_string_truncate (datagram, 0);
+
+  return datagram;
+}
+
+static gboolean
+has_control_or_replacement (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0xfffd || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+typedef struct
+{
+  TincanLink *link;
+  guint64     n;
+} Received;
+
+static gboolean
+has_received (gpointer data)
+{
+  Received *received = data;
+
+  return tincan_link_get_stats (received->link)->datagrams_received >= received->n;
+}
+
+/* Thousands of random datagrams in plain mode: none shown holds a
+ * replacement character or a control character, every one that is text
+ * arrives, whatever its script, and the rest are ignored and counted.
+ */
+static void
+test_plain_mode_random (void)
+{
+  g_autoptr(GArray) ignored = g_array_new (FALSE, FALSE, sizeof (Ignored));
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
+  g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261201);
+  guint n_not_text = 0, n_multibyte = 0;
+  Received received = { 0 };
+  End a = { 0 };
+
+  a.received = g_ptr_array_new_with_free_func (g_object_unref);
+  a.link = tincan_link_new (0, TINCAN_MODE_PLAIN, &error);
+  g_assert_no_error (error);
+  g_signal_connect (a.link, "message-received", G_CALLBACK (on_received_cb), &a);
+  g_signal_connect (a.link, "datagram-ignored", G_CALLBACK (on_ignored_cb), ignored);
+  tincan_link_set_peer (a.link, "127.0.0.1",
+                        g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_address)));
+  received.link = a.link;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      g_autoptr(GString) datagram = random_datagram (rand);
+      gsize length = datagram->len;
+
+      raw_send (peer, a.link, (const guint8 *) datagram->str, datagram->len);
+      received.n++;
+
+      if (length > 0 && datagram->str[length - 1] == '\n')
+        length--;
+      if (length > 0 && datagram->str[length - 1] == '\r')
+        length--;
+      if (length == 0)
+        ;
+      else if (is_plain_text (datagram->str, length))
+        {
+          g_ptr_array_add (expected, g_strndup (datagram->str, length));
+          n_multibyte += !g_str_is_ascii (g_ptr_array_index (expected, expected->len - 1));
+        }
+      else
+        n_not_text++;
+
+      /* A few at a time, so none is lost to a full socket buffer. */
+      if (i % 50 == 49)
+        g_assert_true (tincan_test_wait_for (has_received, &received));
+    }
+  g_assert_true (tincan_test_wait_for (has_received, &received));
+
+  g_test_message ("%u shown, %u of them not ASCII; %u ignored", expected->len, n_multibyte,
+                  n_not_text);
+  g_assert_cmpuint (a.received->len, ==, expected->len);
+  for (guint i = 0; i < a.received->len; i++)
+    {
+      const char *text = tincan_message_get_text (g_ptr_array_index (a.received, i));
+
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+      g_assert_false (has_control_or_replacement (text));
+      g_assert_cmpstr (text, ==, g_ptr_array_index (expected, i));
+    }
+  g_assert_cmpuint (ignored->len, ==, n_not_text);
+  g_assert_cmpuint (tincan_link_get_stats (a.link)->not_text, ==, n_not_text);
+
+  /* The test covered what it is about. */
+  g_assert_cmpuint (n_multibyte, >, 500);
+  g_assert_cmpuint (n_not_text, >, 1000);
+
+  end_close (&a);
+  g_ptr_array_unref (a.received);
+}
+
+/* In Tin Can mode a datagram that is not Tin Can is not a message:
+ * nothing vouches for it.  It is ignored, counted and reported, and the
+ * conversation goes on.
+ */
+static void
+test_not_tincan_ignored_in_reliable_mode (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  g_autoptr(GArray) ignored = g_array_new (FALSE, FALSE, sizeof (Ignored));
+  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  static const guint8 garbage[] = { 0x00, 0xff, 'T', 0x01, 0x80 };
+
+  g_assert_true (tincan_test_wait_for (both_online, fixture));
+  g_signal_connect (fixture->a.link, "datagram-ignored", G_CALLBACK (on_ignored_cb), ignored);
 
   /* The peer's address, any port: that is how nc -u sends. */
   raw_send (peer, fixture->a.link, (const guint8 *) "from netcat\n", 12);
+  raw_send (peer, fixture->a.link, garbage, sizeof garbage);
+  raw_send (peer, fixture->a.link, (const guint8 *) "", 0);
+
+  g_ptr_array_add (sent, tincan_link_send (fixture->b.link, "from Tin Can", NULL));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
   wait_received (&fixture->a, 1);
+  tincan_test_run_for (100);
+
+  g_assert_cmpuint (fixture->a.received->len, ==, 1);
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->a.received, 0)), ==,
-                   "from netcat");
-  g_assert_true (tincan_message_get_plain (g_ptr_array_index (fixture->a.received, 0)));
+                   "from Tin Can");
+  g_assert_false (tincan_message_get_plain (g_ptr_array_index (fixture->a.received, 0)));
+
+  g_assert_cmpuint (ignored->len, ==, 3);
+  for (guint i = 0; i < ignored->len; i++)
+    g_assert_cmpuint (g_array_index (ignored, Ignored, i).reason, ==, TINCAN_IGNORED_NOT_TINCAN);
+  g_assert_cmpuint (g_array_index (ignored, Ignored, 0).length, ==, 12);
+  g_assert_cmpuint (g_array_index (ignored, Ignored, 1).length, ==, sizeof garbage);
+  g_assert_cmpuint (g_array_index (ignored, Ignored, 2).length, ==, 0);
+  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->not_tincan, ==, 3);
+  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->plain_received, ==, 0);
 }
 
 typedef struct
@@ -873,12 +1112,13 @@ main (int   argc,
   ADD ("/link/port-in-use", test_port_in_use);
   ADD ("/link/give-up-and-retry", test_give_up_and_retry);
   ADD ("/link/strangers-ignored", test_strangers_ignored);
-  ADD ("/link/plain-received-in-reliable-mode", test_plain_received_in_reliable_mode);
+  ADD ("/link/not-tincan-ignored-in-reliable-mode", test_not_tincan_ignored_in_reliable_mode);
   ADD ("/link/keep-refused-then-kept", test_keep_refused_then_kept);
   ADD ("/link/same-id-after-restart", test_same_id_after_restart);
   g_test_add_func ("/link/not-listening-then-failed", test_not_listening_then_failed);
   g_test_add_func ("/link/garbage-and-amplification", test_garbage_and_amplification);
   g_test_add_func ("/link/plain-mode", test_plain_mode);
+  g_test_add_func ("/link/plain-mode/random", test_plain_mode_random);
   g_test_add_func ("/link/other-version", test_other_version);
 
 #undef ADD

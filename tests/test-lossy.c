@@ -9,6 +9,10 @@
  * seconds.  Every message must end delivered exactly once and in order,
  * or failed and reported; none may vanish.
  *
+ * A deep queue goes through a steadily lossy network too: thousands of
+ * messages queued at once, a give-up time far shorter than the queue
+ * takes to drain, and none may fail while the peer keeps acknowledging.
+ *
  * The losses come from a seeded generator (TINCAN_LOSSY_SEED overrides
  * the seed), so a failure can be replayed; TINCAN_LOSSY_DEBUG=1 prints both
  * links' state every second and the order things arrived in.
@@ -31,6 +35,8 @@
 #define DARK_FROM   (1500 * G_TIME_SPAN_MILLISECOND)
 #define DARK_UNTIL  (4500 * G_TIME_SPAN_MILLISECOND)
 #define WAIT_LIMIT  (90 * G_USEC_PER_SEC)
+#define STEADY_LOSS 0.20
+#define DEEP_QUEUE  4000
 
 typedef struct
 {
@@ -90,6 +96,33 @@ bad_network (TincanLink   *link,
     }
 
   return TRUE;
+}
+
+/* The same loss all along, no duplicates, no spells. */
+static gboolean
+steady_loss (TincanLink   *link,
+             const guint8 *datagram,
+             gsize         length,
+             gpointer      user_data)
+{
+  Side *side = user_data;
+
+  if (g_rand_double (side->rand) < STEADY_LOSS)
+    {
+      side->dropped++;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+drop_everything (TincanLink   *link,
+                 const guint8 *datagram,
+                 gsize         length,
+                 gpointer      user_data)
+{
+  return FALSE;
 }
 
 static void
@@ -354,6 +387,95 @@ test_dark_longer_than_give_up (void)
   side_close (&b);
 }
 
+/* Thousands queued at once through a 20% loss each way, with a give-up
+ * time of one second: the queue takes many times that to drain, and
+ * the peer acknowledges all along, so nothing fails (docs/PROTOCOL.md,
+ * *Give-up*).  Under the old rule, counting from when each message was
+ * queued, most of them failed.
+ */
+static void
+test_deep_queue (void)
+{
+  const gint64 give_up = 1 * G_USEC_PER_SEC;
+  Side a = { 0 }, b = { 0 };
+  gint64 started, elapsed;
+  guint failed = 0;
+
+  side_open (&a, 41);
+  side_open (&b, 42);
+  tincan_link_set_filter (a.link, steady_loss, &a);
+  tincan_link_set_filter (b.link, steady_loss, &b);
+  tincan_link_set_give_up_time (a.link, give_up);
+  tincan_link_set_peer (a.link, "127.0.0.1", tincan_link_get_local_port (b.link));
+  tincan_link_set_peer (b.link, "127.0.0.1", tincan_link_get_local_port (a.link));
+
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < DEEP_QUEUE; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u. deep in the queue", i);
+
+      g_ptr_array_add (a.sent, tincan_link_send (a.link, text, NULL));
+    }
+
+  g_assert_true (tincan_test_wait_for ((gboolean (*) (gpointer)) all_finished, &a));
+  elapsed = g_get_monotonic_time () - started;
+
+  for (guint i = 0; i < a.sent->len; i++)
+    failed += tincan_message_get_state (g_ptr_array_index (a.sent, i)) == TINCAN_MESSAGE_FAILED;
+  g_test_message ("%u messages in %" G_GINT64_FORMAT " ms, %u failed", DEEP_QUEUE,
+                  elapsed / G_TIME_SPAN_MILLISECOND, failed);
+
+  g_assert_cmpuint (failed, ==, 0);
+  /* The test is about a queue that outlives the give-up time. */
+  g_assert_cmpint (elapsed, >, 3 * give_up);
+  assert_exactly_once_in_order (&a, &b);
+  g_assert_cmpuint (b.received->len, ==, DEEP_QUEUE);
+  g_assert_cmpuint (a.dropped, >, DEEP_QUEUE / 10);
+
+  side_close (&a);
+  side_close (&b);
+}
+
+/* The peer falls silent: what is waiting fails the give-up time after
+ * the last acknowledgement, as before.
+ */
+static void
+test_silent_peer_gives_up (void)
+{
+  const gint64 give_up = 1 * G_USEC_PER_SEC;
+  Side a = { 0 }, b = { 0 };
+  gint64 silent_from;
+
+  side_open (&a, 43);
+  side_open (&b, 44);
+  tincan_link_set_filter (a.link, steady_loss, &a);
+  tincan_link_set_filter (b.link, steady_loss, &b);
+  tincan_link_set_give_up_time (a.link, give_up);
+  tincan_link_set_peer (a.link, "127.0.0.1", tincan_link_get_local_port (b.link));
+  tincan_link_set_peer (b.link, "127.0.0.1", tincan_link_get_local_port (a.link));
+
+  g_ptr_array_add (a.sent, tincan_link_send (a.link, "heard", NULL));
+  g_assert_true (tincan_test_wait_for ((gboolean (*) (gpointer)) all_finished, &a));
+  g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (a.sent, 0)), ==,
+                   TINCAN_MESSAGE_DELIVERED);
+
+  /* The peer falls silent: it hears us, and nothing it says gets back. */
+  tincan_link_set_filter (b.link, drop_everything, NULL);
+  silent_from = g_get_monotonic_time ();
+  for (guint i = 0; i < 50; i++)
+    g_ptr_array_add (a.sent, tincan_link_send (a.link, "anyone?", NULL));
+
+  g_assert_true (tincan_test_wait_for ((gboolean (*) (gpointer)) all_finished, &a));
+  for (guint i = 1; i < a.sent->len; i++)
+    g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (a.sent, i)), ==,
+                     TINCAN_MESSAGE_FAILED);
+  g_assert_cmpint (g_get_monotonic_time () - silent_from, >=, give_up);
+  g_assert_cmpint (g_get_monotonic_time () - silent_from, <, give_up + 2 * G_USEC_PER_SEC);
+
+  side_close (&a);
+  side_close (&b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,6 +484,8 @@ main (int   argc,
 
   g_test_add_func ("/lossy/bad-network", test_bad_network);
   g_test_add_func ("/lossy/dark-longer-than-give-up", test_dark_longer_than_give_up);
+  g_test_add_func ("/lossy/deep-queue", test_deep_queue);
+  g_test_add_func ("/lossy/silent-peer-gives-up", test_silent_peer_gives_up);
 
   return g_test_run ();
 }

@@ -791,41 +791,66 @@ test_expiry (Fixture       *f,
   g_assert_cmpint (tincan_receiver_get_deadline (f->receiver), ==, f->now + REASSEMBLY_MAX_AGE);
 }
 
-/* Plain-text datagrams (docs/PROTOCOL.md, *Plain-text datagrams*). */
+/* Plain-text datagrams (docs/PROTOCOL.md, *Plain-text datagrams*): text
+ * is a message, anything else is dropped and counted, never shown with
+ * replacement characters.
+ */
 static void
 test_plain (Fixture       *f,
             gconstpointer  data)
 {
   static const struct {
-    const char *datagram;
-    const char *text;   /* NULL: dropped */
+    const char         *datagram;
+    gsize               length;   /* 0: strlen */
+    TincanPlainVerdict  verdict;
+    const char         *text;
   } cases[] = {
-    { "hello", "hello" },
-    { "hello\n", "hello" },
-    { "hello\r\n", "hello" },
-    { "two\n\n", "two\n" },
-    { "lines\r\n\r\n", "lines\r\n" },
-    { " spaced \n", " spaced " },
-    { "Grüße\n", "Grüße" },
-    { "\xff\xfe bad\n", "\xef\xbf\xbd\xef\xbf\xbd bad" },
-    { "cut \xc3", "cut \xef\xbf\xbd" },
-    { "\n", NULL },
-    { "\r\n", NULL },
-    { "", NULL },
+    { "hello", 0, TINCAN_PLAIN_TEXT, "hello" },
+    { "hello\n", 0, TINCAN_PLAIN_TEXT, "hello" },
+    { "hello\r\n", 0, TINCAN_PLAIN_TEXT, "hello" },
+    { "two\n\n", 0, TINCAN_PLAIN_TEXT, "two\n" },
+    { "lines\r\n\r\n", 0, TINCAN_PLAIN_TEXT, "lines\r\n" },
+    { " spaced \n", 0, TINCAN_PLAIN_TEXT, " spaced " },
+    { "Grüße\n", 0, TINCAN_PLAIN_TEXT, "Grüße" },
+    { "tab\tseparated", 0, TINCAN_PLAIN_TEXT, "tab\tseparated" },
+    { "漢字 and 🥫 and 👍🏽\n", 0, TINCAN_PLAIN_TEXT, "漢字 and 🥫 and 👍🏽" },
+    /* U+00A0, just past the C1 controls, and U+FFFD sent as it is. */
+    { "no\xc2\xa0" "break, \xef\xbf\xbd", 0, TINCAN_PLAIN_TEXT, "no\xc2\xa0" "break, \xef\xbf\xbd" },
+    { "\xff\xfe bad\n", 0, TINCAN_PLAIN_NOT_UTF8, NULL },
+    { "cut \xc3", 0, TINCAN_PLAIN_NOT_UTF8, NULL },
+    { "surrogate \xed\xa0\x80", 0, TINCAN_PLAIN_NOT_UTF8, NULL },
+    { "overlong \xc0\xaf", 0, TINCAN_PLAIN_NOT_UTF8, NULL },
+    { "nul\0inside", 11, TINCAN_PLAIN_CONTROL, NULL },
+    { "\x1b[31mred", 0, TINCAN_PLAIN_CONTROL, NULL },
+    { "bell\a", 0, TINCAN_PLAIN_CONTROL, NULL },
+    { "form\ffeed", 0, TINCAN_PLAIN_CONTROL, NULL },
+    { "delete\x7f", 0, TINCAN_PLAIN_CONTROL, NULL },
+    { "next line \xc2\x85", 0, TINCAN_PLAIN_CONTROL, NULL },
+    { "csi \xc2\x9b", 0, TINCAN_PLAIN_CONTROL, NULL },
+    { "first C1 \xc2\x80", 0, TINCAN_PLAIN_CONTROL, NULL },
+    { "\n", 0, TINCAN_PLAIN_EMPTY, NULL },
+    { "\r\n", 0, TINCAN_PLAIN_EMPTY, NULL },
+    { "", 0, TINCAN_PLAIN_EMPTY, NULL },
   };
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  guint kept = 0;
+  guint kept = 0, not_text = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(TincanMessage) message = NULL;
+      TincanPlainVerdict verdict = -1;
 
+      g_test_message ("%s", cases[i].datagram);
       message = tincan_receiver_take_plain (f->receiver, SESSION_A,
                                             (const guint8 *) cases[i].datagram,
-                                            strlen (cases[i].datagram));
+                                            cases[i].length ? cases[i].length
+                                                            : strlen (cases[i].datagram),
+                                            &verdict);
+      g_assert_cmpint (verdict, ==, cases[i].verdict);
       if (cases[i].text == NULL)
         {
           g_assert_null (message);
+          not_text += verdict != TINCAN_PLAIN_EMPTY;
           continue;
         }
 
@@ -841,6 +866,7 @@ test_plain (Fixture       *f,
     }
 
   g_assert_cmpuint (f->stats.plain_received, ==, kept);
+  g_assert_cmpuint (f->stats.not_text, ==, not_text);
   /* Never acknowledged. */
   g_assert_false (tincan_receiver_ack_pending (f->receiver));
 }

@@ -991,6 +991,126 @@ test_give_up_unnumbered (Fixture       *f,
   g_assert_cmpint (tincan_sender_get_deadline (f->sender), ==, G_MAXINT64);
 }
 
+/* A long queue is no reason to fail: while the peer acknowledges
+ * something new, nothing gives up, however long the last message waited
+ * for its turn.  Once the peer falls silent, what is left fails the
+ * give-up time after the last acknowledgement, not after it was queued.
+ */
+static void
+test_give_up_counts_from_progress (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  const gint64 give_up = 5 * G_USEC_PER_SEC;
+  gint64 last_ack = 0;
+  TincanPacket packet;
+
+  tincan_sender_set_give_up_time (f->sender, give_up);
+
+  /* Forty queued at once, taken one at a time, each acknowledged half a
+   * second later: the last waits twenty seconds, four give-up times.
+   */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+
+      g_ptr_array_add (messages, queue (f, text));
+    }
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_assert_cmpuint (next_at (f, BASE, &packet, 1), ==, 1);
+      g_assert_cmpuint (packet.data.packet_number, ==, i);
+      f->now += 500 * MS;
+      g_assert_false (tincan_sender_has_expired (f->sender, f->now));
+      g_assert_true (ack_cumulative (f, i + 1));
+      last_ack = f->now;
+      g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (messages, i)), ==,
+                       TINCAN_MESSAGE_DELIVERED);
+      g_assert_cmpint (tincan_sender_get_deadline (f->sender), >=, f->now + give_up);
+    }
+  g_assert_cmpint (f->now - T0, ==, 15 * G_USEC_PER_SEC);
+
+  /* Then silence: one more sent, never acknowledged.  An ACK that says
+   * nothing new (the same again) is no sign of progress.
+   */
+  g_assert_cmpuint (next_at (f, BASE, &packet, 1), ==, 1);
+  f->now += 100 * MS;
+  g_assert_true (ack_cumulative (f, 30));
+
+  g_assert_false (tincan_sender_has_expired (f->sender, last_ack + give_up - 1));
+  g_assert_true (tincan_sender_has_expired (f->sender, last_ack + give_up));
+  f->now = last_ack + give_up;
+  tincan_sender_expire (f->sender, f->now, "Silent");
+  for (guint i = 30; i < 40; i++)
+    {
+      g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (messages, i)), ==,
+                       TINCAN_MESSAGE_FAILED);
+      g_assert_cmpstr (tincan_message_get_failure_reason (g_ptr_array_index (messages, i)), ==,
+                       "Silent");
+    }
+  g_assert_cmpuint (tincan_sender_get_n_pending (f->sender), ==, 0);
+  g_assert_cmpint (tincan_sender_get_deadline (f->sender), ==, G_MAXINT64);
+}
+
+/* Progress is not a head start for what comes later: a message queued
+ * after the last acknowledgement has its own give-up time.
+ */
+static void
+test_give_up_after_progress_from_queued (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(TincanMessage) first = NULL;
+  g_autoptr(TincanMessage) second = NULL;
+
+  tincan_sender_set_give_up_time (f->sender, 5 * G_USEC_PER_SEC);
+  first = queue (f, "first");
+  send_one (f);
+  f->now += 10 * MS;
+  g_assert_true (ack_cumulative (f, 1));
+
+  f->now = T0 + 3 * G_USEC_PER_SEC;
+  second = queue (f, "second");
+  send_one (f);
+  g_assert_cmpint (tincan_sender_get_deadline (f->sender), >, T0 + 3 * G_USEC_PER_SEC);
+  g_assert_false (tincan_sender_has_expired (f->sender, T0 + 8 * G_USEC_PER_SEC - 1));
+  g_assert_true (tincan_sender_has_expired (f->sender, T0 + 8 * G_USEC_PER_SEC));
+}
+
+/* A peer that holds a message (it arrived, and could not be stored, as
+ * on a full disk) is not taking it: held is not progress, and the
+ * message fails at its give-up time.
+ */
+static void
+test_give_up_while_held (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(TincanMessage) message = NULL;
+  TincanPacket packet;
+  TincanPacket ack;
+
+  tincan_sender_set_give_up_time (f->sender, 5 * G_USEC_PER_SEC);
+  message = queue (f, "no room for me");
+  g_assert_cmpuint (next_at (f, BASE, &packet, 1), ==, 1);
+
+  while (f->now < T0 + 5 * G_USEC_PER_SEC - 300 * MS)
+    {
+      f->now += 10 * MS;
+      ack_init (&ack, 0, 0);
+      ack_held (&ack, 0);
+      g_assert_true (handle_ack (f, &ack));
+      g_assert_false (tincan_sender_has_expired (f->sender, f->now));
+
+      f->now = MIN (tincan_sender_get_deadline (f->sender), T0 + 5 * G_USEC_PER_SEC - 1);
+      if (tincan_sender_check_timeout (f->sender, f->now))
+        g_assert_cmpuint (next_at (f, BASE, &packet, 1), ==, 1);
+    }
+
+  g_assert_true (tincan_sender_has_expired (f->sender, T0 + 5 * G_USEC_PER_SEC));
+  tincan_sender_expire (f->sender, T0 + 5 * G_USEC_PER_SEC, "Not stored");
+  g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_FAILED);
+}
+
 /* Taken back, oldest first, states as they were. */
 static void
 test_take_all (Fixture       *f,
@@ -1045,6 +1165,9 @@ main (int   argc,
   ADD ("/sender/held/resent-on-timeout", test_held_resent_on_timeout);
   ADD ("/sender/give-up", test_give_up);
   ADD ("/sender/give-up/unnumbered", test_give_up_unnumbered);
+  ADD ("/sender/give-up/counts-from-progress", test_give_up_counts_from_progress);
+  ADD ("/sender/give-up/queued-after-progress", test_give_up_after_progress_from_queued);
+  ADD ("/sender/give-up/held-is-not-progress", test_give_up_while_held);
   ADD ("/sender/take-all", test_take_all);
 #undef ADD
 

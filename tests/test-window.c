@@ -61,6 +61,29 @@ test_welcome_without_peer (void)
 
 
 
+typedef struct
+{
+  GtkLabel   *label;
+  const char *text;
+} LabelQuery;
+
+static gboolean
+label_has (gpointer data)
+{
+  LabelQuery *query = data;
+
+  return strstr (gtk_label_get_label (query->label), query->text) != NULL;
+}
+
+/* The chat's link is the new one, made for plain text. */
+static gboolean
+speaks_plain (gpointer chat)
+{
+  TincanLink *link = tincan_chat_get_link (chat);
+
+  return link != NULL && tincan_link_get_mode (link) == TINCAN_MODE_PLAIN;
+}
+
 static gboolean
 is_active (gpointer window)
 {
@@ -173,8 +196,9 @@ chat_both_ways (TincanApplication *app)
       g_test_message ("The focus moved during the check; not counted");
   }
 
-  /* Plain text from the peer's address is shown as unverified, and the
-   * window offers to speak plain text back.
+  /* Plain text from the peer's address is not a message in Tin Can mode:
+   * nothing vouches for it.  The window counts what it ignored and offers
+   * to speak plain text, where it is shown, as unverified.
    */
   {
     g_autoptr(GSocket) netcat = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
@@ -183,16 +207,31 @@ chat_both_ways (TincanApplication *app)
     g_autoptr(GSocketAddress) to = g_inet_socket_address_new (loopback, peer.app_port);
     g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
     RowQuery plain = { window, "from netcat", "Unverified" };
+    RowQuery any = { window, "from netcat", NULL };
     GtkWidget *plain_revealer = child (window, TINCAN_TYPE_WINDOW, "plain_revealer");
+    GtkLabel *plain_label = child (window, TINCAN_TYPE_WINDOW, "plain_label");
+    LabelQuery three = { plain_label, "3 messages that are not Tin Can were ignored." };
+    guint n_messages = g_list_model_get_n_items (messages);
 
     g_assert_cmpint (g_socket_send_to (netcat, to, "from netcat\n", 12, NULL, NULL), ==, 12);
-    g_assert_true (tincan_test_wait_for (row_shown, &plain));
     g_assert_true (tincan_test_wait_for (revealed, plain_revealer));
+    g_assert_nonnull (strstr (gtk_label_get_label (plain_label),
+                              "1 message that is not Tin Can was ignored."));
+    for (guint i = 0; i < 2; i++)
+      g_assert_cmpint (g_socket_send_to (netcat, to, "from netcat\n", 12, NULL, NULL), ==, 12);
+    g_assert_true (tincan_test_wait_for (label_has, &three));
+    g_assert_null (find_row (&any));
+    g_assert_cmpuint (g_list_model_get_n_items (messages), ==, n_messages);
 
     g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "use_plain_button"), "clicked");
     g_assert_cmpint (g_settings_get_enum (settings, "mode"), ==, TINCAN_MODE_PLAIN);
     g_assert_true (tincan_test_wait_for (hidden, plain_revealer));
     wait_subtitle (window, "· Plain text");
+    g_assert_true (tincan_test_wait_for (speaks_plain, tincan_application_get_chat (app)));
+
+    g_assert_cmpint (g_socket_send_to (netcat, to, "from netcat\n", 12, NULL, NULL), ==, 12);
+    g_assert_true (tincan_test_wait_for (row_shown, &plain));
+    g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (plain_revealer)));
   }
 }
 

@@ -285,6 +285,58 @@ test_probe_round_trip (void)
   g_assert_cmpint (tincan_wire_decode (bytes, TINCAN_WIRE_PING_SIZE, &decoded), ==, TINCAN_WIRE_OK);
 }
 
+/* A BYE is the header alone. */
+static void
+test_bye_round_trip (void)
+{
+  TincanPacket packet, decoded;
+  Datagram datagram;
+
+  init_packet (&packet, TINCAN_PACKET_BYE);
+  encode (&packet, &datagram);
+  g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_HEADER_SIZE);
+  g_assert_cmpuint (datagram.bytes[3], ==, 6);
+  g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &decoded), ==, TINCAN_WIRE_OK);
+  g_assert_cmpint (decoded.type, ==, TINCAN_PACKET_BYE);
+  g_assert_cmpuint (decoded.sender_session, ==, SESSION_A);
+  g_assert_cmpuint (decoded.receiver_session, ==, SESSION_B);
+}
+
+static void
+test_bye_rules (void)
+{
+  TincanPacket packet;
+  Datagram valid, datagram;
+
+  init_packet (&packet, TINCAN_PACKET_BYE);
+  encode (&packet, &valid);
+
+  /* Anything after the header. */
+  datagram = valid;
+  datagram.length++;
+  assert_refused (&datagram, TINCAN_WIRE_OVERSIZED);
+  datagram.length = TINCAN_WIRE_HEADER_SIZE + 8;
+  assert_refused (&datagram, TINCAN_WIRE_OVERSIZED);
+  datagram.length = TINCAN_WIRE_BASE_DATAGRAM + 1;
+  assert_refused (&datagram, TINCAN_WIRE_OVERSIZED);
+
+  datagram = valid;
+  datagram.length--;
+  assert_refused (&datagram, TINCAN_WIRE_TRUNCATED);
+
+  /* To nobody, or from nobody. */
+  datagram = valid;
+  memset (datagram.bytes + 14, 0, 8);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_SESSION);
+  datagram = valid;
+  memset (datagram.bytes + 6, 0, 8);
+  assert_refused (&datagram, TINCAN_WIRE_BAD_SESSION);
+
+  datagram = valid;
+  datagram.bytes[4] = 1;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_FLAGS);
+}
+
 static void
 test_not_tincan (void)
 {
@@ -349,7 +401,7 @@ test_header_rules (void)
   datagram = valid;
   datagram.bytes[3] = 0;
   assert_refused (&datagram, TINCAN_WIRE_BAD_TYPE);
-  datagram.bytes[3] = 6;
+  datagram.bytes[3] = 7;
   assert_refused (&datagram, TINCAN_WIRE_BAD_TYPE);
 
   /* No sender session; DATA to nobody. */
@@ -601,7 +653,7 @@ test_hello_rules (void)
 static void
 test_mutations (void)
 {
-  Datagram seeds[3];
+  Datagram seeds[4];
   TincanPacket packet;
 
   make_data (&seeds[0], 3000, 2, 5);
@@ -614,6 +666,8 @@ test_mutations (void)
   packet.hello.receive_window = 4096;
   strcpy (packet.hello.name, "Grace");
   encode (&packet, &seeds[2]);
+  init_packet (&packet, TINCAN_PACKET_BYE);
+  encode (&packet, &seeds[3]);
 
   for (guint s = 0; s < G_N_ELEMENTS (seeds); s++)
     {
@@ -643,6 +697,8 @@ test_mutations (void)
                 }
               else if (packet.type == TINCAN_PACKET_ACK)
                 g_assert_cmpuint (packet.ack.n_ranges, <=, TINCAN_WIRE_MAX_ACK_RANGES);
+              else if (packet.type == TINCAN_PACKET_BYE)
+                g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_HEADER_SIZE);
             }
         }
     }
@@ -746,11 +802,13 @@ main (int   argc,
   g_test_add_func ("/wire/round-trip/ack", test_ack_round_trip);
   g_test_add_func ("/wire/round-trip/hello-and-ping", test_hello_and_ping_round_trip);
   g_test_add_func ("/wire/round-trip/probe", test_probe_round_trip);
+  g_test_add_func ("/wire/round-trip/bye", test_bye_round_trip);
   g_test_add_func ("/wire/refused/not-tincan", test_not_tincan);
   g_test_add_func ("/wire/refused/header", test_header_rules);
   g_test_add_func ("/wire/refused/data", test_data_rules);
   g_test_add_func ("/wire/refused/ack", test_ack_rules);
   g_test_add_func ("/wire/refused/hello-and-ping", test_hello_rules);
+  g_test_add_func ("/wire/refused/bye", test_bye_rules);
   g_test_add_func ("/wire/mutations", test_mutations);
 
   g_test_add_func ("/wire/validate-text", test_validate_text);

@@ -228,6 +228,37 @@ on_message_received_cb (TincanLink    *link,
   maybe_finish (cli);
 }
 
+/* Not a message: said, so that nothing is dropped without a word. */
+static void
+on_datagram_ignored_cb (TincanLink          *link,
+                        TincanIgnoredReason  reason,
+                        guint                length,
+                        Cli                 *cli)
+{
+  const char *why;
+
+  switch (reason)
+    {
+    case TINCAN_IGNORED_NOT_TINCAN:
+      why = "not a Tin Can packet";
+      break;
+
+    case TINCAN_IGNORED_NOT_UTF8:
+      why = "not valid UTF-8";
+      break;
+
+    case TINCAN_IGNORED_CONTROL:
+    default:
+      why = "control characters";
+      break;
+    }
+
+  if (cli->json)
+    print_event (cli, "ignored", "reason", "s", why, "bytes", "i", (gint64) length, NULL);
+  else
+    g_printerr ("tincan-cli: ignored a datagram of %u bytes: %s\n", length, why);
+}
+
 static void
 on_write_failed_cb (TincanStore  *store,
                     const GError *error,
@@ -622,6 +653,7 @@ main (int   argc,
   g_signal_connect (link, "message-received", G_CALLBACK (on_message_received_cb), &cli);
   g_signal_connect (link, "notify::presence", G_CALLBACK (on_presence_cb), &cli);
   g_signal_connect (link, "peer-error", G_CALLBACK (on_peer_error_cb), &cli);
+  g_signal_connect (link, "datagram-ignored", G_CALLBACK (on_datagram_ignored_cb), &cli);
   g_signal_connect (link, "notify::refused-key", G_CALLBACK (on_refused_key_cb), &cli);
 
   if (identity != NULL)

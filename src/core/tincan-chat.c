@@ -45,6 +45,7 @@ struct _TincanChat
   char           *error;
   char           *open_problem;      /* for good: the history is in memory */
   char           *write_problem;     /* until the next write works */
+  guint           n_ignored;         /* by the link, since it was opened */
 
   guint16         link_port;
   TincanMode      link_mode;
@@ -65,6 +66,7 @@ enum {
   PROP_ERROR,
   PROP_HISTORY_PATH,
   PROP_HISTORY_PROBLEM,
+  PROP_N_IGNORED,
   N_PROPS
 };
 
@@ -166,6 +168,16 @@ on_link_notify_cb (TincanChat *self,
 }
 
 static void
+on_datagram_ignored_cb (TincanChat          *self,
+                        TincanIgnoredReason  reason,
+                        guint                length,
+                        TincanLink          *link)
+{
+  self->n_ignored++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
+}
+
+static void
 on_peer_error_cb (TincanChat   *self,
                   const GError *error,
                   TincanLink   *link)
@@ -185,6 +197,7 @@ tincan_chat_set_link (TincanChat *self,
     }
 
   g_set_object (&self->link, link);
+  self->n_ignored = 0;
 
   if (link != NULL)
     {
@@ -197,11 +210,14 @@ tincan_chat_set_link (TincanChat *self,
                                G_CALLBACK (on_link_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (link, "peer-error",
                                G_CALLBACK (on_peer_error_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (link, "datagram-ignored",
+                               G_CALLBACK (on_datagram_ignored_cb), self, G_CONNECT_SWAPPED);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_TITLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
 }
 
 /* Makes the link match the settings.  A new socket only when the port or
@@ -414,6 +430,10 @@ tincan_chat_get_property (GObject    *object,
       g_value_set_string (value, tincan_chat_get_history_problem (self));
       break;
 
+    case PROP_N_IGNORED:
+      g_value_set_uint (value, self->n_ignored);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -478,6 +498,16 @@ tincan_chat_class_init (TincanChatClass *klass)
   properties[PROP_HISTORY_PROBLEM] =
     g_param_spec_string ("history-problem", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanChat:n-ignored:
+   *
+   * How many datagrams from the peer's address the link ignored since it
+   * was opened: in Tin Can mode, those that were not Tin Can packets,
+   * likely a peer that speaks plain text.
+   */
+  properties[PROP_N_IGNORED] =
+    g_param_spec_uint ("n-ignored", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -625,6 +655,20 @@ tincan_chat_clear_history (TincanChat  *self,
   tincan_outbox_forget_failed (self->outbox);
 
   return TRUE;
+}
+
+/**
+ * tincan_chat_get_n_ignored:
+ * @self: a #TincanChat
+ *
+ * Returns: the #TincanChat:n-ignored count
+ */
+guint
+tincan_chat_get_n_ignored (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), 0);
+
+  return self->n_ignored;
 }
 
 /**

@@ -25,6 +25,7 @@ char           *tincan_chat_dup_peer_title (TincanChat      *self);
 const char     *tincan_chat_get_error      (TincanChat      *self);
 const char     *tincan_chat_get_history_problem (TincanChat *self);
 const char     *tincan_chat_get_moved_aside (TincanChat     *self);
+guint           tincan_chat_get_n_ignored  (TincanChat      *self);
 TincanMessage  *tincan_chat_find_outgoing  (TincanChat      *self,
                                             const char      *id);
 int             tincan_chat_find           (TincanChat      *self,

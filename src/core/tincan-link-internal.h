@@ -117,6 +117,9 @@ void     tincan_link_emit_message_received (TincanLink         *self,
                                          TincanMessage         *message);
 void     tincan_link_emit_peer_error    (TincanLink            *self,
                                          const GError          *error);
+void     tincan_link_emit_datagram_ignored (TincanLink         *self,
+                                         TincanIgnoredReason    reason,
+                                         gsize                  length);
 void     tincan_link_test_answered      (TincanLink            *self,
                                          gint64                 now);
 void     tincan_link_notify_keys        (TincanLink            *self);

@@ -441,8 +441,21 @@ handle_plain (TincanLink   *self,
               gsize         length)
 {
   g_autoptr(TincanMessage) message = NULL;
+  TincanPlainVerdict verdict;
 
-  message = tincan_receiver_take_plain (self->receiver, self->session, data, length);
+  /* In Tin Can mode nothing vouches for it: not a message at all. */
+  if (self->mode == TINCAN_MODE_RELIABLE)
+    {
+      self->stats.not_tincan++;
+      tincan_link_emit_datagram_ignored (self, TINCAN_IGNORED_NOT_TINCAN, length);
+      return;
+    }
+
+  message = tincan_receiver_take_plain (self->receiver, self->session, data, length, &verdict);
+  if (verdict == TINCAN_PLAIN_NOT_UTF8 || verdict == TINCAN_PLAIN_CONTROL)
+    tincan_link_emit_datagram_ignored (self, verdict == TINCAN_PLAIN_NOT_UTF8
+                                             ? TINCAN_IGNORED_NOT_UTF8 : TINCAN_IGNORED_CONTROL,
+                                       length);
   if (message == NULL)
     return;
 

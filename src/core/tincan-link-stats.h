@@ -24,6 +24,8 @@ typedef struct
   guint64 out_of_window;         /* data too far ahead */
   guint64 reassembly_discarded;  /* past a memory bound, or too old */
   guint64 plain_received;
+  guint64 not_tincan;            /* no magic, in Tin Can mode: ignored */
+  guint64 not_text;              /* plain text that was not: ignored */
   guint64 retransmissions;
   guint64 acks_sent;
   guint64 send_errors;

@@ -38,6 +38,11 @@
 
 G_DEFINE_QUARK (tincan-link-error-quark, tincan_link_error)
 
+G_DEFINE_ENUM_TYPE (TincanIgnoredReason, tincan_ignored_reason,
+                    G_DEFINE_ENUM_VALUE (TINCAN_IGNORED_NOT_TINCAN, "not-tincan"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_IGNORED_NOT_UTF8, "not-utf-8"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_IGNORED_CONTROL, "control"))
+
 static void tincan_link_initable_iface_init (GInitableIface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TincanLink, tincan_link, G_TYPE_OBJECT,
@@ -61,6 +66,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   MESSAGE_RECEIVED,
   PEER_ERROR,
+  DATAGRAM_IGNORED,
   N_SIGNALS
 };
 
@@ -113,6 +119,14 @@ tincan_link_emit_peer_error (TincanLink   *self,
                              const GError *error)
 {
   g_signal_emit (self, signals[PEER_ERROR], 0, error);
+}
+
+void
+tincan_link_emit_datagram_ignored (TincanLink          *self,
+                                   TincanIgnoredReason  reason,
+                                   gsize                length)
+{
+  g_signal_emit (self, signals[DATAGRAM_IGNORED], 0, reason, (guint) length);
 }
 
 /* The peer answered: a connection test waiting for it is over. */
@@ -443,6 +457,23 @@ tincan_link_class_init (TincanLinkClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /**
+   * TincanLink::datagram-ignored:
+   * @link: the link
+   * @reason: a #TincanIgnoredReason
+   * @length: the datagram's size in bytes
+   *
+   * A datagram came from the peer's address and is not a message: in Tin
+   * Can mode one that is not a Tin Can packet, in plain mode one that is
+   * not text.  It was dropped, unanswered, and counted.
+   */
+  signals[DATAGRAM_IGNORED] =
+    g_signal_new ("datagram-ignored",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, TINCAN_TYPE_IGNORED_REASON, G_TYPE_UINT);
 }
 
 

@@ -34,6 +34,17 @@ typedef enum
   TINCAN_KEEP_REFUSED,    /* could not be kept: do not acknowledge it */
 } TincanKeepResult;
 
+/* Why a datagram from the peer's address was not taken as a message. */
+typedef enum
+{
+  TINCAN_IGNORED_NOT_TINCAN,  /* Tin Can mode: not a Tin Can packet, so nothing vouches for it */
+  TINCAN_IGNORED_NOT_UTF8,    /* plain mode: not UTF-8 */
+  TINCAN_IGNORED_CONTROL,     /* plain mode: control characters other than tab, CR and LF */
+} TincanIgnoredReason;
+
+#define TINCAN_TYPE_IGNORED_REASON (tincan_ignored_reason_get_type ())
+GType tincan_ignored_reason_get_type (void);
+
 typedef TincanKeepResult (*TincanLinkKeepFunc) (TincanLink    *link,
                                                 TincanMessage *message,
                                                 gpointer       user_data);

@@ -534,27 +534,55 @@ tincan_receiver_build_ack (TincanReceiver *self,
   self->ack_budget = 0;
 }
 
+/* A control character other than tab, CR and LF: C0, DEL, or C1 (U+0080
+ * to U+009F, which UTF-8 writes as 0xC2 then 0x80 to 0x9F).  @text is
+ * valid UTF-8, so 0xC2 is always the first byte of a character there.
+ */
+static gboolean
+has_control (const guint8 *text,
+             gsize         length)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      guint8 c = text[i];
+
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+        return TRUE;
+      if (c == 0xc2 && i + 1 < length && text[i + 1] >= 0x80 && text[i + 1] <= 0x9f)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /**
  * tincan_receiver_take_plain:
  * @self: a receiver
  * @session: ours, to make the message's ID unique
  * @data: a datagram that is not Tin Can
  * @length: its size
+ * @verdict: (out) (optional): what it was
  *
  * A plain-text datagram as a message, one line ending taken off.  Never
- * acknowledged and never sent again.
+ * acknowledged and never sent again.  Only text is a message: a datagram
+ * that is not UTF-8, or holds control characters other than tab, CR and
+ * LF, is dropped and counted, never shown with replacement characters.
  *
  * Returns: (transfer full) (nullable): the message, or %NULL if it was
- *   empty
+ *   empty or not text
  */
 TincanMessage *
-tincan_receiver_take_plain (TincanReceiver *self,
-                            guint64         session,
-                            const guint8   *data,
-                            gsize           length)
+tincan_receiver_take_plain (TincanReceiver     *self,
+                            guint64             session,
+                            const guint8       *data,
+                            gsize               length,
+                            TincanPlainVerdict *verdict)
 {
-  g_autofree char *text = NULL;
+  TincanPlainVerdict unused;
   g_autofree char *id = NULL;
+
+  if (verdict == NULL)
+    verdict = &unused;
 
   if (length > 0 && data[length - 1] == '\n')
     length--;
@@ -562,15 +590,33 @@ tincan_receiver_take_plain (TincanReceiver *self,
     length--;
 
   if (length == 0)
-    return NULL;
+    {
+      *verdict = TINCAN_PLAIN_EMPTY;
+      return NULL;
+    }
 
-  text = g_utf8_make_valid ((const char *) data, length);
+  /* NUL is a control character; GLib's check would call it bad UTF-8. */
+  if (memchr (data, '\0', length) != NULL)
+    *verdict = TINCAN_PLAIN_CONTROL;
+  else if (!g_utf8_validate_len ((const char *) data, length, NULL))
+    *verdict = TINCAN_PLAIN_NOT_UTF8;
+  else if (has_control (data, length))
+    *verdict = TINCAN_PLAIN_CONTROL;
+  else
+    *verdict = TINCAN_PLAIN_TEXT;
+
+  if (*verdict != TINCAN_PLAIN_TEXT)
+    {
+      self->stats->not_text++;
+      return NULL;
+    }
+
   id = g_strdup_printf ("plain-%016" G_GINT64_MODIFIER "x-%" G_GUINT64_FORMAT,
                         session, ++self->plain_counter);
 
   self->stats->plain_received++;
 
-  return tincan_message_new_incoming (id, NULL, 0, text, TRUE);
+  return tincan_message_take_incoming (id, NULL, 0, g_strndup ((const char *) data, length), TRUE);
 }
 
 void

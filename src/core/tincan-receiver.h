@@ -15,6 +15,15 @@ G_BEGIN_DECLS
 
 typedef struct _TincanReceiver TincanReceiver;
 
+/* What a plain-text datagram turned out to be. */
+typedef enum
+{
+  TINCAN_PLAIN_TEXT,       /* a message */
+  TINCAN_PLAIN_EMPTY,      /* nothing but a line ending */
+  TINCAN_PLAIN_NOT_UTF8,   /* not text: dropped and counted */
+  TINCAN_PLAIN_CONTROL,    /* control characters: dropped and counted */
+} TincanPlainVerdict;
+
 TincanReceiver *tincan_receiver_new          (TincanLinkStats    *stats);
 void            tincan_receiver_free         (TincanReceiver     *self);
 void            tincan_receiver_restart      (TincanReceiver     *self);
@@ -32,7 +41,8 @@ void            tincan_receiver_build_ack    (TincanReceiver     *self,
 TincanMessage  *tincan_receiver_take_plain   (TincanReceiver     *self,
                                               guint64             session,
                                               const guint8       *data,
-                                              gsize               length);
+                                              gsize               length,
+                                              TincanPlainVerdict *verdict);
 void            tincan_receiver_expire       (TincanReceiver     *self,
                                               gint64              now);
 gint64          tincan_receiver_get_deadline (TincanReceiver     *self);

@@ -16,9 +16,14 @@
  * again at once, anything else on a retransmission timeout from the
  * measured round trip (RFC 6298), backed off exponentially with jitter.
  *
- * A message not delivered after the give-up time fails.  Its packet
- * numbers will then never all arrive, so a new epoch starts: every
- * undelivered message is numbered again from zero.
+ * A message fails when the peer has acknowledged nothing new for the
+ * give-up time, counted from when the message was queued if that is
+ * later: a silent peer, not a long queue, is the reason to give up, so a
+ * message that waits behind thousands of others fails only if the peer
+ * stops taking them.  A packet the peer holds (it could not store the
+ * message) is not progress.  A failed message's packet numbers will
+ * never all arrive, so a new epoch starts: every undelivered message is
+ * numbered again from zero.
  */
 
 #define G_LOG_DOMAIN "tincan-sender"
@@ -54,7 +59,7 @@ typedef struct
   guint16        first_unacked; /* fragments before this are all acknowledged */
   gboolean       numbered;
   guint32        first_pn;
-  gint64         deadline;
+  gint64         queued_at;    /* never before the message ahead of it */
   guint8        *acked;        /* these six: n_fragments each, while numbered */
   guint8        *lost;         /* sent, presumed lost, to be sent again */
   guint8        *arrived;      /* held by the receiver until it stores the message */
@@ -86,6 +91,7 @@ struct _TincanSender
   gint64           rttvar;
   gint64           rto;
   gint64           give_up;
+  gint64           last_progress;      /* when an ACK last acknowledged something new; 0: never */
   guint32          peer_window;        /* what the peer's socket holds */
 };
 
@@ -198,20 +204,35 @@ send_window (TincanSender *self,
   return MIN (self->cwnd, MAX (2, self->peer_window / datagram_size));
 }
 
-/* Queues @message, to fail if not delivered by @now plus the give-up time. */
+/* When @out fails: the give-up time after it was queued, or after the
+ * peer last acknowledged something new, whichever is later.  The queue is
+ * in the order of queued_at, so the head's is the earliest.
+ */
+static gint64
+give_up_deadline (TincanSender *self,
+                  Outgoing     *out)
+{
+  return MAX (out->queued_at, self->last_progress) + self->give_up;
+}
+
+/* Queues @message, to fail if the peer acknowledges nothing new for the
+ * give-up time from @now on.
+ */
 void
 tincan_sender_add (TincanSender  *self,
                    TincanMessage *message,
                    gint64         now)
 {
   Outgoing *out = g_new0 (Outgoing, 1);
+  Outgoing *last = g_queue_peek_tail (&self->outgoing);
 
   out->message = g_object_ref (message);
   out->uid = tincan_message_get_uid (message);
   out->bytes = (const guint8 *) tincan_message_get_text (message);
   out->length = strlen (tincan_message_get_text (message));
   out->seq = ++self->next_seq;
-  out->deadline = now + self->give_up;
+  /* In order, whatever clock the caller read. */
+  out->queued_at = last != NULL ? MAX (now, last->queued_at) : now;
   g_queue_push_tail (&self->outgoing, out);
 }
 
@@ -570,6 +591,12 @@ tincan_sender_handle_ack (TincanSender       *self,
   if (newly_acked == 0 && newly_arrived == 0)
     return TRUE;
 
+  /* The peer is taking what we send: nothing gives up while it does.
+   * Held is not taken: it could not store the message.
+   */
+  if (newly_acked > 0)
+    self->last_progress = now;
+
   if (sample >= 0)
     update_rtt (self, sample);
 
@@ -657,38 +684,28 @@ gboolean
 tincan_sender_has_expired (TincanSender *self,
                            gint64        now)
 {
-  for (GList *l = self->outgoing.head; l != NULL; l = l->next)
-    {
-      if (((Outgoing *) l->data)->deadline <= now)
-        return TRUE;
-    }
+  Outgoing *head = g_queue_peek_head (&self->outgoing);
 
-  return FALSE;
+  return head != NULL && give_up_deadline (self, head) <= now;
 }
 
-/* Fails every message past its give-up time, with @reason. */
+/* Fails every message past its give-up time, with @reason: the oldest
+ * ones, as the queue is in the order they were queued.
+ */
 void
 tincan_sender_expire (TincanSender *self,
                       gint64        now,
                       const char   *reason)
 {
   gboolean renumber = FALSE;
-  GList *l = self->outgoing.head;
+  Outgoing *out;
 
-  while (l != NULL)
+  while ((out = g_queue_peek_head (&self->outgoing)) != NULL && give_up_deadline (self, out) <= now)
     {
-      GList *next = l->next;
-      Outgoing *out = l->data;
-
-      if (out->deadline <= now)
-        {
-          renumber |= out->numbered;
-          g_queue_delete_link (&self->outgoing, l);
-          tincan_message_set_state (out->message, TINCAN_MESSAGE_FAILED, reason);
-          outgoing_free (out);
-        }
-
-      l = next;
+      renumber |= out->numbered;
+      g_queue_pop_head (&self->outgoing);
+      tincan_message_set_state (out->message, TINCAN_MESSAGE_FAILED, reason);
+      outgoing_free (out);
     }
 
   /* The receiver waits for those packet numbers forever otherwise. */
@@ -737,9 +754,10 @@ gint64
 tincan_sender_get_deadline (TincanSender *self)
 {
   gint64 next = self->rto_deadline != 0 ? self->rto_deadline : G_MAXINT64;
+  Outgoing *head = g_queue_peek_head (&self->outgoing);
 
-  for (GList *l = self->outgoing.head; l != NULL; l = l->next)
-    next = MIN (next, ((Outgoing *) l->data)->deadline);
+  if (head != NULL)
+    next = MIN (next, give_up_deadline (self, head));
 
   return next;
 }

@@ -473,6 +473,14 @@ tincan_wire_decode (const guint8 *datagram,
       packet->ping.size = length;
       return TINCAN_WIRE_OK;
 
+    case TINCAN_PACKET_BYE:
+      /* Said to a session we know, and nothing more than that. */
+      if (packet->receiver_session == 0)
+        return TINCAN_WIRE_BAD_SESSION;
+      if (body_length > 0)
+        return TINCAN_WIRE_OVERSIZED;
+      return TINCAN_WIRE_OK;
+
     default:
       return TINCAN_WIRE_BAD_TYPE;
     }
@@ -614,6 +622,9 @@ tincan_wire_encode (const TincanPacket *packet,
           memset (buffer + length, 0, packet->ping.size - length);
           length = packet->ping.size;
         }
+      break;
+
+    case TINCAN_PACKET_BYE:
       break;
 
     default:

@@ -61,6 +61,7 @@ typedef enum
   TINCAN_PACKET_ACK   = 3,
   TINCAN_PACKET_PING  = 4,
   TINCAN_PACKET_PONG  = 5,
+  TINCAN_PACKET_BYE   = 6,   /* the header alone: the sender is leaving */
   TINCAN_PACKET_HANDSHAKE_INIT   = 7,
   TINCAN_PACKET_HANDSHAKE_REPLY  = 8,
   TINCAN_PACKET_HANDSHAKE_FINISH = 9,

@@ -53,6 +53,7 @@ struct _TincanWindow
   GtkSingleSelection   *selection;
   guint                 show_all_idle;
   GtkRevealer          *plain_revealer;
+  GtkLabel             *plain_label;
   GtkWidget            *use_plain_button;
   GtkScrolledWindow    *scroller;
   GtkListView          *list_view;
@@ -97,6 +98,7 @@ tincan_window_update (TincanWindow *self)
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   const char *error;
+  guint n_ignored;
 
   if (!tincan_settings_get_has_peer (self->settings))
     {
@@ -115,8 +117,21 @@ tincan_window_update (TincanWindow *self)
                                 presence_label (tincan_chat_get_presence (self->chat)));
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
-  if (tincan_settings_get_mode (self->settings) == TINCAN_MODE_PLAIN)
-    gtk_revealer_set_reveal_child (self->plain_revealer, FALSE);
+  /* A peer sending what is not Tin Can likely speaks plain text. */
+  n_ignored = tincan_chat_get_n_ignored (self->chat);
+  if (n_ignored > 0 && tincan_settings_get_mode (self->settings) == TINCAN_MODE_RELIABLE)
+    {
+      g_autofree char *ignored = NULL;
+
+      ignored = g_strdup_printf (ngettext ("%u message that is not Tin Can was ignored. The other computer may be sending plain text.",
+                                           "%u messages that are not Tin Can were ignored. The other computer may be sending plain text.",
+                                           n_ignored),
+                                 n_ignored);
+      gtk_label_set_label (self->plain_label, ignored);
+    }
+  gtk_revealer_set_reveal_child (self->plain_revealer,
+                                 n_ignored > 0
+                                 && tincan_settings_get_mode (self->settings) == TINCAN_MODE_RELIABLE);
 
   /* The link's problem first: without a link, nothing is sent at all. */
   error = tincan_chat_get_error (self->chat);
@@ -468,11 +483,6 @@ on_message_received_cb (TincanWindow  *self,
                         TincanMessage *message,
                         TincanChat    *chat)
 {
-  /* A peer speaking plain text likely cannot read ours. */
-  if (tincan_message_get_plain (message)
-      && tincan_settings_get_mode (self->settings) == TINCAN_MODE_RELIABLE)
-    gtk_revealer_set_reveal_child (self->plain_revealer, TRUE);
-
   GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
@@ -750,6 +760,7 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, plain_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, plain_label);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, use_plain_button);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, list_view);

@@ -338,11 +338,19 @@ receive_plain (Fuzz         *fuzz,
 {
   g_autoptr(TincanMessage) message = NULL;
 
-  message = tincan_receiver_take_plain (fuzz->receiver, OUR_SESSION, datagram, length);
+  message = tincan_receiver_take_plain (fuzz->receiver, OUR_SESSION, datagram, length, NULL);
   if (message != NULL)
     {
       check_text (message);
       g_assert (tincan_message_get_plain (message));
+
+      /* Text, and nothing that could drive a terminal. */
+      for (const char *p = tincan_message_get_text (message); *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          g_assert ((c >= 0x20 || c == '\t' || c == '\n' || c == '\r') && (c < 0x7f || c > 0x9f));
+        }
     }
 }
 

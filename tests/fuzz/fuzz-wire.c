@@ -53,6 +53,11 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_assert (packet.ping.size == size);
       break;
 
+    case TINCAN_PACKET_BYE:
+      g_assert (size == TINCAN_WIRE_HEADER_SIZE);
+      g_assert (packet.receiver_session != 0);
+      break;
+
     default:
       g_assert_not_reached ();
     }

@@ -91,6 +91,7 @@ write("wire", "ack-held", ack(5, [(7, 9), (12, 20)], held=[5, 10, 21]))
 write("wire", "ping", ping())
 write("wire", "pong", ping(5))
 write("wire", "probe", ping(size=1452))
+write("wire", "bye", header(6))
 write("wire", "plain", "hello from netcat\n".encode())
 
 # The link target: datagrams from the peer, steered.
