@@ -13,12 +13,12 @@ import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 A, B = 0x0123456789ABCDEF, 0x5EED5EED5EED5EED
-BASE_FRAGMENT = 1148
+BASE_FRAGMENT = 1110
 IDENTITY = bytes(range(1, 17))
 
 
 def header(kind, sender=A, receiver=B):
-    return b"TC" + bytes([3, kind, 0, 0]) + struct.pack(">QQ", sender, receiver)
+    return b"TC" + bytes([4, kind, 0, 0]) + struct.pack(">QQ", sender, receiver)
 
 
 # fuzz-link.c's flags, in byte 7 of a record.
