@@ -83,7 +83,10 @@ def test_two_clis():
     check("two clis: received in order, as sent",
           [e["text"] for e in got] == ["first line", "second line, ünïcödé", "third"]
           and all(e["plain"] is False and e["id"] for e in got), out)
-    check("two clis: peer events", any(e == {"event": "peer", "state": "online"}
+    check("two clis: peer events", any(e.get("event") == "peer" and e.get("state") == "online"
+                                       and e.get("encrypted") is True
+                                       and len(e.get("fingerprint", "").split()) == 8
+                                       and e.get("verified") is False
                                        for e in events(out)), out)
 
 

@@ -561,7 +561,7 @@ chat_other_version (TincanApplication *app)
 
   g_assert_true (tincan_test_wait_for (revealed, revealer));
   g_assert_cmpstr (gtk_label_get_text (label), ==,
-                   "The other computer runs an older Tin Can (protocol 2, this one speaks 3): it needs updating");
+                   "The other computer runs an older Tin Can (protocol 2, this one speaks 4): it needs updating");
   g_assert_cmpuint (tincan_chat_get_presence (tincan_application_get_chat (app)), !=, TINCAN_PRESENCE_ONLINE);
 
   /* It is updated: its next hello is heard, and the bar goes. */
