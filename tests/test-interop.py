@@ -90,6 +90,82 @@ def test_two_clis():
                                        for e in events(out)), out)
 
 
+def test_keys():
+    """--trust, and trust on first use with --history, each side with its
+    own identity."""
+    with tempfile.TemporaryDirectory() as tmp:
+        a_key, b_key, b2_key = (os.path.join(tmp, name) for name in ("a", "b", "b2"))
+        history = os.path.join(tmp, "a.db")
+        fp_b = cli("--identity", b_key, "--fingerprint")[1].strip()
+        fp_b2 = cli("--identity", b2_key, "--fingerprint")[1].strip()
+        port_a, port_b = free_port(), free_port()
+
+        def receiver(key, seconds):
+            process = cli_background("--json", "--identity", key, "-l", str(port_b), "-c", "1",
+                                     "-t", str(seconds), f"{LOOPBACK}:{port_a}")
+            wait_ready(process)
+            return process
+
+        def send(text, *args, seconds=15):
+            return cli("--json", "--identity", a_key, "-l", str(port_a), "-t", str(seconds),
+                       "-s", text, *args, f"{LOOPBACK}:{port_b}")
+
+        def received(out):
+            return [e["text"] for e in events(out) if e["event"] == "received"]
+
+        check("keys: two identities, two fingerprints", fp_b != fp_b2 and len(fp_b.split()) == 8,
+              f"{fp_b} / {fp_b2}")
+
+        # --trust with the peer's fingerprint: delivered, and verified.
+        peer = receiver(b_key, 15)
+        status, out, err = send("for b", "--trust", fp_b)
+        _, peer_out, _ = finish(peer)
+        check("keys: --trust with the peer's fingerprint delivers",
+              status == 0 and received(peer_out) == ["for b"], out + err)
+        check("keys: the peer event says encrypted and verified, with its fingerprint",
+              any(e["event"] == "peer" and e["state"] == "online" and e["encrypted"]
+                  and e["verified"] and e["fingerprint"] == fp_b for e in events(out)), out)
+
+        # --trust, and another key answers: exit 1, one line, nothing shown there.
+        peer = receiver(b2_key, 4)
+        status, out, err = send("not for b2", "--trust", fp_b)
+        _, peer_out, _ = finish(peer)
+        check("keys: --trust refuses another key: exit 1 with one line",
+              status == 1 and len(err.strip().splitlines()) == 1 and fp_b2 in err, err)
+        check("keys: nothing delivered to the other key",
+              received(peer_out) == [] and not any(e["event"] == "delivered" for e in events(out)),
+              out + peer_out)
+
+        # Trust on first use: B's key is pinned in the history...
+        peer = receiver(b_key, 15)
+        status, out, err = send("first", "--history", history)
+        _, peer_out, _ = finish(peer)
+        check("keys: the first key met is pinned", status == 0 and received(peer_out) == ["first"],
+              out + err)
+
+        # ...so another key for the same address is refused, and the
+        # message waits: neither delivered nor failed.
+        peer = receiver(b2_key, 4)
+        status, out, err = send("second", "--history", history, seconds=3)
+        _, peer_out, _ = finish(peer)
+        changed = [e for e in events(out) if e["event"] == "key-changed"]
+        check("keys: a changed key is reported, with its fingerprint and safety number",
+              len(changed) >= 1 and changed[0]["fingerprint"] == fp_b2
+              and len(changed[0]["safety_number"].split()) == 12, out + err)
+        check("keys: nothing goes to the changed key, and nothing fails",
+              received(peer_out) == []
+              and not any(e["event"] in ("delivered", "failed") for e in events(out)),
+              out + peer_out)
+
+        # The pinned key comes back: what waited is delivered.
+        peer = receiver(b_key, 15)
+        status, out, err = cli("--json", "--identity", a_key, "-l", str(port_a), "-t", "15",
+                               "--history", history, f"{LOOPBACK}:{port_b}")
+        _, peer_out, _ = finish(peer)
+        check("keys: with the pinned key back, the message that waited arrives",
+              received(peer_out) == ["second"], out + err + peer_out)
+
+
 def test_file_and_plain_output():
     port_a, port_b = free_port(), free_port()
     text = "".join(chr(0x4e00 + (i % 500)) for i in range(100000))  # 300,000 bytes
@@ -344,7 +420,7 @@ def main():
             print(f"Bail out! {tool} is not installed")
             return 1
 
-    return run_tests((test_two_clis, test_file_and_plain_output, test_from_netcat,
+    return run_tests((test_two_clis, test_keys, test_file_and_plain_output, test_from_netcat,
                       test_ignored, test_to_netcat, test_recvfrom_1024, test_plain_with_history,
                       test_exit_statuses,
                       test_path_size_over_veth))

@@ -50,6 +50,7 @@ typedef struct
   char             *peer;             /* "host:port", naming the peer's pinned key */
   const char       *trust;            /* --trust: the one peer key to talk to */
   gboolean          verified;         /* the peer's key was checked: --trust, or marked so */
+  gboolean          refused;          /* --trust refused the peer's key: said so, once */
   GDataInputStream *input;
   GCancellable     *cancellable;
   gboolean          json;
@@ -155,7 +156,7 @@ on_message_state_cb (TincanMessage *message,
       cli->failed++;
       print_event (cli, "failed", "id", "s", id,
                    "reason", "s", tincan_message_get_failure_reason (message), NULL);
-      if (!cli->json)
+      if (!cli->json && !cli->refused)
         g_printerr ("tincan-cli: not delivered: %s\n", tincan_message_get_failure_reason (message));
       break;
 
@@ -364,6 +365,7 @@ on_refused_key_cb (TincanLink *link,
     {
       g_printerr ("tincan-cli: the peer's key (fingerprint %s) is not the one given to --trust\n",
                   fingerprint);
+      cli->refused = TRUE;
       cli_exit (cli, 1);
       return;
     }
