@@ -44,6 +44,8 @@ struct _TincanWindow
   GtkLabel             *encryption_label;
   GtkWidget            *verified_image;
   GtkRevealer          *key_changed_revealer;
+  GtkWidget            *compare_button;
+  GtkWidget            *accept_key_button;
   GtkStack             *stack;
   AdwStatusPage        *welcome_page;
   GtkWidget            *chat_page;
@@ -808,6 +810,8 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, encryption_label);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, verified_image);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, key_changed_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, compare_button);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, accept_key_button);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, chat_page);
