@@ -112,7 +112,11 @@ tincan_window_update_encryption (TincanWindow *self)
   gtk_image_set_from_icon_name (self->encryption_image,
                                 encrypted ? "channel-secure-symbolic" : "channel-insecure-symbolic");
   gtk_label_set_label (self->encryption_label, encrypted ? _("Encrypted") : _("Not encrypted"));
-  gtk_widget_set_visible (self->verified_image, encrypted && tincan_chat_get_verified (self->chat));
+  /* The key in use is the verified one, but the peer now answers with
+   * another: no reassurance until that is settled.
+   */
+  gtk_widget_set_visible (self->verified_image,
+                          encrypted && !changed && tincan_chat_get_verified (self->chat));
   gtk_revealer_set_reveal_child (self->key_changed_revealer, has_peer && changed);
 }
 
