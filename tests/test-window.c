@@ -12,10 +12,12 @@
 
 #include <adwaita.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tincan-application.h"
 #include "tincan-gui-test-utils.h"
 #include "tincan-history.h"
+#include "tincan-identity.h"
 #include "tincan-store-private.h"
 #include "tincan-link-private.h"
 #include "tincan-test-utils.h"
@@ -24,6 +26,9 @@
 #include "tincan-peer-dialog.h"
 #include "tincan-window.h"
 #include "tincan-window-test-utils.h"
+
+static void wait_encryption (GtkWindow  *window,
+                             const char *text);
 
 static void
 welcome_without_peer (TincanApplication *app)
@@ -232,6 +237,8 @@ chat_both_ways (TincanApplication *app)
     g_assert_cmpint (g_socket_send_to (netcat, to, "from netcat\n", 12, NULL, NULL), ==, 12);
     g_assert_true (tincan_test_wait_for (row_shown, &plain));
     g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (plain_revealer)));
+    wait_encryption (window, "Not encrypted");
+    g_assert_false (gtk_widget_get_visible (child (window, TINCAN_TYPE_WINDOW, "verified_image")));
   }
 }
 
@@ -561,7 +568,8 @@ chat_other_version (TincanApplication *app)
 
   g_assert_true (tincan_test_wait_for (revealed, revealer));
   g_assert_cmpstr (gtk_label_get_text (label), ==,
-                   "The other computer runs an older Tin Can (protocol 2, this one speaks 4): it needs updating");
+                   "The other computer runs an older Tin Can (protocol 2, this one speaks "
+                   G_STRINGIFY (TINCAN_WIRE_VERSION) "): it needs updating");
   g_assert_cmpuint (tincan_chat_get_presence (tincan_application_get_chat (app)), !=, TINCAN_PRESENCE_ONLINE);
 
   /* It is updated: its next hello is heard, and the bar goes. */
@@ -590,6 +598,357 @@ test_markup_is_text (void)
                    "see <a href=\"https://example.org/a?b=1&amp;c=2\">https://example.org/a?b=1&amp;c=2</a>. ok");
 }
 
+/* End-to-end encryption: trust on first use, a changed key, verifying */
+
+static gboolean
+label_says (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_strcmp0 (gtk_label_get_text (args[0]), args[1]) == 0;
+}
+
+static void
+wait_label (GtkLabel   *label,
+            const char *text)
+{
+  gpointer args[2] = { label, (gpointer) text };
+
+  if (!tincan_test_wait_for (label_says, args))
+    g_error ("The label says “%s”, not “%s”", gtk_label_get_text (label), text);
+}
+
+static void
+wait_encryption (GtkWindow  *window,
+                 const char *text)
+{
+  wait_label (child (window, TINCAN_TYPE_WINDOW, "encryption_label"), text);
+}
+
+static gboolean
+is_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
+/* The key the app pinned for the test's peer, from its history on disk. */
+static gboolean
+pinned_key (const char *history,
+            guint8     *key,
+            gboolean   *verified)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanStore) store = tincan_store_new (history, &error);
+  g_autofree char *name = NULL;
+  gboolean found;
+
+  g_assert_no_error (error);
+  name = g_strdup_printf ("127.0.0.1:%u", peer.peer_port);
+  found = tincan_store_get_peer_key (store, name, key, verified, &error);
+  g_assert_no_error (error);
+
+  return found;
+}
+
+/* The app's own public key, from the identity file next to @history. */
+static TincanIdentity *
+app_identity (const char *history)
+{
+  g_autofree char *folder = g_path_get_dirname (history);
+  g_autofree char *path = g_build_filename (folder, "identity", NULL);
+  g_autoptr(GError) error = NULL;
+  TincanIdentity *identity = tincan_identity_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (tincan_identity_get_created (identity));
+
+  return identity;
+}
+
+static const char *tofu_history;
+
+static void
+chat_trust_on_first_use (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanChat *chat = tincan_application_get_chat (app);
+  g_autoptr(TincanIdentity) identity = app_identity (tofu_history);
+  g_autofree char *expected = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *peer_fingerprint = NULL;
+  g_autofree char *expected_peer = NULL;
+
+  wait_subtitle (window, "Grace · Online");
+  wait_encryption (window, "Encrypted");
+  g_assert_true (tincan_chat_get_encrypted (chat));
+  g_assert_false (tincan_chat_get_key_changed (chat));
+  g_assert_false (tincan_chat_get_verified (chat));
+  g_assert_false (gtk_widget_get_visible (child (window, TINCAN_TYPE_WINDOW, "verified_image")));
+
+  /* Both sides work out the same safety number. */
+  expected = tincan_key_format_safety_number (tincan_link_get_public_key (peer.link),
+                                              tincan_identity_get_public_key (identity));
+  number = tincan_chat_dup_safety_number (chat);
+  g_assert_cmpstr (number, ==, expected);
+  fingerprint = tincan_identity_dup_fingerprint (identity);
+  g_assert_cmpstr (tincan_chat_get_own_fingerprint (chat), ==, fingerprint);
+  peer_fingerprint = tincan_chat_dup_peer_fingerprint (chat);
+  expected_peer = tincan_key_format_fingerprint (tincan_link_get_public_key (peer.link));
+  g_assert_cmpstr (peer_fingerprint, ==, expected_peer);
+  /* The app holds the history: the pinned key is read after the run. */
+}
+
+static void
+test_chat_trust_on_first_use (void)
+{
+  guint8 key[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean verified = TRUE;
+
+  tofu_history = use_fixed_history ();
+  peer_open ();
+  run_app (NULL, chat_trust_on_first_use);
+
+  g_assert_true (pinned_key (tofu_history, key, &verified));
+  g_assert_cmpmem (key, sizeof key, tincan_link_get_public_key (peer.link), TINCAN_IDENTITY_KEY_SIZE);
+  g_assert_false (verified);
+
+  peer_close ();
+  drop_fixed_history ();
+}
+
+static const char *changed_history;
+
+static gboolean
+has_message_dialog (gpointer unused)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static void
+chat_key_changed (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanChat *chat = tincan_application_get_chat (app);
+  GtkWidget *bar = child (window, TINCAN_TYPE_WINDOW, "key_changed_revealer");
+  g_autoptr(TincanIdentity) identity = app_identity (changed_history);
+  RowQuery impostor = { window, "it is me, honest", NULL };
+  RowQuery waiting = { window, "is that you?", "Sending…" };
+  RowQuery delivered = { window, "is that you?", "Delivered" };
+  g_autofree char *new_number = NULL;
+  TincanPeerDialog *dialog;
+  AdwMessageDialog *confirm;
+
+  wait_subtitle (window, "Grace · Online");
+  wait_encryption (window, "Encrypted");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+
+  /* Another Tin Can, with another identity, answers on the same address. */
+  peer_replace (NULL);
+  g_assert_true (tincan_test_wait_for (revealed, bar));
+  g_assert_true (tincan_chat_get_key_changed (chat));
+  new_number = tincan_key_format_safety_number (tincan_link_get_public_key (peer.link),
+                                                tincan_identity_get_public_key (identity));
+  {
+    g_autofree char *number = tincan_chat_dup_new_safety_number (chat);
+
+    g_assert_cmpstr (number, ==, new_number);
+  }
+
+  /* Nothing from it is shown, and nothing is sent to it: what is typed
+   * waits.
+   */
+  g_object_unref (tincan_link_send (peer.link, impostor.text, NULL));
+  type_and_send (window, waiting.text);
+  tincan_test_run_for (1500);
+  g_assert_null (find_row (&impostor));
+  g_assert_nonnull (find_row (&waiting));
+  g_assert_cmpuint (peer.received->len, ==, 0);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+
+  /* Compare Safety Numbers opens the peer dialog, showing the new one. */
+  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "compare_button"), "clicked");
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type,
+                                       GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
+  dialog = find_toplevel (TINCAN_TYPE_PEER_DIALOG);
+  g_assert_true (tincan_test_wait_for (is_mapped, child (dialog, TINCAN_TYPE_PEER_DIALOG,
+                                                         "safety_number_label")));
+  g_assert_cmpstr (gtk_label_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "safety_number_title")),
+                   ==, "New Safety Number");
+  {
+    g_autofree char *shown = g_strdup (gtk_label_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG,
+                                                                  "safety_number_label")));
+
+    g_strdelimit (shown, "\n", ' ');
+    g_assert_cmpstr (shown, ==, new_number);
+  }
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
+
+  /* Accept New Key asks first; Cancel changes nothing. */
+  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "accept_key_button"), "clicked");
+  g_assert_true (tincan_test_wait_for (has_message_dialog, NULL));
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (confirm, "cancel");
+  tincan_test_run_for (300);
+  g_assert_true (tincan_chat_get_key_changed (chat));
+
+  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "accept_key_button"), "clicked");
+  g_assert_true (tincan_test_wait_for (has_message_dialog, NULL));
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (confirm, "accept");
+
+  /* Accepted: what waited goes both ways, once. */
+  g_assert_true (tincan_test_wait_for (hidden, bar));
+  g_assert_true (tincan_test_wait_for (row_shown, &delivered));
+  g_assert_true (tincan_test_wait_for (row_shown, &impostor));
+  g_assert_true (tincan_test_wait_for_length (peer.received, 1));
+  g_assert_cmpstr (g_ptr_array_index (peer.received, 0), ==, waiting.text);
+  wait_encryption (window, "Encrypted");
+  g_assert_false (tincan_chat_get_verified (chat));
+}
+
+static void
+test_chat_key_changed (void)
+{
+  guint8 key[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean verified = TRUE;
+
+  changed_history = use_fixed_history ();
+  peer_open ();
+  run_app (NULL, chat_key_changed);
+
+  /* The new key is pinned in place of the old, not verified. */
+  g_assert_true (pinned_key (changed_history, key, &verified));
+  g_assert_cmpmem (key, sizeof key, tincan_link_get_public_key (peer.link), TINCAN_IDENTITY_KEY_SIZE);
+  g_assert_false (verified);
+
+  peer_close ();
+  drop_fixed_history ();
+}
+
+static const guint8 grace_key[TINCAN_IDENTITY_KEY_SIZE] = {
+  0x48, 0x21, 0x9a, 0x07, 0x5e, 0xc3, 0x11, 0x6d, 0x90, 0x3f, 0xb2, 0x44, 0x7a, 0x18, 0xe5, 0x2c,
+  0x61, 0xd9, 0x03, 0x8b, 0x37, 0xf0, 0x5a, 0xc6, 0x29, 0x84, 0x1e, 0x73, 0xbd, 0x06, 0x95, 0x52,
+};
+
+static void
+chat_mark_verified (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TincanChat *chat = tincan_application_get_chat (app);
+  GtkWidget *mark = child (window, TINCAN_TYPE_WINDOW, "verified_image");
+  TincanPeerDialog *dialog;
+  GtkButton *button;
+  g_autofree char *number = NULL;
+  g_autofree char *shown = NULL;
+
+  wait_subtitle (window, "Grace · Online");
+  wait_encryption (window, "Encrypted");
+  g_assert_false (gtk_widget_get_visible (mark));
+
+  dialog = open_peer_dialog (app);
+  button = child (dialog, TINCAN_TYPE_PEER_DIALOG, "verify_button");
+  g_assert_cmpstr (gtk_label_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "own_fingerprint_label")),
+                   ==, tincan_chat_get_own_fingerprint (chat));
+  g_assert_false (gtk_widget_get_visible (child (dialog, TINCAN_TYPE_PEER_DIALOG, "plain_row")));
+
+  /* In groups of five, four to a line. */
+  number = tincan_chat_dup_safety_number (chat);
+  shown = g_strdup (gtk_label_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "safety_number_label")));
+  g_assert_cmpuint (strlen (shown), ==, 12 * 5 + 11);
+  g_assert_cmpint (shown[23], ==, '\n');
+  g_assert_true (gtk_label_get_selectable (child (dialog, TINCAN_TYPE_PEER_DIALOG, "safety_number_label")));
+  g_strdelimit (shown, "\n", ' ');
+  g_assert_cmpstr (shown, ==, number);
+
+  g_assert_cmpstr (gtk_button_get_label (button), ==, "_Mark as Verified");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (tincan_test_wait_for (is_visible, mark));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (mark), ==, "Verified");
+  g_assert_true (tincan_chat_get_verified (chat));
+  g_assert_cmpstr (gtk_button_get_label (button), ==, "Verified");
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+chat_still_verified (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  wait_subtitle (window, "Grace · Online");
+  wait_encryption (window, "Encrypted");
+  g_assert_true (tincan_test_wait_for (is_visible, child (window, TINCAN_TYPE_WINDOW, "verified_image")));
+}
+
+static void
+test_chat_mark_verified (void)
+{
+  const char *history = use_fixed_history ();
+  guint8 key[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean verified = FALSE;
+  guint16 port;
+
+  peer_open ();
+  port = peer.peer_port;
+  peer_replace (grace_key);
+  run_app (NULL, chat_mark_verified);
+  peer_close ();
+
+  /* On the disk, */
+  g_assert_true (pinned_key (history, key, &verified));
+  g_assert_true (verified);
+
+  /* and the next time Grace answers, with the same key. */
+  peer_open_full (grace_key, port);
+  run_app (NULL, chat_still_verified);
+  peer_close ();
+
+  drop_fixed_history ();
+}
+
+static void
+chat_damaged_identity (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
+  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+
+  g_assert_true (tincan_test_wait_for (revealed, revealer));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "identity"));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "left as it is"));
+  g_assert_cmpstr (gtk_label_get_text (child (window, TINCAN_TYPE_WINDOW, "encryption_label")),
+                   ==, "Not encrypted");
+  g_assert_false (tincan_chat_has_link (tincan_application_get_chat (app)));
+}
+
+static void
+test_chat_damaged_identity (void)
+{
+  const char *history = use_fixed_history ();
+  g_autofree char *folder = g_path_get_dirname (history);
+  g_autofree char *path = g_build_filename (folder, "identity", NULL);
+  g_autofree char *after = NULL;
+  const char *garbage = "tincan-identity 1\nprivate nonsense\n";
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, garbage, -1, &error));
+  g_assert_no_error (error);
+  g_assert_no_errno (chmod (path, 0600));
+
+  peer_open ();
+  run_app (NULL, chat_damaged_identity);
+  peer_close ();
+
+  /* Nothing overwrote it. */
+  g_assert_true (g_file_get_contents (path, &after, NULL, &error));
+  g_assert_cmpstr (after, ==, garbage);
+
+  drop_fixed_history ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -606,6 +965,10 @@ main (int   argc,
   g_test_add_func ("/chat/test-connection", test_chat_test_connection);
   g_test_add_func ("/chat/long-message-and-scrolling", test_chat_long_message_and_scrolling);
   g_test_add_func ("/chat/markup-is-text", test_markup_is_text);
+  g_test_add_func ("/chat/trust-on-first-use", test_chat_trust_on_first_use);
+  g_test_add_func ("/chat/key-changed", test_chat_key_changed);
+  g_test_add_func ("/chat/mark-verified", test_chat_mark_verified);
+  g_test_add_func ("/chat/damaged-identity", test_chat_damaged_identity);
 
   return g_test_run ();
 }

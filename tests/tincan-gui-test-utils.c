@@ -161,6 +161,7 @@ run_app (const char * const *args,
   RunData data = { 0 };
   g_autofree char *history_folder = NULL;
   g_autofree char *history = NULL;
+  g_autofree char *identity = NULL;
   guint check, watchdog;
   int status;
 
@@ -178,6 +179,15 @@ run_app (const char * const *args,
       history = g_build_filename (history_folder, "history.db", NULL);
     }
   tincan_application_set_history_path (data.app, fixed_history ? fixed_history : history);
+  /* Its identity goes with its history: a run with a fixed history is
+   * the same installation again.
+   */
+  {
+    g_autofree char *folder = g_path_get_dirname (fixed_history ? fixed_history : history);
+
+    identity = g_build_filename (folder, "identity", NULL);
+  }
+  tincan_application_set_identity_path (data.app, identity);
   check = g_timeout_add (20, run_test_cb, &data);
   watchdog = g_timeout_add_seconds (30, watchdog_cb, NULL);
 

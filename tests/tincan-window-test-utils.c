@@ -92,25 +92,61 @@ on_peer_received_cb (TincanLink    *link,
   g_ptr_array_add (peer.received, g_strdup (tincan_message_get_text (message)));
 }
 
+/* The peer's link on @port (0 for any), proving @private_key (%NULL for
+ * a key of its own) in its handshakes.
+ */
+static void
+peer_link_open (const guint8 *private_key,
+                guint16       port)
+{
+  g_autoptr(GError) error = NULL;
+
+  peer.link = tincan_link_new (port, TINCAN_MODE_RELIABLE, &error);
+  g_assert_no_error (error);
+  peer.peer_port = tincan_link_get_local_port (peer.link);
+  if (private_key != NULL)
+    tincan_link_set_static_key (peer.link, private_key);
+  tincan_link_set_display_name (peer.link, "Grace");
+  g_signal_connect (peer.link, "message-received", G_CALLBACK (on_peer_received_cb), NULL);
+  tincan_link_set_peer (peer.link, "127.0.0.1", peer.app_port);
+}
+
 /* A peer on loopback, and settings that point the app at it. */
 void
 peer_open (void)
 {
-  g_autoptr(GError) error = NULL;
+  peer_open_full (NULL, 0);
+}
+
+/* Like peer_open(), with @private_key as its identity (%NULL for a new
+ * one) and on @port (0 for any free one).
+ */
+void
+peer_open_full (const guint8 *private_key,
+                guint16       port)
+{
   g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
 
   reset_settings ();
   peer.app_port = tincan_test_unused_port ();
   peer.received = g_ptr_array_new_with_free_func (g_free);
-  peer.link = tincan_link_new (0, TINCAN_MODE_RELIABLE, &error);
-  g_assert_no_error (error);
-  tincan_link_set_display_name (peer.link, "Grace");
-  g_signal_connect (peer.link, "message-received", G_CALLBACK (on_peer_received_cb), NULL);
-  tincan_link_set_peer (peer.link, "127.0.0.1", peer.app_port);
+  peer_link_open (private_key, port);
 
   g_settings_set_string (settings, "peer-address", "127.0.0.1");
-  g_settings_set_int (settings, "peer-port", tincan_link_get_local_port (peer.link));
+  g_settings_set_int (settings, "peer-port", peer.peer_port);
   g_settings_set_int (settings, "local-port", peer.app_port);
+}
+
+/* Another Tin Can on the peer's address, with @private_key (%NULL for a
+ * new one): a reinstall, or someone in between.
+ */
+void
+peer_replace (const guint8 *private_key)
+{
+  guint16 port = peer.peer_port;
+
+  g_clear_object (&peer.link);
+  peer_link_open (private_key, port);
 }
 
 void

@@ -22,6 +22,7 @@ typedef struct
   TincanLink *link;
   GPtrArray  *received;   /* char * */
   guint16     app_port;
+  guint16     peer_port;  /* the peer link's own */
 } Peer;
 
 extern Peer peer;
@@ -46,6 +47,9 @@ typedef struct
 } RowQuery;
 
 void              peer_open         (void);
+void              peer_open_full    (const guint8 *private_key,
+                                     guint16       port);
+void              peer_replace      (const guint8 *private_key);
 void              peer_close        (void);
 void              collect_rows      (GtkWidget    *widget,
                                      GPtrArray    *rows);

@@ -17,6 +17,14 @@
  * history, so their rows follow their states.  A history that cannot be
  * opened (another Tin Can has it, a read-only folder) gives way to one in
  * memory, and the history-problem property says so.
+ *
+ * In Tin Can mode the link proves this installation's identity (a
+ * TincanIdentity, loaded at start-up and never replaced) in every
+ * handshake, and asks the chat whether to trust the peer's key: trust
+ * on first use.  The first key seen for a peer, named "host:port" as
+ * configured, is pinned in the store; the same key again is trusted; any
+ * other is refused until the person accepts it (key-changed), and the
+ * link then shows nothing from it and sends nothing to it.
  */
 
 #define G_LOG_DOMAIN "tincan-chat"
@@ -28,6 +36,7 @@
 #include "tincan-address.h"
 #include "tincan-chat.h"
 #include "tincan-history.h"
+#include "tincan-identity.h"
 #include "tincan-outbox.h"
 #include "tincan-store.h"
 #include "tincan-wire.h"
@@ -52,6 +61,12 @@ struct _TincanChat
   char           *link_peer_host;
   guint16         link_peer_port;
   guint           apply_idle;
+
+  char           *identity_path;
+  TincanIdentity *identity;
+  char           *identity_error;    /* Tin Can mode cannot start */
+  char           *own_fingerprint;
+  gboolean        verified;          /* the peer key in use, as pinned */
 };
 
 G_DEFINE_FINAL_TYPE (TincanChat, tincan_chat, G_TYPE_OBJECT)
@@ -67,6 +82,14 @@ enum {
   PROP_HISTORY_PATH,
   PROP_HISTORY_PROBLEM,
   PROP_N_IGNORED,
+  PROP_IDENTITY_PATH,
+  PROP_OWN_FINGERPRINT,
+  PROP_PEER_FINGERPRINT,
+  PROP_SAFETY_NUMBER,
+  PROP_VERIFIED,
+  PROP_ENCRYPTED,
+  PROP_KEY_CHANGED,
+  PROP_NEW_SAFETY_NUMBER,
   N_PROPS
 };
 
@@ -154,6 +177,106 @@ on_outbox_message_removed_cb (TincanChat    *self,
   tincan_history_unpin (self->history, message);
 }
 
+/* Keys */
+
+/* How the store names the peer: as configured, "host:port". */
+static char *
+dup_store_peer (TincanChat *self)
+{
+  return tincan_address_format_peer (self->link_peer_host, self->link_peer_port);
+}
+
+static const guint8 *
+peer_key (TincanChat *self)
+{
+  return self->link ? tincan_link_get_peer_key (self->link) : NULL;
+}
+
+static const guint8 *
+refused_key (TincanChat *self)
+{
+  return self->link ? tincan_link_get_refused_key (self->link) : NULL;
+}
+
+/* Trust on first use.  An error reading the pinned key refuses: a key
+ * the store calls damaged is never trusted, and the person can accept
+ * the peer's key again.  An error writing the first one does not: the
+ * key is trusted for this run, and pinned when it next can be.
+ */
+static gboolean
+trust_cb (TincanLink   *link,
+          const guint8 *key,
+          gpointer      user_data)
+{
+  TincanChat *self = user_data;
+  g_autofree char *peer = dup_store_peer (self);
+  g_autoptr(GError) error = NULL;
+  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean verified = FALSE;
+
+  if (tincan_store_get_peer_key (self->store, peer, pinned, &verified, &error))
+    return memcmp (pinned, key, sizeof pinned) == 0;
+
+  if (error != NULL)
+    {
+      g_debug ("Could not read the key pinned for %s: %s", peer, error->message);
+      return FALSE;
+    }
+
+  g_debug ("First key seen for %s: pinning it", peer);
+  if (!tincan_store_pin_peer_key (self->store, peer, key, FALSE, &error))
+    g_debug ("Could not pin the key of %s: %s", peer, error->message);
+
+  return TRUE;
+}
+
+/* Whether the key in use is pinned and marked verified. */
+static gboolean
+read_verified (TincanChat *self)
+{
+  const guint8 *key = peer_key (self);
+  g_autofree char *peer = NULL;
+  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean verified = FALSE;
+
+  if (key == NULL || self->link_peer_host == NULL)
+    return FALSE;
+
+  peer = dup_store_peer (self);
+  if (!tincan_store_get_peer_key (self->store, peer, pinned, &verified, NULL))
+    return FALSE;
+
+  return verified && memcmp (pinned, key, sizeof pinned) == 0;
+}
+
+/* The link's keys changed, or the link did: everything said about them
+ * is said again.
+ */
+static void
+notify_keys (TincanChat *self)
+{
+  GObject *object = G_OBJECT (self);
+
+  self->verified = read_verified (self);
+
+  g_object_freeze_notify (object);
+  g_object_notify_by_pspec (object, properties[PROP_PEER_FINGERPRINT]);
+  g_object_notify_by_pspec (object, properties[PROP_SAFETY_NUMBER]);
+  g_object_notify_by_pspec (object, properties[PROP_VERIFIED]);
+  g_object_notify_by_pspec (object, properties[PROP_ENCRYPTED]);
+  g_object_notify_by_pspec (object, properties[PROP_KEY_CHANGED]);
+  g_object_notify_by_pspec (object, properties[PROP_NEW_SAFETY_NUMBER]);
+  g_object_thaw_notify (object);
+}
+
+static void
+on_link_keys_notify_cb (TincanChat *self,
+                        GParamSpec *pspec,
+                        TincanLink *link)
+{
+  notify_keys (self);
+}
+
 static void
 on_link_notify_cb (TincanChat *self,
                    GParamSpec *pspec,
@@ -165,6 +288,8 @@ on_link_notify_cb (TincanChat *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_TITLE]);
+  /* Sealing starts and stops with the session, not only with a new key. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCRYPTED]);
 }
 
 static void
@@ -194,6 +319,7 @@ tincan_chat_set_link (TincanChat *self,
       /* Its messages stay in the outbox, as they are, for the next link. */
       tincan_outbox_detach (self->outbox);
       g_signal_handlers_disconnect_by_data (self->link, self);
+      tincan_link_set_trust_func (self->link, NULL, NULL, NULL);
     }
 
   g_set_object (&self->link, link);
@@ -212,8 +338,22 @@ tincan_chat_set_link (TincanChat *self,
                                G_CALLBACK (on_peer_error_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (link, "datagram-ignored",
                                G_CALLBACK (on_datagram_ignored_cb), self, G_CONNECT_SWAPPED);
+
+      if (tincan_link_get_mode (link) == TINCAN_MODE_RELIABLE)
+        {
+          /* Before the peer is set: the first hello already proves it. */
+          tincan_link_set_static_key (link, tincan_identity_get_private_key (self->identity));
+          tincan_link_set_trust_func (link, trust_cb, self, NULL);
+        }
+      g_signal_connect_object (link, "notify::peer-key",
+                               G_CALLBACK (on_link_keys_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (link, "notify::refused-key",
+                               G_CALLBACK (on_link_keys_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (link, "notify::encrypted",
+                               G_CALLBACK (on_link_keys_notify_cb), self, G_CONNECT_SWAPPED);
     }
 
+  notify_keys (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_TITLE]);
@@ -232,6 +372,18 @@ tincan_chat_apply (TincanChat *self)
 
   if (!tincan_settings_get_has_peer (self->settings))
     return;
+
+  /* Without its identity Tin Can mode cannot prove who this is; plain
+   * text needs none.
+   */
+  if (mode == TINCAN_MODE_RELIABLE && self->identity == NULL)
+    {
+      if (self->link != NULL)
+        tincan_chat_set_link (self, NULL);
+      g_clear_pointer (&self->link_peer_host, g_free);
+      set_error (self, self->identity_error);
+      return;
+    }
 
   if (self->link == NULL || port != self->link_port || mode != self->link_mode)
     {
@@ -271,6 +423,7 @@ tincan_chat_apply (TincanChat *self)
       self->link_peer_host = g_strdup (tincan_settings_get_peer_address (self->settings));
       self->link_peer_port = tincan_settings_get_peer_port (self->settings);
       tincan_link_set_peer (self->link, self->link_peer_host, self->link_peer_port);
+      notify_keys (self);
 
       /* A new link: the outbox goes with it. */
       if (first)
@@ -343,6 +496,33 @@ open_history (TincanChat *self)
     set_write_problem (self, error->message);
 }
 
+/* A damaged identity is left as it is, for the person to look at or
+ * move away: a new one would look to every peer like someone else.
+ */
+static void
+load_identity (TincanChat *self)
+{
+  g_autofree char *default_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path = self->identity_path;
+
+  if (path == NULL)
+    path = default_path = tincan_identity_dup_default_path ();
+
+  self->identity = tincan_identity_load (path, &error);
+  if (self->identity == NULL)
+    {
+      g_debug ("No identity: %s", error->message);
+      /* Translators: %s says what is wrong with the identity file */
+      self->identity_error = g_strdup_printf (_("%s. Tin Can messages cannot be sent without it; "
+                                                "the file was left as it is."), error->message);
+      return;
+    }
+
+  if (tincan_identity_get_created (self->identity))
+    g_debug ("Made a new identity in %s", path);
+}
+
 static void
 tincan_chat_constructed (GObject *object)
 {
@@ -356,6 +536,7 @@ tincan_chat_constructed (GObject *object)
                            G_CALLBACK (on_settings_notify_cb), self, G_CONNECT_SWAPPED);
 
   open_history (self);
+  load_identity (self);
   tincan_chat_apply (self);
 }
 
@@ -370,6 +551,7 @@ tincan_chat_dispose (GObject *object)
   g_clear_object (&self->outbox);
   g_clear_object (&self->history);
   g_clear_object (&self->store);
+  g_clear_object (&self->identity);
 
   G_OBJECT_CLASS (tincan_chat_parent_class)->dispose (object);
 }
@@ -384,6 +566,9 @@ tincan_chat_finalize (GObject *object)
   g_clear_pointer (&self->write_problem, g_free);
   g_clear_pointer (&self->history_path, g_free);
   g_clear_pointer (&self->link_peer_host, g_free);
+  g_clear_pointer (&self->identity_path, g_free);
+  g_clear_pointer (&self->identity_error, g_free);
+  g_clear_pointer (&self->own_fingerprint, g_free);
 
   G_OBJECT_CLASS (tincan_chat_parent_class)->finalize (object);
 }
@@ -432,6 +617,36 @@ tincan_chat_get_property (GObject    *object,
 
     case PROP_N_IGNORED:
       g_value_set_uint (value, self->n_ignored);
+    case PROP_IDENTITY_PATH:
+      g_value_set_string (value, self->identity_path);
+      break;
+
+    case PROP_OWN_FINGERPRINT:
+      g_value_set_string (value, tincan_chat_get_own_fingerprint (self));
+      break;
+
+    case PROP_PEER_FINGERPRINT:
+      g_value_take_string (value, tincan_chat_dup_peer_fingerprint (self));
+      break;
+
+    case PROP_SAFETY_NUMBER:
+      g_value_take_string (value, tincan_chat_dup_safety_number (self));
+      break;
+
+    case PROP_VERIFIED:
+      g_value_set_boolean (value, tincan_chat_get_verified (self));
+      break;
+
+    case PROP_ENCRYPTED:
+      g_value_set_boolean (value, tincan_chat_get_encrypted (self));
+      break;
+
+    case PROP_KEY_CHANGED:
+      g_value_set_boolean (value, tincan_chat_get_key_changed (self));
+      break;
+
+    case PROP_NEW_SAFETY_NUMBER:
+      g_value_take_string (value, tincan_chat_dup_new_safety_number (self));
       break;
 
     default:
@@ -455,6 +670,10 @@ tincan_chat_set_property (GObject      *object,
 
     case PROP_HISTORY_PATH:
       self->history_path = g_value_dup_string (value);
+      break;
+
+    case PROP_IDENTITY_PATH:
+      self->identity_path = g_value_dup_string (value);
       break;
 
     default:
@@ -509,6 +728,80 @@ tincan_chat_class_init (TincanChatClass *klass)
     g_param_spec_uint ("n-ignored", NULL, NULL, 0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * TincanChat:identity-path:
+   *
+   * The identity file; %NULL for tincan_identity_dup_default_path().
+   */
+  properties[PROP_IDENTITY_PATH] =
+    g_param_spec_string ("identity-path", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanChat:own-fingerprint:
+   *
+   * This installation's fingerprint, as tincan_key_format_fingerprint()
+   * writes it; %NULL if its identity could not be loaded.
+   */
+  properties[PROP_OWN_FINGERPRINT] =
+    g_param_spec_string ("own-fingerprint", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanChat:peer-fingerprint:
+   *
+   * The fingerprint of the peer's key in use; %NULL before a handshake
+   * with a trusted key, and in plain mode.
+   */
+  properties[PROP_PEER_FINGERPRINT] =
+    g_param_spec_string ("peer-fingerprint", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanChat:safety-number:
+   *
+   * The safety number of this installation's key and the peer's key in
+   * use, the same on both screens; %NULL when there is no peer key.
+   */
+  properties[PROP_SAFETY_NUMBER] =
+    g_param_spec_string ("safety-number", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanChat:verified:
+   *
+   * Whether the peer's key in use is pinned and a person marked it
+   * verified (tincan_chat_mark_verified()).
+   */
+  properties[PROP_VERIFIED] =
+    g_param_spec_boolean ("verified", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanChat:encrypted:
+   *
+   * Whether what goes to the peer is sealed now.  Always %FALSE in plain
+   * mode.
+   */
+  properties[PROP_ENCRYPTED] =
+    g_param_spec_boolean ("encrypted", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanChat:key-changed:
+   *
+   * Whether the peer answered with a key other than the one pinned for
+   * it.  Nothing from that key is shown and nothing is sent to it, and
+   * outgoing messages wait, until tincan_chat_accept_new_key().
+   */
+  properties[PROP_KEY_CHANGED] =
+    g_param_spec_boolean ("key-changed", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanChat:new-safety-number:
+   *
+   * While #TincanChat:key-changed, the safety number of this
+   * installation's key and the new one, to compare before accepting it;
+   * %NULL otherwise.
+   */
+  properties[PROP_NEW_SAFETY_NUMBER] =
+    g_param_spec_string ("new-safety-number", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -542,11 +835,34 @@ TincanChat *
 tincan_chat_new (TincanSettings *settings,
                  const char     *history_path)
 {
+  return tincan_chat_new_full (settings, history_path, NULL);
+}
+
+/**
+ * tincan_chat_new_full:
+ * @settings: where the peer, the ports and the mode come from
+ * @history_path: (nullable): the history database; %NULL for
+ *   tincan_store_dup_default_path()
+ * @identity_path: (nullable): the identity file; %NULL for
+ *   tincan_identity_dup_default_path()
+ *
+ * Like tincan_chat_new(), with another identity.  One that cannot be
+ * loaded is not replaced: Tin Can mode then stays off, and
+ * #TincanChat:error says why.
+ *
+ * Returns: (transfer full): a new #TincanChat
+ */
+TincanChat *
+tincan_chat_new_full (TincanSettings *settings,
+                      const char     *history_path,
+                      const char     *identity_path)
+{
   g_return_val_if_fail (TINCAN_IS_SETTINGS (settings), NULL);
 
   return g_object_new (TINCAN_TYPE_CHAT,
                        "settings", settings,
                        "history-path", history_path,
+                       "identity-path", identity_path,
                        NULL);
 }
 
@@ -937,4 +1253,206 @@ tincan_chat_get_max_message_size (TincanChat *self)
   g_return_val_if_fail (TINCAN_IS_CHAT (self), 0);
 
   return TINCAN_WIRE_MAX_MESSAGE;
+}
+
+/* Keys: what the window shows of the encryption, and what a person does
+ * about the peer's key.
+ */
+
+/**
+ * tincan_chat_get_own_fingerprint:
+ * @self: a #TincanChat
+ *
+ * Returns: (nullable): see #TincanChat:own-fingerprint
+ */
+const char *
+tincan_chat_get_own_fingerprint (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  if (self->identity == NULL)
+    return NULL;
+
+  if (self->own_fingerprint == NULL)
+    self->own_fingerprint = tincan_identity_dup_fingerprint (self->identity);
+
+  return self->own_fingerprint;
+}
+
+/**
+ * tincan_chat_dup_peer_fingerprint:
+ * @self: a #TincanChat
+ *
+ * Returns: (transfer full) (nullable): see #TincanChat:peer-fingerprint
+ */
+char *
+tincan_chat_dup_peer_fingerprint (TincanChat *self)
+{
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  key = peer_key (self);
+
+  return key ? tincan_key_format_fingerprint (key) : NULL;
+}
+
+/**
+ * tincan_chat_dup_safety_number:
+ * @self: a #TincanChat
+ *
+ * Returns: (transfer full) (nullable): see #TincanChat:safety-number
+ */
+char *
+tincan_chat_dup_safety_number (TincanChat *self)
+{
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  key = peer_key (self);
+  if (key == NULL || self->identity == NULL)
+    return NULL;
+
+  return tincan_key_format_safety_number (tincan_identity_get_public_key (self->identity), key);
+}
+
+/**
+ * tincan_chat_get_verified:
+ * @self: a #TincanChat
+ *
+ * Returns: see #TincanChat:verified
+ */
+gboolean
+tincan_chat_get_verified (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  return self->verified && peer_key (self) != NULL;
+}
+
+/**
+ * tincan_chat_get_encrypted:
+ * @self: a #TincanChat
+ *
+ * Returns: see #TincanChat:encrypted
+ */
+gboolean
+tincan_chat_get_encrypted (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  return self->link != NULL && tincan_link_get_encrypted (self->link);
+}
+
+/**
+ * tincan_chat_get_key_changed:
+ * @self: a #TincanChat
+ *
+ * Returns: see #TincanChat:key-changed
+ */
+gboolean
+tincan_chat_get_key_changed (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  /* The link refuses only what the trust function refused, and that
+   * refuses only a key other than the pinned one (or none readable).
+   */
+  return refused_key (self) != NULL;
+}
+
+/**
+ * tincan_chat_dup_new_safety_number:
+ * @self: a #TincanChat
+ *
+ * Returns: (transfer full) (nullable): see #TincanChat:new-safety-number
+ */
+char *
+tincan_chat_dup_new_safety_number (TincanChat *self)
+{
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  key = refused_key (self);
+  if (key == NULL || self->identity == NULL)
+    return NULL;
+
+  return tincan_key_format_safety_number (tincan_identity_get_public_key (self->identity), key);
+}
+
+/**
+ * tincan_chat_mark_verified:
+ * @self: a #TincanChat
+ * @error: return location for a #GError: %G_IO_ERROR_NOT_CONNECTED
+ *   without a peer key, or a #TincanStoreError
+ *
+ * Remembers that a person compared the safety number of the peer's key
+ * in use and found it the same on both screens.
+ *
+ * Returns: %TRUE if it is stored
+ */
+gboolean
+tincan_chat_mark_verified (TincanChat  *self,
+                           GError     **error)
+{
+  g_autofree char *peer = NULL;
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  key = peer_key (self);
+  if (key == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("The other computer has not proved its key yet"));
+      return FALSE;
+    }
+
+  peer = dup_store_peer (self);
+  if (!tincan_store_pin_peer_key (self->store, peer, key, TRUE, error))
+    return FALSE;
+
+  notify_keys (self);
+
+  return TRUE;
+}
+
+/**
+ * tincan_chat_accept_new_key:
+ * @self: a #TincanChat
+ * @error: return location for a #GError: %G_IO_ERROR_NOT_FOUND when
+ *   the key did not change, or a #TincanStoreError
+ *
+ * Pins the peer's new key in place of the old one, not verified, and
+ * starts a handshake with it: the messages that waited go.
+ *
+ * Returns: %TRUE if the key is pinned
+ */
+gboolean
+tincan_chat_accept_new_key (TincanChat  *self,
+                            GError     **error)
+{
+  g_autofree char *peer = NULL;
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  key = refused_key (self);
+  if (key == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The other computer’s key has not changed"));
+      return FALSE;
+    }
+
+  peer = dup_store_peer (self);
+  if (!tincan_store_pin_peer_key (self->store, peer, key, FALSE, error))
+    return FALSE;
+
+  tincan_link_renew_handshake (self->link);
+  notify_keys (self);
+
+  return TRUE;
 }

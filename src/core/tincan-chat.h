@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (TincanChat, tincan_chat, TINCAN, CHAT, GObject)
 
 TincanChat     *tincan_chat_new            (TincanSettings  *settings,
                                             const char      *history_path);
+TincanChat     *tincan_chat_new_full       (TincanSettings  *settings,
+                                            const char      *history_path,
+                                            const char      *identity_path);
 GListModel     *tincan_chat_get_messages   (TincanChat      *self);
 TincanLink     *tincan_chat_get_link       (TincanChat      *self);
 TincanPresence  tincan_chat_get_presence   (TincanChat      *self);
@@ -57,5 +60,18 @@ gboolean        tincan_chat_check_port     (TincanChat      *self,
                                             TincanMode       mode,
                                             GError         **error);
 gsize           tincan_chat_get_max_message_size (TincanChat *self);
+
+/* End-to-end encryption: the keys, and trusting them. */
+const char     *tincan_chat_get_own_fingerprint   (TincanChat      *self);
+char           *tincan_chat_dup_peer_fingerprint  (TincanChat      *self);
+char           *tincan_chat_dup_safety_number     (TincanChat      *self);
+gboolean        tincan_chat_get_verified          (TincanChat      *self);
+gboolean        tincan_chat_get_encrypted         (TincanChat      *self);
+gboolean        tincan_chat_get_key_changed       (TincanChat      *self);
+char           *tincan_chat_dup_new_safety_number (TincanChat      *self);
+gboolean        tincan_chat_mark_verified         (TincanChat      *self,
+                                                   GError         **error);
+gboolean        tincan_chat_accept_new_key        (TincanChat      *self,
+                                                   GError         **error);
 
 G_END_DECLS

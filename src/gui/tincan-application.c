@@ -32,6 +32,7 @@ struct _TincanApplication
   guint16         override_peer_port;
   guint16         override_local_port;
   char           *history_path;
+  char           *identity_path;
 };
 
 G_DEFINE_FINAL_TYPE (TincanApplication, tincan_application, ADW_TYPE_APPLICATION)
@@ -43,6 +44,8 @@ static const GOptionEntry option_entries[] = {
     N_("Listen on this UDP port for this run"), N_("PORT") },
   { "history", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Keep the history in FILE for this run"), N_("FILE") },
+  { "identity", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Use the identity key in FILE for this run"), N_("FILE") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -74,6 +77,24 @@ tincan_application_set_history_path (TincanApplication *self,
 
   g_free (self->history_path);
   self->history_path = g_strdup (path);
+}
+
+/**
+ * tincan_application_set_identity_path:
+ * @self: a #TincanApplication
+ * @path: (nullable): the identity file, as `--identity` sets it
+ *
+ * Only before the application starts.
+ */
+void
+tincan_application_set_identity_path (TincanApplication *self,
+                                      const char        *path)
+{
+  g_return_if_fail (TINCAN_IS_APPLICATION (self));
+  g_return_if_fail (self->chat == NULL);
+
+  g_free (self->identity_path);
+  self->identity_path = g_strdup (path);
 }
 
 /**
@@ -113,6 +134,7 @@ tincan_application_handle_local_options (GApplication *application,
   const char *peer = NULL;
   const char *port = NULL;
   const char *history = NULL;
+  const char *identity = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -153,10 +175,19 @@ tincan_application_handle_local_options (GApplication *application,
       self->history_path = g_file_get_path (file);
     }
 
-  /* Its own port, or its own history: another Tin Can, not another
+  if (g_variant_dict_lookup (options, "identity", "^&ay", &identity))
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (identity);
+
+      g_free (self->identity_path);
+      self->identity_path = g_file_get_path (file);
+    }
+
+  /* Its own port, history or identity: another Tin Can, not another
    * window of this one.
    */
-  if (self->override_address != NULL || self->override_local_port != 0 || history != NULL)
+  if (self->override_address != NULL || self->override_local_port != 0 || history != NULL
+      || identity != NULL)
     {
       GApplicationFlags flags = g_application_get_flags (application);
 
@@ -286,7 +317,7 @@ tincan_application_startup (GApplication *application)
   if (self->override_local_port != 0)
     tincan_settings_override_local_port (self->settings, self->override_local_port);
 
-  self->chat = tincan_chat_new (self->settings, self->history_path);
+  self->chat = tincan_chat_new_full (self->settings, self->history_path, self->identity_path);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
@@ -318,6 +349,7 @@ tincan_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->override_address, g_free);
   g_clear_pointer (&self->history_path, g_free);
+  g_clear_pointer (&self->identity_path, g_free);
 
   G_OBJECT_CLASS (tincan_application_parent_class)->dispose (object);
 }

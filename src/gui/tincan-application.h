@@ -21,5 +21,7 @@ TincanSettings    *tincan_application_get_settings (TincanApplication *self);
 TincanChat        *tincan_application_get_chat     (TincanApplication *self);
 void               tincan_application_set_history_path (TincanApplication *self,
                                                       const char        *path);
+void               tincan_application_set_identity_path (TincanApplication *self,
+                                                       const char        *path);
 
 G_END_DECLS

@@ -4,6 +4,9 @@
  *
  * The peer dialog: whom to chat with, on which ports, in which mode, and
  * the addresses of this computer to read out to the other person.
+ * In Tin Can mode it also shows this computer's fingerprint and the
+ * safety number both computers show, to compare aloud, and marks the
+ * peer's key verified when they match.
  *
  * Each field is checked as it is typed.  A field shows its error once the
  * person has edited it (an empty form on first run is not shouted at), and
@@ -44,6 +47,14 @@ struct _TincanPeerDialog
   GtkLabel            *local_port_error;
   AdwPreferencesGroup *addresses_group;
   AdwToastOverlay     *toast_overlay;
+  GtkWidget           *plain_row;
+  GtkWidget           *own_key_row;
+  GtkLabel            *own_fingerprint_label;
+  GtkWidget           *safety_number_row;
+  GtkLabel            *safety_number_title;
+  GtkLabel            *safety_number_hint;
+  GtkLabel            *safety_number_label;
+  GtkButton           *verify_button;
 
   GPtrArray           *address_rows;
 
@@ -112,6 +123,98 @@ validate_name (const char  *text,
     }
 
   return TRUE;
+}
+
+/* Four groups of five digits a line, as people read them out. */
+static char *
+format_safety_number (const char *number)
+{
+  g_auto(GStrv) groups = g_strsplit (number, " ", -1);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, i % 4 == 0 ? '\n' : ' ');
+      g_string_append (text, groups[i]);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* What the chosen mode means for privacy, and the keys that make it. */
+static void
+tincan_peer_dialog_update_keys (TincanPeerDialog *self)
+{
+  gboolean plain = adw_combo_row_get_selected (self->mode_row) == TINCAN_MODE_PLAIN;
+  g_autofree char *number = NULL;
+  g_autofree char *text = NULL;
+  gboolean changed = FALSE;
+  gboolean verified = FALSE;
+  const char *own = NULL;
+
+  if (self->chat != NULL)
+    {
+      own = tincan_chat_get_own_fingerprint (self->chat);
+      changed = tincan_chat_get_key_changed (self->chat);
+      verified = tincan_chat_get_verified (self->chat);
+      number = changed ? tincan_chat_dup_new_safety_number (self->chat)
+                       : tincan_chat_dup_safety_number (self->chat);
+    }
+
+  gtk_widget_set_visible (self->plain_row, plain);
+  gtk_widget_set_visible (self->own_key_row, !plain && own != NULL);
+  gtk_widget_set_visible (self->safety_number_row, !plain && own != NULL);
+  if (plain || own == NULL)
+    return;
+
+  gtk_label_set_label (self->own_fingerprint_label, own);
+
+  if (changed)
+    {
+      gtk_label_set_label (self->safety_number_title, _("New Safety Number"));
+      gtk_label_set_label (self->safety_number_hint,
+                           _("The other computer’s key changed. Compare this number with the one "
+                             "the other computer shows before accepting the new key."));
+    }
+  else if (number != NULL)
+    {
+      gtk_label_set_label (self->safety_number_title, _("Safety Number"));
+      gtk_label_set_label (self->safety_number_hint,
+                           _("Compare it with the one the other computer shows, in person or "
+                             "on a call. If they are the same, nobody is in between."));
+    }
+  else
+    {
+      gtk_label_set_label (self->safety_number_title, _("Safety Number"));
+      gtk_label_set_label (self->safety_number_hint,
+                           _("Shown once the other computer answers."));
+    }
+
+  if (number != NULL)
+    text = format_safety_number (number);
+  gtk_label_set_label (self->safety_number_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->safety_number_label), text != NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->verify_button), number != NULL && !changed);
+  gtk_button_set_label (self->verify_button, verified ? _("Verified") : _("_Mark as Verified"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "peer.mark-verified",
+                                 number != NULL && !changed && !verified);
+}
+
+static void
+mark_verified_activated_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  TincanPeerDialog *self = TINCAN_PEER_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->chat == NULL)
+    return;
+
+  if (!tincan_chat_mark_verified (self->chat, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
 }
 
 static void
@@ -289,6 +392,8 @@ on_mode_row_selected_cb (TincanPeerDialog *self)
   else
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row),
                                  _("Reliable, and shows what was delivered"));
+
+  tincan_peer_dialog_update_keys (self);
 }
 
 static void
@@ -434,6 +539,12 @@ tincan_peer_dialog_constructed (GObject *object)
   tincan_peer_dialog_fill_addresses (self);
   tincan_peer_dialog_load (self);
 
+  if (self->chat != NULL)
+    g_signal_connect_object (self->chat, "notify",
+                             G_CALLBACK (tincan_peer_dialog_update_keys), self,
+                             G_CONNECT_SWAPPED);
+  tincan_peer_dialog_update_keys (self);
+
   /* Typing should go where it is needed: the address on first run. */
   gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
 }
@@ -538,6 +649,14 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, local_port_error);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, addresses_group);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, plain_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, own_key_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, own_fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, safety_number_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, safety_number_title);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, safety_number_hint);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, safety_number_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, verify_button);
   gtk_widget_class_bind_template_callback (widget_class, on_address_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_peer_port_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_name_row_changed_cb);
@@ -547,6 +666,8 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "peer.save", NULL, save_activated_cb);
   gtk_widget_class_install_action (widget_class, "peer.test", NULL, test_activated_cb);
+  gtk_widget_class_install_action (widget_class, "peer.mark-verified", NULL,
+                                   mark_verified_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

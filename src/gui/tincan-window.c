@@ -39,6 +39,13 @@ struct _TincanWindow
 
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
+  GtkWidget            *encryption_box;
+  GtkImage             *encryption_image;
+  GtkLabel             *encryption_label;
+  GtkWidget            *verified_image;
+  GtkRevealer          *key_changed_revealer;
+  GtkWidget            *compare_button;
+  GtkWidget            *accept_key_button;
   GtkStack             *stack;
   AdwStatusPage        *welcome_page;
   GtkWidget            *chat_page;
@@ -92,6 +99,28 @@ presence_label (TincanPresence presence)
     }
 }
 
+/* Plainly, in the header: whether anyone on the way could read along,
+ * and whether a person checked the key.
+ */
+static void
+tincan_window_update_encryption (TincanWindow *self)
+{
+  gboolean has_peer = tincan_settings_get_has_peer (self->settings);
+  gboolean encrypted = tincan_chat_get_encrypted (self->chat);
+  gboolean changed = tincan_chat_get_key_changed (self->chat);
+
+  gtk_widget_set_visible (self->encryption_box, has_peer);
+  gtk_image_set_from_icon_name (self->encryption_image,
+                                encrypted ? "channel-secure-symbolic" : "channel-insecure-symbolic");
+  gtk_label_set_label (self->encryption_label, encrypted ? _("Encrypted") : _("Not encrypted"));
+  /* The key in use is the verified one, but the peer now answers with
+   * another: no reassurance until that is settled.
+   */
+  gtk_widget_set_visible (self->verified_image,
+                          encrypted && !changed && tincan_chat_get_verified (self->chat));
+  gtk_revealer_set_reveal_child (self->key_changed_revealer, has_peer && changed);
+}
+
 static void
 tincan_window_update (TincanWindow *self)
 {
@@ -99,6 +128,8 @@ tincan_window_update (TincanWindow *self)
   g_autofree char *subtitle = NULL;
   const char *error;
   guint n_ignored;
+
+  tincan_window_update_encryption (self);
 
   if (!tincan_settings_get_has_peer (self->settings))
     {
@@ -330,6 +361,45 @@ retry_activated_cb (GtkWidget  *widget,
 }
 
 /* History */
+
+static void
+on_accept_key_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           TincanWindow     *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "accept") != 0)
+    return;
+
+  if (!tincan_chat_accept_new_key (self->chat, &error))
+    show_toast (self, error->message);
+}
+
+static void
+accept_new_key_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Accept the New Key?"),
+                                                       _("Do this only if the safety numbers on both "
+                                                         "computers are the same, or you know Tin Can "
+                                                         "was installed again there. Messages that "
+                                                         "waited will then be sent.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "accept", _("_Accept New Key"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "accept", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_accept_key_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 static void
 on_moved_aside_close_clicked_cb (TincanWindow *self)
@@ -749,6 +819,13 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tincan-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, encryption_box);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, encryption_image);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, encryption_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, verified_image);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, key_changed_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, compare_button);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, accept_key_button);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, chat_page);
@@ -780,6 +857,8 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "chat.clear-history", NULL,
                                    clear_history_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.search", NULL, search_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.accept-new-key", NULL,
+                                   accept_new_key_activated_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "chat.search", NULL);
