@@ -617,6 +617,8 @@ tincan_chat_get_property (GObject    *object,
 
     case PROP_N_IGNORED:
       g_value_set_uint (value, self->n_ignored);
+      break;
+
     case PROP_IDENTITY_PATH:
       g_value_set_string (value, self->identity_path);
       break;
