@@ -130,9 +130,12 @@ test_data_round_trip (void)
   Datagram datagram;
   TincanPacket packet;
 
-  /* A full fragment of the base size makes a datagram of the base size. */
+  /* A full fragment of the base size makes a packet that, sealed, is a
+   * datagram of the base size.
+   */
   make_data (&datagram, 5000, 0, 42);
-  g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_BASE_DATAGRAM);
+  g_assert_cmpuint (datagram.length, ==, TINCAN_WIRE_BASE_INNER);
+  g_assert_cmpuint (datagram.length + TINCAN_WIRE_SEAL_OVERHEAD, ==, TINCAN_WIRE_BASE_DATAGRAM);
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &packet), ==, TINCAN_WIRE_OK);
   g_assert_cmpint (packet.type, ==, TINCAN_PACKET_DATA);
   g_assert_cmpuint (packet.sender_session, ==, SESSION_A);
@@ -151,11 +154,12 @@ test_data_round_trip (void)
   /* The last fragment carries the rest. */
   make_data (&datagram, 5000, 4, 46);
   g_assert_cmpint (tincan_wire_decode (datagram.bytes, datagram.length, &packet), ==, TINCAN_WIRE_OK);
-  g_assert_cmpuint (packet.data.payload_length, ==, 5000 - 4 * 1148);
+  g_assert_cmpuint (packet.data.payload_length, ==, 5000 - 4 * TINCAN_WIRE_MIN_FRAGMENT);
 }
 
-/* Cut to the biggest fragments, a datagram is as big as UDP over a 64 KiB
- * MTU allows, and one byte more is refused.
+/* Cut to the biggest fragments, a DATA packet, once sealed, is as big as
+ * UDP over a 64 KiB MTU allows, and a datagram one byte bigger is
+ * refused.
  */
 static void
 test_big_data (void)
@@ -165,13 +169,15 @@ test_big_data (void)
   gsize length;
 
   length = encode_data (bytes, TINCAN_WIRE_MAX_DATAGRAM + 1, 200000, TINCAN_WIRE_MAX_FRAGMENT, 1, 11);
-  g_assert_cmpuint (length, ==, TINCAN_WIRE_MAX_DATAGRAM);
+  g_assert_cmpuint (length, ==, TINCAN_WIRE_MAX_INNER);
+  g_assert_cmpuint (length + TINCAN_WIRE_SEAL_OVERHEAD, ==, TINCAN_WIRE_MAX_DATAGRAM);
   g_assert_cmpint (tincan_wire_decode (bytes, length, &packet), ==, TINCAN_WIRE_OK);
   g_assert_cmpuint (packet.data.fragment_count, ==, 4);
   g_assert_cmpuint (packet.data.fragment_size, ==, TINCAN_WIRE_MAX_FRAGMENT);
   g_assert_cmpuint (packet.data.payload_length, ==, TINCAN_WIRE_MAX_FRAGMENT);
 
-  g_assert_cmpint (tincan_wire_decode (bytes, length + 1, &packet), ==, TINCAN_WIRE_OVERSIZED);
+  g_assert_cmpint (tincan_wire_decode (bytes, TINCAN_WIRE_MAX_DATAGRAM + 1, &packet), ==,
+                   TINCAN_WIRE_OVERSIZED);
 
   /* Any size between the two is a valid way to cut a message. */
   length = encode_data (bytes, TINCAN_WIRE_MAX_DATAGRAM, 3000, 2000, 1, 11);
@@ -309,16 +315,19 @@ test_header_rules (void)
 
   /* A later version: dropped, not taken for text. */
   datagram = valid;
-  datagram.bytes[2] = 4;
+  datagram.bytes[2] = TINCAN_WIRE_VERSION + 1;
   assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
 
-  /* Version 1, which had no identities or message IDs, and version 2,
-   * whose fragments were all 1150 bytes.
+  /* Version 1, which had no identities or message IDs, version 2, whose
+   * fragments were all 1150 bytes, and version 3, which sent everything
+   * in the clear.
    */
   datagram = valid;
   datagram.bytes[2] = 1;
   assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
   datagram.bytes[2] = 2;
+  assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
+  datagram.bytes[2] = 3;
   assert_refused (&datagram, TINCAN_WIRE_BAD_VERSION);
 
   datagram = valid;
