@@ -20,6 +20,7 @@
 
 #include "tincan-link-pair.h"
 #include "tincan-link-private.h"
+#include "tincan-raw-peer.h"
 #include "tincan-test-utils.h"
 #include "tincan-wire.h"
 
@@ -378,89 +379,29 @@ on_ignored_cb (TincanLink          *link,
   g_array_append_val (ignored, one);
 }
 
-/* A plain UDP socket on a loopback address, standing in for a stranger
- * or for a misbehaving peer.
- */
-static GSocket *
-raw_socket (const char *address)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
-  g_autoptr(GSocketAddress) bind_address = g_inet_socket_address_new (inet, 0);
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                  G_SOCKET_PROTOCOL_UDP, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, bind_address, FALSE, &error));
-  g_assert_no_error (error);
-  g_socket_set_blocking (socket, FALSE);
-
-  return socket;
-}
-
-static void
-raw_send (GSocket      *socket,
-          TincanLink   *to,
-          const guint8 *data,
-          gsize         length)
-{
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback,
-                                                                 tincan_link_get_local_port (to));
-
-  g_assert_cmpint (g_socket_send_to (socket, address, (const char *) data, length, NULL, NULL),
-                   ==, length);
-}
-
-/* Everything that came back within @ms, as one GBytes per datagram. */
-static GPtrArray *
-raw_collect (GSocket *socket,
-             guint    ms)
-{
-  GPtrArray *replies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    {
-      static guint8 buffer[TINCAN_WIRE_MAX_DATAGRAM];
-      gssize n;
-
-      g_main_context_iteration (NULL, FALSE);
-      n = g_socket_receive (socket, (char *) buffer, sizeof buffer, NULL, NULL);
-      if (n > 0)
-        g_ptr_array_add (replies, g_bytes_new (buffer, n));
-      else
-        g_usleep (1000);
-    }
-
-  return replies;
-}
-
 static void
 test_strangers_ignored (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  g_autoptr(GSocket) stranger = raw_socket ("127.0.0.2");
+  g_autoptr(TincanRawPeer) stranger = tincan_raw_peer_new ("127.0.0.2");
   g_autoptr(GPtrArray) replies = NULL;
-  TincanPacket packet = { 0 };
-  guint8 hello[TINCAN_WIRE_BASE_DATAGRAM];
-  gsize length;
+  guint16 port = tincan_link_get_local_port (fixture->a.link);
+  guint8 init[TINCAN_WIRE_BASE_DATAGRAM];
+  guint64 foreign;
 
   g_assert_true (tincan_test_wait_for (both_online, fixture));
+  foreign = tincan_link_get_stats (fixture->a.link)->foreign;
 
-  /* Text and a hello from an address that is not the peer's. */
-  raw_send (stranger, fixture->a.link, (const guint8 *) "let me in\n", 10);
-  packet.type = TINCAN_PACKET_HELLO;
-  packet.sender_session = 99;
-  packet.hello.identity[0] = 0x99;
-  packet.hello.receive_window = 65536;
-  length = tincan_wire_encode (&packet, hello, sizeof hello);
-  raw_send (stranger, fixture->a.link, hello, length);
+  /* Text and a first handshake message from an address that is not the
+   * peer's.
+   */
+  tincan_raw_peer_send (stranger, port, (const guint8 *) "let me in\n", 10);
+  tincan_raw_peer_send (stranger, port, init, tincan_raw_peer_make_init (stranger, init));
 
-  replies = raw_collect (stranger, 300);
+  replies = tincan_raw_peer_collect (stranger, 300);
   g_assert_cmpuint (replies->len, ==, 0);
   g_assert_cmpuint (fixture->a.received->len, ==, 0);
-  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->foreign, ==, 2);
+  g_assert_cmpuint (tincan_link_get_stats (fixture->a.link)->foreign - foreign, ==, 2);
   g_assert_cmpstr (tincan_link_get_peer_name (fixture->a.link), ==, "Grace");
 }
 
@@ -472,12 +413,15 @@ assert_replies_no_bigger (GPtrArray *replies,
     g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (replies, i)), <=, sent);
 }
 
-/* Takes the path probes (padded PINGs) out of @replies: they answer
- * nothing, and come only once the peer has shown it hears us.
+/* Opens what came back and takes out the path probes (padded PINGs):
+ * they answer nothing, and come only once the peer has shown it hears
+ * us.  Every other datagram must be sealed, and open.
  */
 static guint
-take_probes (GPtrArray *replies)
+take_probes (TincanRawPeer *peer,
+             GPtrArray     *replies)
 {
+  g_autofree guint8 *buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
   guint n = 0;
 
   for (guint i = replies->len; i-- > 0;)
@@ -485,9 +429,9 @@ take_probes (GPtrArray *replies)
       GBytes *bytes = g_ptr_array_index (replies, i);
       TincanPacket packet;
 
-      if (tincan_wire_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &packet)
-          == TINCAN_WIRE_OK
-          && packet.type == TINCAN_PACKET_PING && packet.ping.size > TINCAN_WIRE_PING_SIZE)
+      g_assert_true (tincan_raw_peer_open (peer, g_bytes_get_data (bytes, NULL),
+                                           g_bytes_get_size (bytes), buffer, &packet));
+      if (packet.type == TINCAN_PACKET_PING && packet.ping.size > TINCAN_WIRE_PING_SIZE)
         {
           g_ptr_array_remove_index (replies, i);
           n++;
@@ -501,73 +445,60 @@ static void
 test_garbage_and_amplification (void)
 {
   End a = { 0 };
-  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
-  g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
+  g_autoptr(TincanRawPeer) peer = tincan_raw_peer_new ("127.0.0.1");
   g_autoptr(GPtrArray) replies = NULL;
   TincanPacket packet = { 0 }, reply;
   guint8 datagram[TINCAN_WIRE_BASE_DATAGRAM];
-  guint64 session_a;
+  guint16 port;
   guint n_probes = 0;
   gsize length;
   GRand *rand = g_rand_new_with_seed (7);
 
   end_open (&a, 0, "Ada");
-  tincan_link_set_peer (a.link, "127.0.0.1",
-                        g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_address)));
+  port = tincan_link_get_local_port (a.link);
+  tincan_link_set_peer (a.link, "127.0.0.1", tincan_raw_peer_get_port (peer));
 
-  /* A's own hello and its retries arrive first; read them away. */
-  g_ptr_array_unref (raw_collect (peer, 100));
+  /* A's own first handshake messages arrive first; read them away. */
+  g_ptr_array_unref (tincan_raw_peer_collect (peer, 100));
 
-  /* A hello is answered with a hello of the same size, never bigger. */
-  packet.type = TINCAN_PACKET_HELLO;
-  packet.sender_session = 0x5eed;
-  packet.hello.identity[0] = 0x5e;
-  packet.hello.receive_window = 65536;
-  strcpy (packet.hello.name, "fake");
-  length = tincan_wire_encode (&packet, datagram, sizeof datagram);
-  raw_send (peer, a.link, datagram, length);
-  replies = raw_collect (peer, 200);
+  /* A first message is answered with a second no bigger than it. */
+  length = tincan_raw_peer_make_init (peer, datagram);
+  tincan_raw_peer_send (peer, port, datagram, length);
+  replies = tincan_raw_peer_collect (peer, 200);
   g_assert_cmpuint (replies->len, >=, 1);
-  g_assert_cmpuint (take_probes (replies), ==, 0);
   assert_replies_no_bigger (replies, length);
-  g_assert_cmpint (tincan_wire_decode (g_bytes_get_data (g_ptr_array_index (replies, 0), NULL),
-                                       g_bytes_get_size (g_ptr_array_index (replies, 0)), &reply),
-                   ==, TINCAN_WIRE_OK);
-  g_assert_cmpint (reply.type, ==, TINCAN_PACKET_HELLO);
-  g_assert_true (reply.hello.reply);
-  session_a = reply.sender_session;
+  for (guint i = 0; i < replies->len; i++)
+    {
+      GBytes *bytes = g_ptr_array_index (replies, i);
+
+      g_assert_cmpint (tincan_wire_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                           &reply), ==, TINCAN_WIRE_OK);
+      g_assert_cmpint (reply.type, ==, TINCAN_PACKET_HANDSHAKE_REPLY);
+    }
   g_clear_pointer (&replies, g_ptr_array_unref);
 
-  /* The smallest DATA there is, with pieces missing before it so the ACK
-   * would like to list ranges: the ACK still fits in what came in.
+  /* Now a whole handshake, and the link confirms the keys. */
+  g_assert_true (tincan_raw_peer_connect (peer, port, 2000));
+  g_ptr_array_unref (tincan_raw_peer_collect (peer, 100));
+
+  /* The smallest sealed DATA there is, with pieces missing before it so
+   * the ACK would like to list ranges: the sealed ACK still fits in what
+   * came in.
    */
   for (guint pn = 2; pn < 40; pn += 2)
     {
-      memset (&packet, 0, sizeof packet);
-      packet.type = TINCAN_PACKET_DATA;
-      packet.sender_session = 0x5eed;
-      packet.receiver_session = session_a;
-      packet.data.epoch = 1;
-      packet.data.packet_number = pn;
-      packet.data.message_seq = pn;
-      packet.data.message_id = pn;
-      packet.data.fragment_count = 1;
-      packet.data.fragment_size = TINCAN_WIRE_MIN_FRAGMENT;
-      packet.data.message_length = 1;
-      packet.data.payload = (const guint8 *) "x";
-      packet.data.payload_length = 1;
-      length = tincan_wire_encode (&packet, datagram, sizeof datagram);
-      raw_send (peer, a.link, datagram, length);
+      length = tincan_raw_peer_make_data (peer, pn, "x", datagram, sizeof datagram);
+      tincan_raw_peer_send (peer, port, datagram, length);
 
-      replies = raw_collect (peer, 20);
-      n_probes += take_probes (replies);
+      replies = tincan_raw_peer_collect (peer, 20);
+      n_probes += take_probes (peer, replies);
       g_assert_cmpuint (replies->len, >=, 1);
       assert_replies_no_bigger (replies, length);
       g_clear_pointer (&replies, g_ptr_array_unref);
     }
 
-  /* DATA with A's session in it showed that this peer hears A, so A
-   * began to probe the path, which this peer never answers.
+  /* The sealed packets showed that this peer hears A, so A began to
+   * probe the path, which this peer never answers.
    */
   g_assert_cmpuint (n_probes, >=, 1);
 
@@ -577,18 +508,38 @@ test_garbage_and_amplification (void)
   /* A ping gets a pong of its size. */
   memset (&packet, 0, sizeof packet);
   packet.type = TINCAN_PACKET_PING;
-  packet.sender_session = 0x5eed;
-  packet.receiver_session = session_a;
-  length = tincan_wire_encode (&packet, datagram, sizeof datagram);
-  raw_send (peer, a.link, datagram, length);
-  replies = raw_collect (peer, 100);
-  n_probes += take_probes (replies);
+  length = tincan_raw_peer_seal (peer, &packet, datagram, sizeof datagram);
+  tincan_raw_peer_send (peer, port, datagram, length);
+  replies = tincan_raw_peer_collect (peer, 100);
+  n_probes += take_probes (peer, replies);
   g_assert_cmpuint (replies->len, ==, 1);
   assert_replies_no_bigger (replies, length);
   g_clear_pointer (&replies, g_ptr_array_unref);
 
-  /* Random bytes behind a valid-looking header: dropped and counted,
-   * never answered, never a crash.
+  /* A DATA in the clear, as version 3 sent it: dropped and counted. */
+  memset (&packet, 0, sizeof packet);
+  packet.type = TINCAN_PACKET_DATA;
+  packet.sender_session = tincan_raw_peer_get_session (peer);
+  packet.receiver_session = tincan_raw_peer_get_peer_session (peer);
+  packet.data.epoch = 1;
+  packet.data.packet_number = 1;
+  packet.data.message_seq = 1;
+  packet.data.message_id = 1;
+  packet.data.fragment_count = 1;
+  packet.data.fragment_size = TINCAN_WIRE_MIN_FRAGMENT;
+  packet.data.message_length = 5;
+  packet.data.payload = (const guint8 *) "plain";
+  packet.data.payload_length = 5;
+  length = tincan_wire_encode (&packet, datagram, sizeof datagram);
+  tincan_raw_peer_send (peer, port, datagram, length);
+  replies = tincan_raw_peer_collect (peer, 100);
+  n_probes += take_probes (peer, replies);
+  g_assert_cmpuint (replies->len, ==, 0);
+  g_assert_cmpuint (tincan_link_get_stats (a.link)->unsealed, ==, 1);
+  g_clear_pointer (&replies, g_ptr_array_unref);
+
+  /* Random bytes behind a valid-looking header, sealed or not: dropped
+   * and counted, never answered, never a crash.
    */
   for (guint i = 0; i < 500; i++)
     {
@@ -598,17 +549,30 @@ test_garbage_and_amplification (void)
         datagram[j] = g_rand_int_range (rand, 0, 256);
       datagram[0] = 'T';
       datagram[1] = 'C';
-      datagram[2] = 1;
-      raw_send (peer, a.link, datagram, n);
+      datagram[2] = TINCAN_WIRE_VERSION;
+      if (i % 2 == 0 && n > TINCAN_WIRE_HEADER_SIZE)
+        {
+          /* Sealed, to A's session, so that it gets as far as opening. */
+          guint64 session = tincan_raw_peer_get_peer_session (peer);
+
+          datagram[3] = TINCAN_PACKET_SEALED;
+          datagram[4] = i % 4 == 0;
+          datagram[5] = 0;
+          for (guint k = 0; k < 8; k++)
+            datagram[6 + k] = session >> (56 - 8 * k);
+        }
+      tincan_raw_peer_send (peer, port, datagram, n);
       if (i % 50 == 0)
         g_main_context_iteration (NULL, FALSE);
     }
 
-  replies = raw_collect (peer, 300);
-  n_probes += take_probes (replies);
+  replies = tincan_raw_peer_collect (peer, 300);
+  n_probes += take_probes (peer, replies);
   g_assert_cmpuint (replies->len, ==, 0);
-  g_assert_cmpuint (tincan_link_get_stats (a.link)->malformed + tincan_link_get_stats (a.link)->stale,
-                    >=, 450);
+  g_assert_cmpuint (tincan_link_get_stats (a.link)->malformed + tincan_link_get_stats (a.link)->stale
+                    + tincan_link_get_stats (a.link)->forged
+                    + tincan_link_get_stats (a.link)->unsealed, >=, 450);
+  g_assert_cmpuint (tincan_link_get_stats (a.link)->forged, >=, 200);
   g_assert_cmpuint (a.received->len, ==, 0);
 
   /* Never answered: each size tried three times, then no more. */
@@ -635,19 +599,20 @@ static void
 test_other_version (void)
 {
   End a = { 0 };
-  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
-  g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
+  g_autoptr(TincanRawPeer) peer = tincan_raw_peer_new ("127.0.0.1");
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *older = NULL;
   TincanPacket packet = { 0 };
   guint8 datagram[TINCAN_WIRE_BASE_DATAGRAM];
+  guint16 port;
   gsize length;
 
   end_open (&a, 0, "Ada");
+  port = tincan_link_get_local_port (a.link);
   g_signal_connect (a.link, "peer-error", G_CALLBACK (on_peer_error_cb), errors);
   tincan_link_set_give_up_time (a.link, 300 * G_TIME_SPAN_MILLISECOND);
-  tincan_link_set_peer (a.link, "127.0.0.1",
-                        g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_address)));
+  tincan_link_set_peer (a.link, "127.0.0.1", tincan_raw_peer_get_port (peer));
   g_ptr_array_add (sent, tincan_link_send (a.link, "are you there?", NULL));
 
   /* Its hellos, as an older and then a newer Tin Can would send them. */
@@ -656,16 +621,18 @@ test_other_version (void)
   packet.hello.identity[0] = 0x01;
   packet.hello.receive_window = 65536;
   length = tincan_wire_encode (&packet, datagram, sizeof datagram);
-  datagram[2] = 2;
-  raw_send (peer, a.link, datagram, length);
-  raw_send (peer, a.link, datagram, length);
-  g_ptr_array_unref (raw_collect (peer, 100));
+  datagram[2] = TINCAN_WIRE_VERSION - 1;
+  tincan_raw_peer_send (peer, port, datagram, length);
+  tincan_raw_peer_send (peer, port, datagram, length);
+  g_ptr_array_unref (tincan_raw_peer_collect (peer, 100));
   g_assert_cmpuint (errors->len, ==, 1);
-  g_assert_nonnull (strstr (g_ptr_array_index (errors, 0), "older Tin Can (protocol 2, this one speaks 3)"));
+  older = g_strdup_printf ("older Tin Can (protocol %u, this one speaks %u)",
+                           TINCAN_WIRE_VERSION - 1, TINCAN_WIRE_VERSION);
+  g_assert_nonnull (strstr (g_ptr_array_index (errors, 0), older));
 
-  datagram[2] = 4;
-  raw_send (peer, a.link, datagram, length);
-  g_ptr_array_unref (raw_collect (peer, 100));
+  datagram[2] = TINCAN_WIRE_VERSION + 1;
+  tincan_raw_peer_send (peer, port, datagram, length);
+  g_ptr_array_unref (tincan_raw_peer_collect (peer, 100));
   g_assert_cmpuint (errors->len, ==, 2);
   g_assert_nonnull (strstr (g_ptr_array_index (errors, 1), "newer Tin Can"));
 
@@ -687,8 +654,7 @@ test_plain_mode (void)
   };
   g_autoptr(GArray) ignored = g_array_new (FALSE, FALSE, sizeof (Ignored));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
-  g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
+  g_autoptr(TincanRawPeer) peer = tincan_raw_peer_new ("127.0.0.1");
   g_autoptr(GPtrArray) datagrams = NULL;
   g_autoptr(TincanMessage) message = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
@@ -699,8 +665,7 @@ test_plain_mode (void)
   a.link = tincan_link_new (0, TINCAN_MODE_PLAIN, &error);
   g_assert_no_error (error);
   g_signal_connect (a.link, "message-received", G_CALLBACK (on_received_cb), &a);
-  tincan_link_set_peer (a.link, "127.0.0.1",
-                        g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_address)));
+  tincan_link_set_peer (a.link, "127.0.0.1", tincan_raw_peer_get_port (peer));
 
   /* 3000 bytes of two-byte characters with a three-byte one placed so a
    * naive cut at 1024 would split it.
@@ -717,7 +682,7 @@ test_plain_mode (void)
   g_assert_cmpint (tincan_message_get_state (message), ==, TINCAN_MESSAGE_SENT);
   g_assert_true (tincan_message_get_plain (message));
 
-  datagrams = raw_collect (peer, 200);
+  datagrams = tincan_raw_peer_collect (peer, 200);
   g_assert_cmpuint (datagrams->len, ==, 3);
   for (guint i = 0; i < datagrams->len; i++)
     {
@@ -735,9 +700,9 @@ test_plain_mode (void)
    */
   g_signal_connect (a.link, "datagram-ignored", G_CALLBACK (on_ignored_cb), ignored);
   for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
-    raw_send (peer, a.link, (const guint8 *) plain[i], strlen (plain[i]));
+    tincan_raw_peer_send (peer, tincan_link_get_local_port (a.link), (const guint8 *) plain[i], strlen (plain[i]));
   g_clear_pointer (&datagrams, g_ptr_array_unref);
-  datagrams = raw_collect (peer, 200);
+  datagrams = tincan_raw_peer_collect (peer, 200);
   g_assert_cmpuint (datagrams->len, ==, 0);
   g_assert_cmpuint (a.received->len, ==, 2);
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (a.received, 0)), ==, "hello");
@@ -869,8 +834,7 @@ test_plain_mode_random (void)
   g_autoptr(GArray) ignored = g_array_new (FALSE, FALSE, sizeof (Ignored));
   g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
-  g_autoptr(GSocketAddress) peer_address = g_socket_get_local_address (peer, NULL);
+  g_autoptr(TincanRawPeer) peer = tincan_raw_peer_new ("127.0.0.1");
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261201);
   guint n_not_text = 0, n_multibyte = 0;
   Received received = { 0 };
@@ -881,8 +845,7 @@ test_plain_mode_random (void)
   g_assert_no_error (error);
   g_signal_connect (a.link, "message-received", G_CALLBACK (on_received_cb), &a);
   g_signal_connect (a.link, "datagram-ignored", G_CALLBACK (on_ignored_cb), ignored);
-  tincan_link_set_peer (a.link, "127.0.0.1",
-                        g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer_address)));
+  tincan_link_set_peer (a.link, "127.0.0.1", tincan_raw_peer_get_port (peer));
   received.link = a.link;
 
   for (guint i = 0; i < 4000; i++)
@@ -890,7 +853,7 @@ test_plain_mode_random (void)
       g_autoptr(GString) datagram = random_datagram (rand);
       gsize length = datagram->len;
 
-      raw_send (peer, a.link, (const guint8 *) datagram->str, datagram->len);
+      tincan_raw_peer_send (peer, tincan_link_get_local_port (a.link), (const guint8 *) datagram->str, datagram->len);
       received.n++;
 
       if (length > 0 && datagram->str[length - 1] == '\n')
@@ -944,7 +907,7 @@ test_not_tincan_ignored_in_reliable_mode (Fixture       *fixture,
                                           gconstpointer  user_data)
 {
   g_autoptr(GArray) ignored = g_array_new (FALSE, FALSE, sizeof (Ignored));
-  g_autoptr(GSocket) peer = raw_socket ("127.0.0.1");
+  g_autoptr(TincanRawPeer) peer = tincan_raw_peer_new ("127.0.0.1");
   g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
   static const guint8 garbage[] = { 0x00, 0xff, 'T', 0x01, 0x80 };
 
@@ -952,9 +915,9 @@ test_not_tincan_ignored_in_reliable_mode (Fixture       *fixture,
   g_signal_connect (fixture->a.link, "datagram-ignored", G_CALLBACK (on_ignored_cb), ignored);
 
   /* The peer's address, any port: that is how nc -u sends. */
-  raw_send (peer, fixture->a.link, (const guint8 *) "from netcat\n", 12);
-  raw_send (peer, fixture->a.link, garbage, sizeof garbage);
-  raw_send (peer, fixture->a.link, (const guint8 *) "", 0);
+  tincan_raw_peer_send (peer, tincan_link_get_local_port (fixture->a.link), (const guint8 *) "from netcat\n", 12);
+  tincan_raw_peer_send (peer, tincan_link_get_local_port (fixture->a.link), garbage, sizeof garbage);
+  tincan_raw_peer_send (peer, tincan_link_get_local_port (fixture->a.link), (const guint8 *) "", 0);
 
   g_ptr_array_add (sent, tincan_link_send (fixture->b.link, "from Tin Can", NULL));
   g_assert_true (tincan_test_wait_for (all_finished, sent));

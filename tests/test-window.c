@@ -565,6 +565,9 @@ chat_other_version (TincanApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
   GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+  g_autofree char *expected = g_strdup_printf ("The other computer runs an older Tin Can "
+                                               "(protocol 2, this one speaks %u): it needs updating",
+                                               TINCAN_WIRE_VERSION);
 
   g_assert_true (tincan_test_wait_for (revealed, revealer));
   g_assert_cmpstr (gtk_label_get_text (label), ==,

@@ -605,7 +605,9 @@ tincan_wire_encode (const TincanPacket *packet,
     case TINCAN_PACKET_HANDSHAKE_FINISH:
       g_return_val_if_fail (packet->handshake.length <= buffer_size - TINCAN_WIRE_HEADER_SIZE, 0);
 
-      memcpy (body, packet->handshake.message, packet->handshake.length);
+      /* Only the header, when the handshake writes its message itself. */
+      if (packet->handshake.length > 0)
+        memcpy (body, packet->handshake.message, packet->handshake.length);
       length += packet->handshake.length;
       break;
 

@@ -8,17 +8,25 @@
 #                            there): the clock, flags, and what gets through
 #   tests/fuzz/corpus/noise/ a pattern or seal/open, a step, then a
 #                            handshake message or a mask (fuzz-noise.c)
+#   tests/fuzz/corpus/handshake/  a byte that picks fuzz-handshake.c's mode,
+#                            then a datagram, or a mask XORed over the real
+#                            message that mode names (zeros: the real one)
 import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 A, B = 0x0123456789ABCDEF, 0x5EED5EED5EED5EED
-BASE_FRAGMENT = 1110
+VERSION = 4
+# What a DATA carries in a datagram of the base size, once sealed:
+# 1200 bytes less the sealed header and tag (38) and the DATA header (52).
+BASE_FRAGMENT = 1200 - 38 - 52
+INIT_SIZE = REPLY_SIZE = 22 + 32 + 48 + 300 + 16
+FINISH_SIZE = 22 + 48 + 300 + 16
 IDENTITY = bytes(range(1, 17))
 
 
 def header(kind, sender=A, receiver=B):
-    return b"TC" + bytes([4, kind, 0, 0]) + struct.pack(">QQ", sender, receiver)
+    return b"TC" + bytes([VERSION, kind, 0, 0]) + struct.pack(">QQ", sender, receiver)
 
 
 # fuzz-link.c's flags, in byte 7 of a record.
@@ -184,6 +192,39 @@ write("link", "acks-for-sender",
 write("link", "peer-window",
       records(hello(b"w", window=2400), tick(0, SEND), tick(10 * MS, LOOP),
               tick(0, SEND), tick(10 * MS, LOOP), tick(0, SEND), tick(10 * MS, LOOP)))
+
+
+def sealed(body, receiver=B, counter=0, phase=0):
+    return b"TC" + bytes([VERSION, 10, phase, 0]) + struct.pack(">QQ", receiver, counter) + body
+
+
+def handshake(kind, size, key=bytes(32), sender=A, receiver=B):
+    return (header(kind, sender, receiver) + key).ljust(size, b"\0")
+
+
+init = handshake(7, INIT_SIZE, bytes(range(1, 33)), receiver=0)
+write("wire", "handshake-init", init)
+write("wire", "handshake-reply", handshake(8, REPLY_SIZE, sender=B, receiver=A))
+write("wire", "handshake-finish", handshake(9, FINISH_SIZE))
+write("wire", "sealed", sealed(bytes(range(64)), counter=7, phase=1))
+
+# fuzz-handshake.c: RAW, REPLY, FINISH, SEALED.
+RAW, REPLY, FINISH, SEALED = range(4)
+write("handshake", "raw-init", bytes([RAW]) + init)
+# The all-zero key: X25519 with it gives zero, which must be refused.
+write("handshake", "raw-init-zero-key", bytes([RAW]) + handshake(7, INIT_SIZE, receiver=0))
+write("handshake", "raw-reply", bytes([RAW]) + handshake(8, REPLY_SIZE, sender=B, receiver=A))
+write("handshake", "raw-finish", bytes([RAW]) + handshake(9, FINISH_SIZE, receiver=0x5EED5EED5EED5EED))
+write("handshake", "raw-sealed", bytes([RAW]) + sealed(bytes(range(64))))
+write("handshake", "reply", bytes([REPLY]) + bytes(REPLY_SIZE))
+write("handshake", "reply-key-changed", bytes([REPLY]) + bytes(22 + 32 + 5) + b"\x01"
+      + bytes(REPLY_SIZE - 60))
+write("handshake", "finish", bytes([FINISH]) + bytes(FINISH_SIZE))
+write("handshake", "finish-short", bytes([FINISH]) + bytes(FINISH_SIZE - 1))
+# A sealed DATA of five bytes: 22 + 52 + 5 + 16.
+write("handshake", "sealed", bytes([SEALED]) + bytes(95))
+write("handshake", "sealed-counter", bytes([SEALED]) + bytes(21) + b"\x01" + bytes(73))
+write("handshake", "sealed-phase", bytes([SEALED]) + bytes(4) + b"\x01" + bytes(90))
 
 # The Noise target (fuzz-noise.c): byte 0 picks a pattern (0-5) or
 # seal/open (6); for a handshake, byte 1 picks the message (bits 0-1) and

@@ -16,5 +16,7 @@ seconds=${TINCAN_FUZZ_SECONDS:-$4}
 
 mkdir -p "$workdir"
 cd "$workdir"
+# libFuzzer exits with 77 on a crash by default, which Meson reads as a
+# skipped test: 1 makes it a failure.
 exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$workdir" "$seeds"
+  -error_exitcode=1 -print_final_stats=1 "$workdir" "$seeds"
