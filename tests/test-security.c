@@ -762,7 +762,7 @@ test_seal_previous_keys (void)
   g_autoptr(TincanSeal) sender = tincan_seal_new ();
   g_autoptr(TincanSeal) receiver = tincan_seal_new ();
   guint8 old1[TINCAN_WIRE_BASE_DATAGRAM], old2[TINCAN_WIRE_BASE_DATAGRAM], new[TINCAN_WIRE_BASE_DATAGRAM];
-  gsize old1_length, old2_length, new_length;
+  gsize old1_length = 0, old2_length = 0, new_length = 0;
   gint64 now = 1000;
 
   for (guint phase = 0; phase < 2; phase++)
