@@ -36,6 +36,8 @@
 #define RETRY_FIRST             (250 * 1000)
 #define RETRY_MAX               (4 * G_USEC_PER_SEC)
 #define RETRY_TRIES             10
+/* Sealed packets bigger than this are not batched. */
+#define BATCH_MAX_SEALED        (8 * 1024)
 #define ANSWER_TIMEOUT          (10 * G_USEC_PER_SEC)
 
 gboolean
@@ -478,6 +480,7 @@ tincan_link_send_sealed (TincanLink    *self,
                          gsize          tail_length,
                          GError       **error)
 {
+  gboolean batch;
   guint8 *out;
   gsize length;
 
@@ -495,7 +498,12 @@ tincan_link_send_sealed (TincanLink    *self,
         return TRUE;
     }
 
-  if (self->n_sealed == TINCAN_LINK_SEND_BATCH)
+  /* A big datagram goes at once, not batched: the peer opens it while
+   * the next one is sealed here, rather than waiting for all of them.
+   * Sealing costs far more than a system call at that size.
+   */
+  batch = self->batching && head_length + tail_length <= BATCH_MAX_SEALED;
+  if (!batch || self->n_sealed == TINCAN_LINK_SEND_BATCH)
     tincan_link_flush_batch (self);
 
   out = self->sealed_buffers + (gsize) self->n_sealed * TINCAN_WIRE_MAX_DATAGRAM;
@@ -504,8 +512,10 @@ tincan_link_send_sealed (TincanLink    *self,
   if (length == 0)
     return TRUE;
 
-  if (self->batching)
-    self->n_sealed++;
+  if (!batch)
+    return tincan_udp_socket_send (self->socket, out, length, NULL, 0, error);
+
+  self->n_sealed++;
 
   /* The header is copied into the batch; the rest stays where it is
    * until the batch goes.
