@@ -11,6 +11,7 @@
 
 #include <sys/socket.h>
 
+#include "tincan-goodbye.h"
 #include "tincan-link-private.h"
 #include "tincan-path-probe.h"
 #include "tincan-presence.h"
@@ -37,6 +38,7 @@ struct _TincanLink
   TincanReceiver        *receiver;
   TincanPathProbe       *probe;
   TincanPresenceTracker *presence;
+  TincanGoodbye         *goodbye;
   GPtrArray             *plain_queue;        /* TincanMessage waiting for an address */
   gboolean               batching;           /* DATA gathered for one sendmmsg() */
 
@@ -47,6 +49,8 @@ struct _TincanLink
   guint64                session;
   guint64                peer_session;       /* 0: not known */
   guint8                 peer_version;       /* another protocol version it spoke, or 0 */
+  gboolean               peer_left;          /* it said BYE, and no HELLO since */
+  gint64                 data_heard;         /* DATA last came from its session; 0: never */
   guint8                 identity[TINCAN_WIRE_IDENTITY_SIZE];
   char                   peer_identity[TINCAN_WIRE_IDENTITY_HEX_SIZE];  /* from the peer's hello, or "" */
 
@@ -54,6 +58,8 @@ struct _TincanLink
   gpointer               keep_data;
 
   GTask                 *test;               /* a connection test waiting for an answer */
+  GTask                 *closing;            /* saying goodbye, lingering */
+  GSource               *closing_cancelled;
   gint64                 test_started;
   guint                  test_timeout;
 
@@ -85,6 +91,8 @@ void     tincan_link_emit_datagram_ignored (TincanLink         *self,
                                          gsize                  length);
 void     tincan_link_test_answered      (TincanLink            *self,
                                          gint64                 now);
+void     tincan_link_close_tick         (TincanLink            *self,
+                                         gint64                 now);
 
 /* tincan-link-packets.c: the packet path */
 void     tincan_link_attach_sources     (TincanLink            *self);
@@ -92,6 +100,8 @@ void     tincan_link_flush              (TincanLink            *self);
 void     tincan_link_schedule           (TincanLink            *self);
 void     tincan_link_send_hello         (TincanLink            *self,
                                          gboolean               reply);
+void     tincan_link_send_bye           (TincanLink            *self,
+                                         gboolean               repeat_ack);
 const char *tincan_link_failure_reason  (TincanLink            *self);
 gboolean tincan_link_send_datagram_full (TincanLink            *self,
                                          const guint8          *head,
