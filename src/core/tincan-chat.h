@@ -58,4 +58,12 @@ gboolean        tincan_chat_check_port     (TincanChat      *self,
                                             GError         **error);
 gsize           tincan_chat_get_max_message_size (TincanChat *self);
 
+void            tincan_chat_close_async    (TincanChat          *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean        tincan_chat_close_finish   (TincanChat      *self,
+                                            GAsyncResult    *result,
+                                            GError         **error);
+
 G_END_DECLS
