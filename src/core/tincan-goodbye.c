@@ -13,7 +13,9 @@
  * a sender waits before sending again (an RTO, at most 1 s, +20%), so a
  * sender still missing an ACK is heard at least once more, and each
  * time it is heard the wait starts again.  A sender that keeps sending
- * cannot hold it for ever: it lingers five linger times at most.
+ * cannot hold it for ever: it lingers five linger times at most.  Three
+ * BYEs go over the first linger time, and the link sends its current ACK
+ * again before each, for a sender whose retransmissions are lost too.
  *
  * It keeps the deadlines and says what to send; the link sends it.
  */

@@ -956,9 +956,10 @@ tincan_link_get_n_pending (TincanLink *self)
  * Says goodbye to the peer before the link is dropped: a BYE, which makes
  * the peer show us offline at once rather than after its keepalives go
  * unanswered.  If this side acknowledged DATA from the peer, it then
- * lingers: two more BYEs go over the first @linger_ms, and everything
- * that comes in is answered and delivered as usual, until nothing has
- * come for @linger_ms (at most five times that in all).  A sender whose
+ * lingers: two more BYEs go over the first @linger_ms, each BYE after
+ * the current ACK once more, and everything that comes in is answered
+ * and delivered as usual, until nothing has come for @linger_ms (at most
+ * five times that in all).  A sender whose
  * last ACKs were lost so sends again to someone who answers, rather
  * than to nobody, and does not call a message failed that arrived.
  *
