@@ -13,6 +13,7 @@
 import json
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -240,6 +241,37 @@ def test_ignored():
           and [e["text"] for e in events(out, "received")] == ["ünïcödé 🥫"], out + err)
 
 
+def test_goodbye():
+    """SIGTERM: the receiver says goodbye, lingers since it received a
+    message, and exits 1; its peer shows it offline at once, and its
+    message was delivered."""
+    port_a, port_b = free_port(), free_port()
+    receiver = cli_background("--json", "-l", str(port_b), "-c", "5", "-t", "15",
+                              f"{LOOPBACK}:{port_a}")
+    wait_ready(receiver)
+    sender = subprocess.Popen([CLI, "--json", "-l", str(port_a), "-t", "15", f"{LOOPBACK}:{port_b}"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    sender.stdin.write(b"before you go\n")
+    sender.stdin.flush()
+    while True:
+        line = receiver.stdout.readline().decode()
+        if not line or json.loads(line)["event"] == "received":
+            break
+    started = time.monotonic()
+    receiver.send_signal(signal.SIGTERM)
+    status, out, err = finish(receiver)
+    elapsed = time.monotonic() - started
+    check("SIGTERM: a goodbye, lingering, then exit 1", status == 1 and 1.5 <= elapsed < 10,
+          f"status {status} after {elapsed:.1f} s: {err}")
+
+    # Its input ends: it has nothing more to send.
+    status, out, err = finish(sender)
+    check("the peer's BYE: offline at once, the message delivered",
+          status == 0 and {"event": "peer", "state": "offline"} in events(out)
+          and len(events(out, "delivered")) == 1, out + err)
+
+
 def test_to_netcat():
     port = free_port()
     nc = subprocess.Popen(["nc", "-u", "-l", "-W", "1", LOOPBACK, str(port)],
@@ -421,7 +453,7 @@ def main():
             return 1
 
     return run_tests((test_two_clis, test_keys, test_file_and_plain_output, test_from_netcat,
-                      test_ignored, test_to_netcat, test_recvfrom_1024, test_plain_with_history,
+                      test_ignored, test_goodbye, test_to_netcat, test_recvfrom_1024, test_plain_with_history,
                       test_exit_statuses,
                       test_path_size_over_veth))
 

@@ -590,6 +590,41 @@ test_chat_other_version (void)
   peer_close ();
 }
 
+static gint64 quit_started;
+
+static void
+chat_goodbye_on_quit (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  RowQuery theirs = { window, "see you", NULL };
+
+  wait_subtitle (window, "Grace · Online");
+  g_object_unref (tincan_link_send (peer.link, theirs.text, NULL));
+  g_assert_true (tincan_test_wait_for (row_shown, &theirs));
+  g_assert_cmpint (tincan_link_get_presence (peer.link), ==, TINCAN_PRESENCE_ONLINE);
+
+  quit_started = g_get_monotonic_time ();
+}
+
+/* Quitting says goodbye: the peer shows the app offline at once, and the
+ * app, having received a message, lingers a while, windowless, in case
+ * its last acknowledgement was lost.
+ */
+static void
+test_chat_goodbye_on_quit (void)
+{
+  gint64 took;
+
+  peer_open ();
+  run_app (NULL, chat_goodbye_on_quit);
+  took = g_get_monotonic_time () - quit_started;
+
+  g_assert_cmpint (tincan_link_get_presence (peer.link), ==, TINCAN_PRESENCE_OFFLINE);
+  g_assert_cmpint (took, >=, TINCAN_LINK_LINGER_MS * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (took, <, 5 * TINCAN_LINK_LINGER_MS * G_TIME_SPAN_MILLISECOND);
+  peer_close ();
+}
+
 static void
 test_markup_is_text (void)
 {
@@ -972,6 +1007,7 @@ main (int   argc,
   g_test_add_func ("/chat/key-changed", test_chat_key_changed);
   g_test_add_func ("/chat/mark-verified", test_chat_mark_verified);
   g_test_add_func ("/chat/damaged-identity", test_chat_damaged_identity);
+  g_test_add_func ("/chat/goodbye-on-quit", test_chat_goodbye_on_quit);
 
   return g_test_run ();
 }

@@ -12,13 +12,18 @@
  *
  *   0  every message sent was delivered (in plain mode: sent) and the
  *      --count was reached
- *   1  a message failed, or --timeout passed
+ *   1  a message failed, --timeout passed, or SIGINT or SIGTERM came
+ *      before it was done
  *   2  a usage or set-up error, with one line on stderr
  *
  * In Tin Can mode it loads the installation's identity (--identity, or
  * the app's own file) at start, making one on the first run.
  * --fingerprint prints that identity's fingerprint and exits: 0, or 1
  * with one line on stderr if the identity cannot be read or made.
+ * Before it exits it says goodbye to the peer (tincan_link_close_async):
+ * after it finished, or on SIGINT or SIGTERM, it lingers, so the ACKs
+ * of the last messages it received get through even if some were lost;
+ * after --timeout it only says it.  A second signal exits at once.
  */
 
 #define G_LOG_DOMAIN "tincan-cli"
@@ -27,9 +32,11 @@
 
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,6 +60,8 @@ typedef struct
   gboolean          refused;          /* --trust refused the peer's key: said so, once */
   GDataInputStream *input;
   GCancellable     *cancellable;
+  GCancellable     *interrupted;      /* a second signal: no more goodbye */
+  gboolean          closing;
   gboolean          json;
   gboolean          input_done;
   gint64            count;
@@ -68,6 +77,34 @@ cli_exit (Cli *cli,
   cli->status = status;
   g_cancellable_cancel (cli->cancellable);
   g_main_loop_quit (cli->loop);
+}
+
+static void
+on_closed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  tincan_link_close_finish (TINCAN_LINK (object), result, NULL);
+  g_main_loop_quit (cli->loop);
+}
+
+/* Stops reading, says goodbye to the peer, lingering @linger_ms, then
+ * exits with @status.
+ */
+static void
+cli_close (Cli   *cli,
+           int    status,
+           guint  linger_ms)
+{
+  if (cli->closing)
+    return;
+
+  cli->closing = TRUE;
+  cli->status = status;
+  g_cancellable_cancel (cli->cancellable);
+  tincan_link_close_async (cli->link, linger_ms, cli->interrupted, on_closed_cb, cli);
 }
 
 static void
@@ -118,13 +155,13 @@ print_event (Cli        *cli,
 static void
 maybe_finish (Cli *cli)
 {
-  if (!cli->input_done || tincan_link_get_n_pending (cli->link) > 0)
+  if (cli->closing || !cli->input_done || tincan_link_get_n_pending (cli->link) > 0)
     return;
 
   if (cli->count > 0 && cli->received < cli->count)
     return;
 
-  cli_exit (cli, cli->failed > 0 ? 1 : 0);
+  cli_close (cli, cli->failed > 0 ? 1 : 0, TINCAN_LINK_LINGER_MS);
 }
 
 static gboolean
@@ -440,10 +477,27 @@ on_timeout_cb (gpointer user_data)
 {
   Cli *cli = user_data;
 
+  if (cli->closing)
+    return G_SOURCE_REMOVE;
+
   g_printerr ("tincan-cli: timed out\n");
-  cli_exit (cli, 1);
+  cli_close (cli, 1, 0);
 
   return G_SOURCE_REMOVE;
+}
+
+/* The first SIGINT or SIGTERM says goodbye; the second cuts it short. */
+static gboolean
+on_signal_cb (gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  if (cli->closing)
+    g_cancellable_cancel (cli->interrupted);
+  else
+    cli_close (cli, 1, TINCAN_LINK_LINGER_MS);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static char *
@@ -645,6 +699,9 @@ main (int   argc,
   cli.json = json;
   cli.count = count;
   cli.cancellable = g_cancellable_new ();
+  cli.interrupted = g_cancellable_new ();
+  g_unix_signal_add (SIGINT, on_signal_cb, &cli);
+  g_unix_signal_add (SIGTERM, on_signal_cb, &cli);
 
   if (g_strcmp0 (g_get_real_name (), "Unknown") != 0 && g_get_real_name ()[0] != '\0')
     name = g_strdup (g_get_real_name ());
@@ -712,11 +769,11 @@ main (int   argc,
     }
 
   if (cli.status == 0)
-    {
-      maybe_finish (&cli);
-      if (!g_cancellable_is_cancelled (cli.cancellable))
-        g_main_loop_run (loop);
-    }
+    maybe_finish (&cli);
+
+  /* Unless set-up failed: a goodbye, too, takes the loop. */
+  if (cli.closing || !g_cancellable_is_cancelled (cli.cancellable))
+    g_main_loop_run (loop);
 
   /* Left undelivered: it stays in the outbox as it is, for the next run. */
   if (outbox != NULL)
@@ -725,6 +782,7 @@ main (int   argc,
   g_clear_object (&cli.input);
   g_clear_object (&cli.cancellable);
   g_clear_pointer (&cli.peer, g_free);
+  g_clear_object (&cli.interrupted);
 
   return cli.status;
 }

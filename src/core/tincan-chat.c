@@ -1243,6 +1243,75 @@ tincan_chat_check_port (TincanChat  *self,
   return probe != NULL;
 }
 
+static void
+on_link_closed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tincan_link_close_finish (TINCAN_LINK (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * tincan_chat_close_async:
+ * @self: a #TincanChat
+ * @cancellable: (nullable): a #GCancellable, to cut it short
+ * @callback: called when the goodbye is over
+ * @user_data: for @callback
+ *
+ * Says goodbye to the peer before Tin Can quits, lingering as long as
+ * the peer may still be missing our last acknowledgements: see
+ * tincan_link_close_async().  Without a link it is over at once.
+ */
+void
+tincan_chat_close_async (TincanChat          *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TINCAN_IS_CHAT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tincan_chat_close_async);
+
+  if (self->link == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  tincan_link_close_async (self->link, TINCAN_LINK_LINGER_MS, cancellable, on_link_closed_cb,
+                           g_steal_pointer (&task));
+}
+
+/**
+ * tincan_chat_close_finish:
+ * @self: a #TincanChat
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError, as tincan_link_close_finish()
+ *   reports it
+ *
+ * Returns: %TRUE if the goodbye was said to the end
+ */
+gboolean
+tincan_chat_close_finish (TincanChat    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * tincan_chat_get_max_message_size:
  * @self: a #TincanChat

@@ -73,5 +73,12 @@ gboolean        tincan_chat_mark_verified         (TincanChat      *self,
                                                    GError         **error);
 gboolean        tincan_chat_accept_new_key        (TincanChat      *self,
                                                    GError         **error);
+void            tincan_chat_close_async    (TincanChat          *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean        tincan_chat_close_finish   (TincanChat      *self,
+                                            GAsyncResult    *result,
+                                            GError         **error);
 
 G_END_DECLS

@@ -203,6 +203,8 @@ establish (TincanLink         *self,
   self->has_refused_key = FALSE;
 
   tincan_link_handle_hello (self, peer_hello);
+  /* A peer that said goodbye is back. */
+  self->peer_left = FALSE;
   tincan_link_heard_from_peer (self, now);
   /* Its last message carried our session: it hears us. */
   tincan_path_probe_peer_hears_us (self->probe, now);
@@ -334,6 +336,14 @@ handle_init (TincanLink         *self,
        */
       if (take_handshake_token (self, g_get_monotonic_time ()))
         send_handshake (self);
+      return;
+    }
+
+  /* While leaving, the answer is that we are. */
+  if (self->closing != NULL)
+    {
+      if (tincan_link_is_established (self))
+        tincan_link_send_bye (self, FALSE);
       return;
     }
 

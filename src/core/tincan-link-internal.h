@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "tincan-handshake.h"
+#include "tincan-goodbye.h"
 #include "tincan-link-private.h"
 #include "tincan-path-probe.h"
 #include "tincan-presence.h"
@@ -41,6 +42,7 @@ struct _TincanLink
   TincanReceiver        *receiver;
   TincanPathProbe       *probe;
   TincanPresenceTracker *presence;
+  TincanGoodbye         *goodbye;
   GPtrArray             *plain_queue;        /* TincanMessage waiting for an address */
   gboolean               batching;           /* DATA gathered for one sendmmsg() */
 
@@ -51,6 +53,8 @@ struct _TincanLink
   guint64                session;
   guint64                peer_session;       /* 0: not known */
   guint8                 peer_version;       /* another protocol version it spoke, or 0 */
+  gboolean               peer_left;          /* it said BYE, and no HELLO since */
+  gint64                 data_heard;         /* DATA last came from its session; 0: never */
   guint8                 identity[TINCAN_WIRE_IDENTITY_SIZE];
   char                   peer_identity[TINCAN_WIRE_IDENTITY_HEX_SIZE];  /* from the peer's hello, or "" */
 
@@ -81,6 +85,8 @@ struct _TincanLink
   gpointer               keep_data;
 
   GTask                 *test;               /* a connection test waiting for an answer */
+  GTask                 *closing;            /* saying goodbye, lingering */
+  GSource               *closing_cancelled;
   gint64                 test_started;
   guint                  test_timeout;
 
@@ -123,6 +129,8 @@ void     tincan_link_emit_datagram_ignored (TincanLink         *self,
 void     tincan_link_test_answered      (TincanLink            *self,
                                          gint64                 now);
 void     tincan_link_notify_keys        (TincanLink            *self);
+void     tincan_link_close_tick         (TincanLink            *self,
+                                         gint64                 now);
 
 /* tincan-link-packets.c: the packet path */
 void     tincan_link_attach_sources     (TincanLink            *self);
@@ -144,6 +152,9 @@ gboolean tincan_link_transmit           (TincanLink            *self,
                                          gsize                  tail_length,
                                          GError               **error);
 void     tincan_link_flush_batch        (TincanLink            *self);
+
+void     tincan_link_send_bye           (TincanLink            *self,
+                                         gboolean               repeat_ack);
 
 /* tincan-link-handshake.c: the handshake, sealing and opening */
 void     tincan_link_send_hello         (TincanLink            *self);

@@ -158,6 +158,22 @@ send_ack (TincanLink *self)
   self->stats.acks_sent++;
 }
 
+/* With @repeat_ack, to a peer that sent us DATA, what arrived once more
+ * first: a goodbye's BYEs carry its last ACK, in case that was lost.
+ */
+void
+tincan_link_send_bye (TincanLink *self,
+                      gboolean    repeat_ack)
+{
+  TincanPacket packet = { 0 };
+
+  if (repeat_ack && self->data_heard != 0)
+    send_ack (self);
+
+  packet.type = TINCAN_PACKET_BYE;
+  send_packet (self, &packet);
+}
+
 /* A PING padded to the size being probed, or none if the search is over. */
 static void
 send_probe (TincanLink *self,
@@ -363,6 +379,8 @@ tincan_link_peer_session_changed (TincanLink *self,
            restarted ? " (restarted)" : "");
 
   self->peer_session = session;
+  self->peer_left = FALSE;
+  self->data_heard = 0;
   tincan_receiver_restart (self->receiver);
 
   /* Maybe another computer now, on another path: probed once it shows
@@ -397,6 +415,17 @@ tincan_link_handle_hello (TincanLink         *self,
   tincan_link_set_peer_name (self, packet->hello.name);
 }
 
+/* The peer is leaving: offline, whatever it still answers while it
+ * lingers, until a new handshake.  Nothing fails for it: what is not
+ * delivered waits, as for any peer that went away.
+ */
+static void
+handle_bye (TincanLink *self)
+{
+  self->peer_left = TRUE;
+  tincan_link_set_presence (self, TINCAN_PRESENCE_OFFLINE);
+}
+
 /* A packet opened from a sealed one: from the peer's session, to ours. */
 void
 tincan_link_handle_packet (TincanLink         *self,
@@ -405,7 +434,8 @@ tincan_link_handle_packet (TincanLink         *self,
 {
   gint64 now = g_get_monotonic_time ();
 
-  tincan_link_heard_from_peer (self, now);
+  if (!self->peer_left && packet->type != TINCAN_PACKET_BYE)
+    tincan_link_heard_from_peer (self, now);
 
   /* Our session came back: the peer reads what we send. */
   tincan_path_probe_peer_hears_us (self->probe, now);
@@ -413,6 +443,9 @@ tincan_link_handle_packet (TincanLink         *self,
   switch (packet->type)
     {
     case TINCAN_PACKET_DATA:
+      /* Even a duplicate: it is acknowledged, and keeps a goodbye waiting. */
+      self->data_heard = now;
+      tincan_goodbye_data_arrived (self->goodbye, now);
       if (tincan_receiver_handle_data (self->receiver, packet, length, now))
         deliver_ready (self);
       break;
@@ -428,6 +461,10 @@ tincan_link_handle_packet (TincanLink         *self,
     case TINCAN_PACKET_PONG:
       /* The answer to the probe out now, or to an earlier try of it. */
       tincan_path_probe_answered (self->probe, packet->ping.token, now);
+      break;
+
+    case TINCAN_PACKET_BYE:
+      handle_bye (self);
       break;
 
     default:
@@ -604,6 +641,7 @@ tincan_link_schedule (TincanLink *self)
   next = MIN (next, tincan_receiver_get_deadline (self->receiver));
   next = MIN (next, tincan_presence_tracker_get_deadline (self->presence));
   next = MIN (next, tincan_link_get_keys_deadline (self));
+  next = MIN (next, tincan_goodbye_get_deadline (self->goodbye));
   if (probe != 0)
     next = MIN (next, probe);
 
@@ -619,7 +657,8 @@ tick_presence (TincanLink *self,
   actions = tincan_presence_tracker_tick (self->presence, now, keeps_alive (self),
                                           tincan_sender_get_n_pending (self->sender) > 0);
 
-  if (actions & TINCAN_PRESENCE_SEND_HELLO)
+  /* Leaving: no new hello. */
+  if ((actions & TINCAN_PRESENCE_SEND_HELLO) && self->closing == NULL)
     tincan_link_send_hello (self);
   if (actions & TINCAN_PRESENCE_SEND_PING)
     send_ping (self, TINCAN_PACKET_PING, now);
@@ -658,6 +697,8 @@ on_timer_cb (gpointer user_data)
     send_probe (self, now);
 
   tincan_receiver_expire (self->receiver, now);
+
+  tincan_link_close_tick (self, now);
 
   tincan_link_flush (self);
   tincan_link_schedule (self);

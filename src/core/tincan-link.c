@@ -14,6 +14,7 @@
  *                         delivery, ACKs to send, plain text
  *   tincan-path-probe.c   the datagram-size search (*Path size*)
  *   tincan-presence.c     HELLO and keepalive deadlines (*Presence*)
+ *   tincan-goodbye.c      BYEs and lingering when closing (*Leaving*)
  *
  * The hub is two files.  tincan-link-packets.c is the packet path: it
  * decodes each datagram and hands it to the part it is for, sends what
@@ -73,6 +74,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void finish_test (TincanLink *self, gint64 rtt, GError *error);
+static void finish_close (TincanLink *self, GError *error);
 
 /* For the packet path, in tincan-link-packets.c */
 
@@ -136,6 +138,63 @@ tincan_link_test_answered (TincanLink *self,
 {
   if (self->test != NULL)
     finish_test (self, now - self->test_started, NULL);
+}
+
+/* Runs the goodbye's deadlines: the BYEs it asks for, and the end. */
+void
+tincan_link_close_tick (TincanLink *self,
+                        gint64      now)
+{
+  TincanGoodbyeActions actions;
+
+  if (self->closing == NULL)
+    return;
+
+  actions = tincan_goodbye_tick (self->goodbye, now);
+
+  if (actions & TINCAN_GOODBYE_SEND_BYE)
+    tincan_link_send_bye (self, TRUE);
+  if (actions & TINCAN_GOODBYE_DONE)
+    finish_close (self, NULL);
+}
+
+/* Closing */
+
+static void
+finish_close (TincanLink *self,
+              GError     *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->closing);
+
+  if (task == NULL)
+    return;
+
+  tincan_goodbye_stop (self->goodbye);
+
+  if (self->closing_cancelled != NULL)
+    {
+      g_source_destroy (self->closing_cancelled);
+      g_clear_pointer (&self->closing_cancelled, g_source_unref);
+    }
+
+  g_debug ("Goodbye said%s", error != NULL ? ", cut short" : "");
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+on_close_cancelled_cb (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  TincanLink *self = TINCAN_LINK (user_data);
+
+  finish_close (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("Stopped before the goodbye was over")));
+
+  return G_SOURCE_REMOVE;
 }
 
 /* The connection test */
@@ -249,6 +308,8 @@ tincan_link_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   finish_test (self, -1, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                               _("The connection was closed")));
+  finish_close (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("The connection was closed")));
 
   if (self->socket_source != NULL)
     {
@@ -298,6 +359,7 @@ tincan_link_finalize (GObject *object)
   g_clear_pointer (&self->sealed_buffers, g_free);
   g_clear_pointer (&self->open_buffer, g_free);
   sodium_memzero (self->static_private, sizeof self->static_private);
+  g_clear_pointer (&self->goodbye, tincan_goodbye_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->plain_queue, g_ptr_array_unref);
   g_clear_pointer (&self->rand, g_rand_free);
@@ -504,6 +566,7 @@ tincan_link_init (TincanLink *self)
   self->sealed_buffers = g_malloc ((gsize) TINCAN_LINK_SEND_BATCH * TINCAN_WIRE_MAX_DATAGRAM);
   self->open_buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
   tincan_noise_generate_keypair (self->static_private, self->static_public);
+  self->goodbye = tincan_goodbye_new ();
 }
 
 /* Public API */
@@ -595,6 +658,8 @@ tincan_link_set_peer (TincanLink *self,
   tincan_link_forget_keys (self);
   self->peer_session = 0;
   self->peer_version = 0;
+  self->peer_left = FALSE;
+  self->data_heard = 0;
   tincan_path_probe_reset (self->probe);
   tincan_receiver_restart (self->receiver);
   tincan_sender_new_epoch (self->sender);
@@ -1068,6 +1133,93 @@ tincan_link_get_n_pending (TincanLink *self)
   g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
 
   return tincan_sender_get_n_pending (self->sender) + self->plain_queue->len;
+}
+
+/**
+ * tincan_link_close_async:
+ * @self: a #TincanLink
+ * @linger_ms: how long nothing new must come from the peer before the
+ *   goodbye is over, such as %TINCAN_LINK_LINGER_MS; 0 to send one BYE
+ *   and be done
+ * @cancellable: (nullable): a #GCancellable, to cut it short
+ * @callback: called when the goodbye is over
+ * @user_data: for @callback
+ *
+ * Says goodbye to the peer before the link is dropped: a BYE, which makes
+ * the peer show us offline at once rather than after its keepalives go
+ * unanswered.  If this side acknowledged DATA from the peer, it then
+ * lingers: two more BYEs go over the first @linger_ms, each BYE after
+ * the current ACK once more, and everything that comes in is answered
+ * and delivered as usual, until nothing has come for @linger_ms (at most
+ * five times that in all).  A sender whose
+ * last ACKs were lost so sends again to someone who answers, rather
+ * than to nobody, and does not call a message failed that arrived.
+ *
+ * The link works as before once it is over; it is meant to be dropped
+ * then.  Finish with tincan_link_close_finish().
+ */
+void
+tincan_link_close_async (TincanLink          *self,
+                         guint                linger_ms,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tincan_link_close_async);
+
+  if (self->closing != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("Already saying goodbye"));
+      return;
+    }
+
+  /* Plain text has no goodbye, and a peer never met has none to hear. */
+  if (self->mode != TINCAN_MODE_RELIABLE || !tincan_link_has_peer (self) || self->peer_session == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  self->closing = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    {
+      self->closing_cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->closing_cancelled, G_SOURCE_FUNC (on_close_cancelled_cb),
+                             self, NULL);
+      g_source_set_static_name (self->closing_cancelled, "[tincan] goodbye cancelled");
+      g_source_attach (self->closing_cancelled, g_main_context_get_thread_default ());
+    }
+
+  tincan_goodbye_start (self->goodbye, g_get_monotonic_time (),
+                        (gint64) linger_ms * G_TIME_SPAN_MILLISECOND, self->data_heard != 0);
+  tincan_link_close_tick (self, g_get_monotonic_time ());
+  tincan_link_schedule (self);
+}
+
+/**
+ * tincan_link_close_finish:
+ * @self: a #TincanLink
+ * @result: the result
+ * @error: return location for a #GError: %G_IO_ERROR_CANCELLED when cut
+ *   short, %G_IO_ERROR_PENDING when a goodbye was already under way
+ *
+ * Returns: %TRUE if the goodbye was said to the end
+ */
+gboolean
+tincan_link_close_finish (TincanLink    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 const TincanLinkStats *

@@ -27,6 +27,11 @@ GQuark tincan_link_error_quark (void);
 
 G_DECLARE_FINAL_TYPE (TincanLink, tincan_link, TINCAN, LINK, GObject)
 
+/* How long tincan-cli and the app linger when they close, in
+ * milliseconds: see tincan_link_close_async().
+ */
+#define TINCAN_LINK_LINGER_MS 2000
+
 typedef enum
 {
   TINCAN_KEEP_NEW,        /* kept: acknowledge it and show it */
@@ -90,6 +95,14 @@ void                   tincan_link_test_async       (TincanLink          *self,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
 gint64                 tincan_link_test_finish      (TincanLink      *self,
+                                                     GAsyncResult    *result,
+                                                     GError         **error);
+void                   tincan_link_close_async      (TincanLink          *self,
+                                                     guint                linger_ms,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean               tincan_link_close_finish     (TincanLink      *self,
                                                      GAsyncResult    *result,
                                                      GError         **error);
 const TincanLinkStats *tincan_link_get_stats        (TincanLink      *self);

@@ -8,6 +8,10 @@
  * A run started with --peer or --port is a separate instance rather than a
  * second window of one already running: it listens on its own port, which
  * is what two Tin Cans on one computer need.
+ *
+ * When its last window goes, it says goodbye to the peer before it quits
+ * (tincan_chat_close_async()), holding on, with no window, for the few
+ * seconds that may take.
  */
 
 #define G_LOG_DOMAIN "tincan-application"
@@ -33,6 +37,10 @@ struct _TincanApplication
   guint16         override_local_port;
   char           *history_path;
   char           *identity_path;
+
+  gboolean        saying_goodbye;
+  gboolean        quitting;         /* once the goodbye is over */
+  gboolean        shut_down;        /* the main loop is over: no goodbye now */
 };
 
 G_DEFINE_FINAL_TYPE (TincanApplication, tincan_application, ADW_TYPE_APPLICATION)
@@ -265,8 +273,8 @@ quit_activated_cb (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  GtkApplication *application = GTK_APPLICATION (user_data);
-  GList *windows = gtk_application_get_windows (application);
+  TincanApplication *self = TINCAN_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
   /* Closing rather than quitting outright lets each window save its state. */
   while (windows != NULL)
@@ -277,7 +285,11 @@ quit_activated_cb (GSimpleAction *action,
       windows = next;
     }
 
-  g_application_quit (G_APPLICATION (application));
+  /* The last window closing started a goodbye: quit when it is over. */
+  if (self->saying_goodbye)
+    self->quitting = TRUE;
+  else
+    g_application_quit (G_APPLICATION (self));
 }
 
 static void
@@ -341,6 +353,54 @@ tincan_application_activate (GApplication *application)
 }
 
 static void
+on_goodbye_said_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TincanApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tincan_chat_close_finish (TINCAN_CHAT (object), result, &error))
+    g_debug ("The goodbye was cut short: %s", error->message);
+
+  self->saying_goodbye = FALSE;
+  g_application_release (G_APPLICATION (self));
+
+  if (self->quitting)
+    g_application_quit (G_APPLICATION (self));
+}
+
+/* The last window is going, and the app with it: the peer is told, and
+ * acknowledgements it may still be missing are sent again, before the
+ * process ends.
+ */
+static void
+tincan_application_window_removed (GtkApplication *application,
+                                   GtkWindow      *window)
+{
+  TincanApplication *self = TINCAN_APPLICATION (application);
+  GList *windows = gtk_application_get_windows (application);
+
+  if (self->chat != NULL && !self->saying_goodbye && !self->shut_down
+      && windows != NULL && windows->data == window && windows->next == NULL)
+    {
+      self->saying_goodbye = TRUE;
+      g_application_hold (G_APPLICATION (self));
+      tincan_chat_close_async (self->chat, NULL, on_goodbye_said_cb, g_object_ref (self));
+    }
+
+  GTK_APPLICATION_CLASS (tincan_application_parent_class)->window_removed (application, window);
+}
+
+static void
+tincan_application_shutdown (GApplication *application)
+{
+  TINCAN_APPLICATION (application)->shut_down = TRUE;
+
+  G_APPLICATION_CLASS (tincan_application_parent_class)->shutdown (application);
+}
+
+static void
 tincan_application_dispose (GObject *object)
 {
   TincanApplication *self = TINCAN_APPLICATION (object);
@@ -359,12 +419,16 @@ tincan_application_class_init (TincanApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->dispose = tincan_application_dispose;
 
   app_class->handle_local_options = tincan_application_handle_local_options;
   app_class->startup = tincan_application_startup;
   app_class->activate = tincan_application_activate;
+  app_class->shutdown = tincan_application_shutdown;
+
+  gtk_app_class->window_removed = tincan_application_window_removed;
 }
 
 static void
