@@ -720,6 +720,63 @@ test_plain_mode (void)
   g_ptr_array_unref (a.received);
 }
 
+/* Drops the first two handshake FINISH messages a link sends. */
+static gboolean
+drop_finish (TincanLink   *link,
+             const guint8 *datagram,
+             gsize         length,
+             gpointer      user_data)
+{
+  guint *dropped = user_data;
+
+  if (length > 3 && datagram[3] == TINCAN_PACKET_HANDSHAKE_FINISH && *dropped < 2)
+    {
+      (*dropped)++;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The handshake's last message lost: the initiator already seals with
+ * the new keys, which the other side cannot open yet; it sends the
+ * FINISH again until something sealed with them comes back, and what it
+ * sent meanwhile goes again.
+ */
+static void
+test_finish_lost (void)
+{
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  End a = { 0 }, b = { 0 };
+  guint dropped = 0;
+
+  end_open (&a, 0, "Ada");
+  end_open (&b, 0, "Grace");
+  tincan_link_set_filter (a.link, drop_finish, &dropped);
+  tincan_link_set_filter (b.link, drop_finish, &dropped);
+  connect_ends (&a, &b);
+  connect_ends (&b, &a);
+  g_ptr_array_add (sent, tincan_link_send (a.link, "from Ada", NULL));
+  g_ptr_array_add (sent, tincan_link_send (b.link, "from Grace", NULL));
+
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
+  g_assert_cmpuint (dropped, ==, 2);
+  for (guint i = 0; i < sent->len; i++)
+    g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, i)), ==,
+                     TINCAN_MESSAGE_DELIVERED);
+  wait_received (&a, 1);
+  wait_received (&b, 1);
+  g_assert_cmpuint (tincan_link_get_stats (a.link)->handshakes + tincan_link_get_stats (b.link)->handshakes,
+                    ==, 2);
+
+  tincan_link_set_filter (a.link, NULL, NULL);
+  tincan_link_set_filter (b.link, NULL, NULL);
+  end_close (&a);
+  end_close (&b);
+  g_ptr_array_unref (a.received);
+  g_ptr_array_unref (b.received);
+}
+
 /* Whether @data, once a line ending is taken off, is what plain mode
  * shows: UTF-8 with no control character but tab, CR and LF.  Written
  * apart from the receiver's own check, a character at a time.
@@ -1083,6 +1140,7 @@ main (int   argc,
   g_test_add_func ("/link/plain-mode", test_plain_mode);
   g_test_add_func ("/link/plain-mode/random", test_plain_mode_random);
   g_test_add_func ("/link/other-version", test_other_version);
+  g_test_add_func ("/link/finish-lost", test_finish_lost);
 
 #undef ADD
 

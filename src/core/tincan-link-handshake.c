@@ -563,9 +563,18 @@ tincan_link_tick_keys (TincanLink *self,
         }
       else
         {
-          /* Never confirmed: the peer is gone; the next hello starts over. */
+          gboolean unconfirmed = tincan_handshake_is_finished (self->handshake)
+                                 && !tincan_seal_is_confirmed (self->seal);
+
+          /* Never answered or confirmed: the peer is gone, or what we
+           * sealed with the new keys went where nobody can open it.  While
+           * it still seems to be there, start again; otherwise the
+           * presence tracker's hellos will.
+           */
           g_clear_pointer (&self->handshake, tincan_handshake_free);
           self->retry_deadline = G_MAXINT64;
+          if (unconfirmed && tincan_presence_tracker_get (self->presence) == TINCAN_PRESENCE_ONLINE)
+            tincan_link_send_hello (self);
         }
     }
 
