@@ -422,6 +422,7 @@ test_deep_queue (void)
    * give-up time): then a queue that keeps being acknowledged.
    */
   g_assert_true (tincan_test_wait_for ((gboolean (*) (gpointer)) met_peer, &a));
+  g_assert_true (tincan_test_wait_for ((gboolean (*) (gpointer)) met_peer, &b));
   tincan_link_set_give_up_time (a.link, give_up);
 
   started = g_get_monotonic_time ();

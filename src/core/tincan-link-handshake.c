@@ -34,8 +34,8 @@
  * peer is there (the last one until the new keys are confirmed).
  */
 #define RETRY_FIRST             (250 * 1000)
-#define RETRY_MAX               (4 * G_USEC_PER_SEC)
-#define RETRY_TRIES             10
+#define RETRY_MAX               (1 * G_USEC_PER_SEC)
+#define RETRY_TRIES             30
 /* Sealed packets bigger than this are not batched. */
 #define BATCH_MAX_SEALED        (8 * 1024)
 #define ANSWER_TIMEOUT          (10 * G_USEC_PER_SEC)
@@ -494,19 +494,8 @@ tincan_link_send_sealed (TincanLink    *self,
   guint8 *out;
   gsize length;
 
-  if (!tincan_link_has_peer (self))
+  if (!tincan_link_has_peer (self) || !tincan_link_filter_passes (self, head, head_length, tail, tail_length))
     return TRUE;
-
-  if (self->filter != NULL)
-    {
-      if (self->filter_buffer == NULL)
-        self->filter_buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
-      memcpy (self->filter_buffer, head, head_length);
-      if (tail_length > 0)
-        memcpy (self->filter_buffer + head_length, tail, tail_length);
-      if (!self->filter (self, self->filter_buffer, head_length + tail_length, self->filter_data))
-        return TRUE;
-    }
 
   /* A big datagram goes at once, not batched: the peer opens it while
    * the next one is sealed here, rather than waiting for all of them.

@@ -152,6 +152,11 @@ gboolean tincan_link_transmit           (TincanLink            *self,
                                          gsize                  tail_length,
                                          GError               **error);
 void     tincan_link_flush_batch        (TincanLink            *self);
+gboolean tincan_link_filter_passes      (TincanLink            *self,
+                                         const guint8          *head,
+                                         gsize                  head_length,
+                                         const guint8          *tail,
+                                         gsize                  tail_length);
 
 void     tincan_link_send_bye           (TincanLink            *self,
                                          gboolean               repeat_ack);

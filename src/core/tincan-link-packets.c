@@ -67,6 +67,29 @@ tincan_link_transmit (TincanLink    *self,
   return tincan_udp_socket_send (self->socket, head, head_length, tail, tail_length, error);
 }
 
+/* Tests only: whether the test filter lets a datagram (or, for a
+ * sealed one, the packet before it is sealed) through.  It sees it
+ * whole.
+ */
+gboolean
+tincan_link_filter_passes (TincanLink   *self,
+                           const guint8 *head,
+                           gsize         head_length,
+                           const guint8 *tail,
+                           gsize         tail_length)
+{
+  if (self->filter == NULL)
+    return TRUE;
+
+  if (self->filter_buffer == NULL)
+    self->filter_buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
+  memcpy (self->filter_buffer, head, head_length);
+  if (tail_length > 0)
+    memcpy (self->filter_buffer + head_length, tail, tail_length);
+
+  return self->filter (self, self->filter_buffer, head_length + tail_length, self->filter_data);
+}
+
 /* Sends @head followed by @tail as one datagram, as it is: plain text,
  * or a handshake message.  While batching, @tail must stay where it is
  * until the batch is flushed.  Returns FALSE, with @error set, if the
@@ -80,20 +103,8 @@ tincan_link_send_datagram_full (TincanLink    *self,
                                 gsize          tail_length,
                                 GError       **error)
 {
-  if (!tincan_link_has_peer (self))
+  if (!tincan_link_has_peer (self) || !tincan_link_filter_passes (self, head, head_length, tail, tail_length))
     return TRUE;
-
-  if (self->filter != NULL)
-    {
-      /* Tests only: the filter sees the datagram whole. */
-      if (self->filter_buffer == NULL)
-        self->filter_buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
-      memcpy (self->filter_buffer, head, head_length);
-      if (tail_length > 0)
-        memcpy (self->filter_buffer + head_length, tail, tail_length);
-      if (!self->filter (self, self->filter_buffer, head_length + tail_length, self->filter_data))
-        return TRUE;
-    }
 
   return tincan_link_transmit (self, head, head_length, tail, tail_length, error);
 }
