@@ -4,7 +4,9 @@
  *
  * The link's encryption: starting and answering handshakes, checking the
  * peer's key with the trust function, putting the keys in use, sealing
- * what goes out and opening what comes in, and renewing the keys.
+ * what goes out and opening what comes in, and renewing the keys; and
+ * the API of the keys (this side's static key, the trust function, the
+ * peer's key, a refused one).
  *
  * Nothing a handshake says is believed until it is finished: a first
  * message is answered (with a reply no bigger than it) but changes
@@ -585,4 +587,121 @@ tincan_link_get_keys_deadline (TincanLink *self)
     return self->retry_deadline;
 
   return tincan_seal_get_deadline (self->seal, rekey_after (self));
+}
+
+/* The API of the keys */
+
+/**
+ * tincan_link_set_static_key:
+ * @self: a #TincanLink
+ * @private_key: (array fixed-size=32): the installation's long-term
+ *   X25519 private key; copied
+ *
+ * The key this side proves it holds in every handshake.  Like the
+ * identity, set it before the peer.
+ */
+void
+tincan_link_set_static_key (TincanLink   *self,
+                            const guint8 *private_key)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+  g_return_if_fail (private_key != NULL);
+  g_return_if_fail (self->peer_host == NULL);
+
+  memcpy (self->static_private, private_key, sizeof self->static_private);
+  if (!tincan_noise_public_key (self->static_private, self->static_public))
+    g_critical ("Not a usable X25519 key");
+}
+
+/* Returns: (array fixed-size=32): this side's long-term public key */
+const guint8 *
+tincan_link_get_public_key (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  return self->static_public;
+}
+
+/**
+ * tincan_link_set_trust_func:
+ * @self: a #TincanLink
+ * @func: (nullable): decides, for each handshake, whether the peer's key
+ *   is one to talk to; without one, every key is
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * A refused key is kept in #TincanLink:refused-key; nothing from that
+ * handshake is shown and nothing is sent to it, and messages for the
+ * peer wait.  After the key is accepted (so that @func now says yes),
+ * call tincan_link_renew_handshake().
+ */
+void
+tincan_link_set_trust_func (TincanLink          *self,
+                            TincanLinkTrustFunc  func,
+                            gpointer             user_data,
+                            GDestroyNotify       destroy)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  if (self->trust_destroy != NULL)
+    self->trust_destroy (self->trust_data);
+
+  self->trust_func = func;
+  self->trust_data = user_data;
+  self->trust_destroy = destroy;
+}
+
+/* Returns: (nullable) (array fixed-size=32): see #TincanLink:peer-key */
+const guint8 *
+tincan_link_get_peer_key (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  return self->has_peer_key ? self->peer_key : NULL;
+}
+
+/* Returns: (nullable) (array fixed-size=32): see #TincanLink:refused-key */
+const guint8 *
+tincan_link_get_refused_key (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+
+  return self->has_refused_key ? self->refused_key : NULL;
+}
+
+/* Returns: whether what goes to the peer is sealed now */
+gboolean
+tincan_link_get_encrypted (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), FALSE);
+
+  return self->mode == TINCAN_MODE_RELIABLE && tincan_link_is_established (self);
+}
+
+/**
+ * tincan_link_renew_handshake:
+ * @self: a #TincanLink
+ *
+ * Starts a new handshake now, forgetting a refused key: after the user
+ * accepted a changed key, say.
+ */
+void
+tincan_link_renew_handshake (TincanLink *self)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  if (self->mode != TINCAN_MODE_RELIABLE)
+    return;
+
+  if (self->has_refused_key)
+    {
+      sodium_memzero (self->refused_key, sizeof self->refused_key);
+      self->has_refused_key = FALSE;
+      tincan_link_notify_keys (self);
+    }
+
+  g_clear_pointer (&self->handshake, tincan_handshake_free);
+  self->retry_deadline = G_MAXINT64;
+  tincan_link_send_hello (self);
+  tincan_link_schedule (self);
 }

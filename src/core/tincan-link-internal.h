@@ -129,8 +129,7 @@ void     tincan_link_emit_datagram_ignored (TincanLink         *self,
 void     tincan_link_test_answered      (TincanLink            *self,
                                          gint64                 now);
 void     tincan_link_notify_keys        (TincanLink            *self);
-void     tincan_link_close_tick         (TincanLink            *self,
-                                         gint64                 now);
+
 
 /* tincan-link-packets.c: the packet path */
 void     tincan_link_attach_sources     (TincanLink            *self);
@@ -161,7 +160,15 @@ gboolean tincan_link_filter_passes      (TincanLink            *self,
 void     tincan_link_send_bye           (TincanLink            *self,
                                          gboolean               repeat_ack);
 
-/* tincan-link-handshake.c: the handshake, sealing and opening */
+/* tincan-link-goodbye.c: saying goodbye */
+void     tincan_link_close_tick         (TincanLink            *self,
+                                         gint64                 now);
+void     tincan_link_finish_close       (TincanLink            *self,
+                                         GError                *error);
+
+/* tincan-link-handshake.c: the handshake, sealing and opening, and the
+ * API of the keys
+ */
 void     tincan_link_send_hello         (TincanLink            *self);
 void     tincan_link_handle_handshake   (TincanLink            *self,
                                          const TincanPacket    *packet,

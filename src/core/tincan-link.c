@@ -15,14 +15,20 @@
  *   tincan-path-probe.c   the datagram-size search (*Path size*)
  *   tincan-presence.c     HELLO and keepalive deadlines (*Presence*)
  *   tincan-goodbye.c      BYEs and lingering when closing (*Leaving*)
+ *   tincan-handshake.c    one Noise handshake (*The handshake*)
+ *   tincan-seal.c         the keys in use, sealing and opening, the
+ *                         replay window (*Sealed packets*)
  *
- * The hub is two files.  tincan-link-packets.c is the packet path: it
- * decodes each datagram and hands it to the part it is for, sends what
- * the parts ask for, keeps one timer source at the earliest of their
- * deadlines, and starts a new epoch when the peer restarts or the path
- * turns out a black hole.  This file is the object: its properties and
- * signals, the public API (what the outbox and the chat call), address
- * resolution and the connection test.
+ * The hub is four files, sharing tincan-link-internal.h.
+ * tincan-link-packets.c is the packet path: it decodes each datagram and
+ * hands it to the part it is for, sends what the parts ask for, keeps one
+ * timer source at the earliest of their deadlines, and starts a new epoch
+ * when the peer restarts or the path turns out a black hole.
+ * tincan-link-handshake.c is the encryption: handshakes, trust, sealing
+ * and opening, new keys, and the API of the keys.  tincan-link-goodbye.c
+ * says goodbye.  This file is the object: its properties and signals, the
+ * public API (what the outbox and the chat call), address resolution and
+ * the connection test.
  */
 
 #define G_LOG_DOMAIN "tincan-link"
@@ -74,7 +80,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void finish_test (TincanLink *self, gint64 rtt, GError *error);
-static void finish_close (TincanLink *self, GError *error);
 
 /* For the packet path, in tincan-link-packets.c */
 
@@ -138,63 +143,6 @@ tincan_link_test_answered (TincanLink *self,
 {
   if (self->test != NULL)
     finish_test (self, now - self->test_started, NULL);
-}
-
-/* Runs the goodbye's deadlines: the BYEs it asks for, and the end. */
-void
-tincan_link_close_tick (TincanLink *self,
-                        gint64      now)
-{
-  TincanGoodbyeActions actions;
-
-  if (self->closing == NULL)
-    return;
-
-  actions = tincan_goodbye_tick (self->goodbye, now);
-
-  if (actions & TINCAN_GOODBYE_SEND_BYE)
-    tincan_link_send_bye (self, TRUE);
-  if (actions & TINCAN_GOODBYE_DONE)
-    finish_close (self, NULL);
-}
-
-/* Closing */
-
-static void
-finish_close (TincanLink *self,
-              GError     *error)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&self->closing);
-
-  if (task == NULL)
-    return;
-
-  tincan_goodbye_stop (self->goodbye);
-
-  if (self->closing_cancelled != NULL)
-    {
-      g_source_destroy (self->closing_cancelled);
-      g_clear_pointer (&self->closing_cancelled, g_source_unref);
-    }
-
-  g_debug ("Goodbye said%s", error != NULL ? ", cut short" : "");
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-on_close_cancelled_cb (GCancellable *cancellable,
-                       gpointer      user_data)
-{
-  TincanLink *self = TINCAN_LINK (user_data);
-
-  finish_close (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                           _("Stopped before the goodbye was over")));
-
-  return G_SOURCE_REMOVE;
 }
 
 /* The connection test */
@@ -308,7 +256,7 @@ tincan_link_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   finish_test (self, -1, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                               _("The connection was closed")));
-  finish_close (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+  tincan_link_finish_close (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                            _("The connection was closed")));
 
   if (self->socket_source != NULL)
@@ -855,121 +803,6 @@ tincan_link_set_identity (TincanLink   *self,
   memcpy (self->identity, identity, TINCAN_WIRE_IDENTITY_SIZE);
 }
 
-/**
- * tincan_link_set_static_key:
- * @self: a #TincanLink
- * @private_key: (array fixed-size=32): the installation's long-term
- *   X25519 private key; copied
- *
- * The key this side proves it holds in every handshake.  Like the
- * identity, set it before the peer.
- */
-void
-tincan_link_set_static_key (TincanLink   *self,
-                            const guint8 *private_key)
-{
-  g_return_if_fail (TINCAN_IS_LINK (self));
-  g_return_if_fail (private_key != NULL);
-  g_return_if_fail (self->peer_host == NULL);
-
-  memcpy (self->static_private, private_key, sizeof self->static_private);
-  if (!tincan_noise_public_key (self->static_private, self->static_public))
-    g_critical ("Not a usable X25519 key");
-}
-
-/* Returns: (array fixed-size=32): this side's long-term public key */
-const guint8 *
-tincan_link_get_public_key (TincanLink *self)
-{
-  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
-
-  return self->static_public;
-}
-
-/**
- * tincan_link_set_trust_func:
- * @self: a #TincanLink
- * @func: (nullable): decides, for each handshake, whether the peer's key
- *   is one to talk to; without one, every key is
- * @user_data: for @func
- * @destroy: (nullable): frees @user_data
- *
- * A refused key is kept in #TincanLink:refused-key; nothing from that
- * handshake is shown and nothing is sent to it, and messages for the
- * peer wait.  After the key is accepted (so that @func now says yes),
- * call tincan_link_renew_handshake().
- */
-void
-tincan_link_set_trust_func (TincanLink          *self,
-                            TincanLinkTrustFunc  func,
-                            gpointer             user_data,
-                            GDestroyNotify       destroy)
-{
-  g_return_if_fail (TINCAN_IS_LINK (self));
-
-  if (self->trust_destroy != NULL)
-    self->trust_destroy (self->trust_data);
-
-  self->trust_func = func;
-  self->trust_data = user_data;
-  self->trust_destroy = destroy;
-}
-
-/* Returns: (nullable) (array fixed-size=32): see #TincanLink:peer-key */
-const guint8 *
-tincan_link_get_peer_key (TincanLink *self)
-{
-  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
-
-  return self->has_peer_key ? self->peer_key : NULL;
-}
-
-/* Returns: (nullable) (array fixed-size=32): see #TincanLink:refused-key */
-const guint8 *
-tincan_link_get_refused_key (TincanLink *self)
-{
-  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
-
-  return self->has_refused_key ? self->refused_key : NULL;
-}
-
-/* Returns: whether what goes to the peer is sealed now */
-gboolean
-tincan_link_get_encrypted (TincanLink *self)
-{
-  g_return_val_if_fail (TINCAN_IS_LINK (self), FALSE);
-
-  return self->mode == TINCAN_MODE_RELIABLE && tincan_link_is_established (self);
-}
-
-/**
- * tincan_link_renew_handshake:
- * @self: a #TincanLink
- *
- * Starts a new handshake now, forgetting a refused key: after the user
- * accepted a changed key, say.
- */
-void
-tincan_link_renew_handshake (TincanLink *self)
-{
-  g_return_if_fail (TINCAN_IS_LINK (self));
-
-  if (self->mode != TINCAN_MODE_RELIABLE)
-    return;
-
-  if (self->has_refused_key)
-    {
-      sodium_memzero (self->refused_key, sizeof self->refused_key);
-      self->has_refused_key = FALSE;
-      tincan_link_notify_keys (self);
-    }
-
-  g_clear_pointer (&self->handshake, tincan_handshake_free);
-  self->retry_deadline = G_MAXINT64;
-  tincan_link_send_hello (self);
-  tincan_link_schedule (self);
-}
-
 /* For the packet path: the keys or the trust in them changed. */
 void
 tincan_link_notify_keys (TincanLink *self)
@@ -1133,93 +966,6 @@ tincan_link_get_n_pending (TincanLink *self)
   g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
 
   return tincan_sender_get_n_pending (self->sender) + self->plain_queue->len;
-}
-
-/**
- * tincan_link_close_async:
- * @self: a #TincanLink
- * @linger_ms: how long nothing new must come from the peer before the
- *   goodbye is over, such as %TINCAN_LINK_LINGER_MS; 0 to send one BYE
- *   and be done
- * @cancellable: (nullable): a #GCancellable, to cut it short
- * @callback: called when the goodbye is over
- * @user_data: for @callback
- *
- * Says goodbye to the peer before the link is dropped: a BYE, which makes
- * the peer show us offline at once rather than after its keepalives go
- * unanswered.  If this side acknowledged DATA from the peer, it then
- * lingers: two more BYEs go over the first @linger_ms, each BYE after
- * the current ACK once more, and everything that comes in is answered
- * and delivered as usual, until nothing has come for @linger_ms (at most
- * five times that in all).  A sender whose
- * last ACKs were lost so sends again to someone who answers, rather
- * than to nobody, and does not call a message failed that arrived.
- *
- * The link works as before once it is over; it is meant to be dropped
- * then.  Finish with tincan_link_close_finish().
- */
-void
-tincan_link_close_async (TincanLink          *self,
-                         guint                linger_ms,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (TINCAN_IS_LINK (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tincan_link_close_async);
-
-  if (self->closing != NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               _("Already saying goodbye"));
-      return;
-    }
-
-  /* Plain text has no goodbye, and a peer never met has none to hear. */
-  if (self->mode != TINCAN_MODE_RELIABLE || !tincan_link_has_peer (self) || self->peer_session == 0)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  self->closing = g_steal_pointer (&task);
-  if (cancellable != NULL)
-    {
-      self->closing_cancelled = g_cancellable_source_new (cancellable);
-      g_source_set_callback (self->closing_cancelled, G_SOURCE_FUNC (on_close_cancelled_cb),
-                             self, NULL);
-      g_source_set_static_name (self->closing_cancelled, "[tincan] goodbye cancelled");
-      g_source_attach (self->closing_cancelled, g_main_context_get_thread_default ());
-    }
-
-  tincan_goodbye_start (self->goodbye, g_get_monotonic_time (),
-                        (gint64) linger_ms * G_TIME_SPAN_MILLISECOND, self->data_heard != 0);
-  tincan_link_close_tick (self, g_get_monotonic_time ());
-  tincan_link_schedule (self);
-}
-
-/**
- * tincan_link_close_finish:
- * @self: a #TincanLink
- * @result: the result
- * @error: return location for a #GError: %G_IO_ERROR_CANCELLED when cut
- *   short, %G_IO_ERROR_PENDING when a goodbye was already under way
- *
- * Returns: %TRUE if the goodbye was said to the end
- */
-gboolean
-tincan_link_close_finish (TincanLink    *self,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 const TincanLinkStats *
