@@ -1,0 +1,88 @@
+/* tincan-chat-internal.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The chat's instance, shared by tincan-chat.c (the object, its
+ * properties and signals, the conversation) and tincan-chat-keys.c
+ * (encryption and trust), and nothing else.
+ */
+
+#pragma once
+
+#include "tincan-chat.h"
+#include "tincan-history.h"
+#include "tincan-identity.h"
+#include "tincan-outbox.h"
+#include "tincan-store.h"
+
+G_BEGIN_DECLS
+
+struct _TincanChat
+{
+  GObject         parent_instance;
+
+  TincanSettings *settings;
+  TincanLink     *link;
+  char           *history_path;
+  TincanStore    *store;
+  TincanHistory  *history;
+  TincanOutbox   *outbox;
+  char           *error;
+  char           *open_problem;      /* for good: the history is in memory */
+  char           *write_problem;     /* until the next write works */
+  guint           n_ignored;         /* by the link, since it was opened */
+
+  guint16         link_port;
+  TincanMode      link_mode;
+  char           *link_peer_host;
+  guint16         link_peer_port;
+  guint           apply_idle;
+
+  char           *identity_path;
+  TincanIdentity *identity;
+  char           *identity_error;    /* Tin Can mode cannot start */
+  char           *own_fingerprint;
+  gboolean        verified;          /* the peer key in use, as pinned */
+};
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_MESSAGES,
+  PROP_LINK,
+  PROP_PRESENCE,
+  PROP_PEER_TITLE,
+  PROP_ERROR,
+  PROP_HISTORY_PATH,
+  PROP_HISTORY_PROBLEM,
+  PROP_N_IGNORED,
+  PROP_IDENTITY_PATH,
+  PROP_OWN_FINGERPRINT,
+  PROP_PEER_FINGERPRINT,
+  PROP_SAFETY_NUMBER,
+  PROP_VERIFIED,
+  PROP_ENCRYPTED,
+  PROP_KEY_CHANGED,
+  PROP_NEW_SAFETY_NUMBER,
+  N_PROPS
+};
+
+/* tincan-chat.c: the object */
+void tincan_chat_notify_property (TincanChat *self,
+                                  guint       prop_id);
+
+/* tincan-chat-keys.c: encryption and trust */
+
+/* Loads the identity once, at construction; on failure sets
+ * identity_error, and Tin Can mode stays off.
+ */
+void tincan_chat_load_identity   (TincanChat *self);
+/* Gives a new link the identity and the trust function (in Tin Can
+ * mode) and follows its keys.
+ */
+void tincan_chat_attach_keys     (TincanChat *self,
+                                  TincanLink *link);
+/* Reads "verified" again and notifies every key property. */
+void tincan_chat_notify_keys     (TincanChat *self);
+
+G_END_DECLS

@@ -1,0 +1,382 @@
+/* tincan-chat-keys.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The chat's encryption and trust: loading this installation's identity,
+ * giving it to each link in Tin Can mode with the trust function,
+ * following the link's keys into the key properties, and what the window
+ * shows of them (fingerprints, safety numbers, verified) and what a
+ * person does about the peer's key (marking it verified, accepting a new
+ * one).  The object, its properties and the rest of its API are in
+ * tincan-chat.c.
+ *
+ * In Tin Can mode the link proves this installation's identity (a
+ * TincanIdentity, loaded at start-up and never replaced) in every
+ * handshake, and asks the chat whether to trust the peer's key: trust
+ * on first use.  The first key seen for a peer, named "host:port" as
+ * configured, is pinned in the store; the same key again is trusted; any
+ * other is refused until the person accepts it (key-changed), and the
+ * link then shows nothing from it and sends nothing to it.
+ */
+
+#define G_LOG_DOMAIN "tincan-chat"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "tincan-address.h"
+#include "tincan-chat-internal.h"
+
+/* The identity */
+
+/* A damaged identity is left as it is, for the person to look at or
+ * move away: a new one would look to every peer like someone else.
+ */
+void
+tincan_chat_load_identity (TincanChat *self)
+{
+  g_autofree char *default_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path = self->identity_path;
+
+  if (path == NULL)
+    path = default_path = tincan_identity_dup_default_path ();
+
+  self->identity = tincan_identity_load (path, &error);
+  if (self->identity == NULL)
+    {
+      g_debug ("No identity: %s", error->message);
+      /* Translators: %s says what is wrong with the identity file */
+      self->identity_error = g_strdup_printf (_("%s. Tin Can messages cannot be sent without it; "
+                                                "the file was left as it is."), error->message);
+      return;
+    }
+
+  if (tincan_identity_get_created (self->identity))
+    g_debug ("Made a new identity in %s", path);
+}
+
+/* Trust */
+
+/* How the store names the peer: as configured, "host:port". */
+static char *
+dup_store_peer (TincanChat *self)
+{
+  return tincan_address_format_peer (self->link_peer_host, self->link_peer_port);
+}
+
+static const guint8 *
+peer_key (TincanChat *self)
+{
+  return self->link ? tincan_link_get_peer_key (self->link) : NULL;
+}
+
+static const guint8 *
+refused_key (TincanChat *self)
+{
+  return self->link ? tincan_link_get_refused_key (self->link) : NULL;
+}
+
+/* Trust on first use.  An error reading the pinned key refuses: a key
+ * the store calls damaged is never trusted, and the person can accept
+ * the peer's key again.  An error writing the first one does not: the
+ * key is trusted for this run, and pinned when it next can be.
+ */
+static gboolean
+trust_cb (TincanLink   *link,
+          const guint8 *key,
+          gpointer      user_data)
+{
+  TincanChat *self = user_data;
+  g_autofree char *peer = dup_store_peer (self);
+  g_autoptr(GError) error = NULL;
+  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean verified = FALSE;
+
+  if (tincan_store_get_peer_key (self->store, peer, pinned, &verified, &error))
+    return memcmp (pinned, key, sizeof pinned) == 0;
+
+  if (error != NULL)
+    {
+      g_debug ("Could not read the key pinned for %s: %s", peer, error->message);
+      return FALSE;
+    }
+
+  g_debug ("First key seen for %s: pinning it", peer);
+  if (!tincan_store_pin_peer_key (self->store, peer, key, FALSE, &error))
+    g_debug ("Could not pin the key of %s: %s", peer, error->message);
+
+  return TRUE;
+}
+
+/* Whether the key in use is pinned and marked verified. */
+static gboolean
+read_verified (TincanChat *self)
+{
+  const guint8 *key = peer_key (self);
+  g_autofree char *peer = NULL;
+  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean verified = FALSE;
+
+  if (key == NULL || self->link_peer_host == NULL)
+    return FALSE;
+
+  peer = dup_store_peer (self);
+  if (!tincan_store_get_peer_key (self->store, peer, pinned, &verified, NULL))
+    return FALSE;
+
+  return verified && memcmp (pinned, key, sizeof pinned) == 0;
+}
+
+/* The link's keys changed, or the link did: everything said about them
+ * is said again.
+ */
+void
+tincan_chat_notify_keys (TincanChat *self)
+{
+  GObject *object = G_OBJECT (self);
+
+  self->verified = read_verified (self);
+
+  g_object_freeze_notify (object);
+  tincan_chat_notify_property (self, PROP_PEER_FINGERPRINT);
+  tincan_chat_notify_property (self, PROP_SAFETY_NUMBER);
+  tincan_chat_notify_property (self, PROP_VERIFIED);
+  tincan_chat_notify_property (self, PROP_ENCRYPTED);
+  tincan_chat_notify_property (self, PROP_KEY_CHANGED);
+  tincan_chat_notify_property (self, PROP_NEW_SAFETY_NUMBER);
+  g_object_thaw_notify (object);
+}
+
+static void
+on_link_keys_notify_cb (TincanChat *self,
+                        GParamSpec *pspec,
+                        TincanLink *link)
+{
+  tincan_chat_notify_keys (self);
+}
+
+/* The link's keys are followed in every mode; only Tin Can mode has
+ * any.
+ */
+void
+tincan_chat_attach_keys (TincanChat *self,
+                         TincanLink *link)
+{
+  if (tincan_link_get_mode (link) == TINCAN_MODE_RELIABLE)
+    {
+      /* Before the peer is set: the first hello already proves it. */
+      tincan_link_set_static_key (link, tincan_identity_get_private_key (self->identity));
+      tincan_link_set_trust_func (link, trust_cb, self, NULL);
+    }
+  g_signal_connect_object (link, "notify::peer-key",
+                           G_CALLBACK (on_link_keys_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (link, "notify::refused-key",
+                           G_CALLBACK (on_link_keys_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (link, "notify::encrypted",
+                           G_CALLBACK (on_link_keys_notify_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* Keys: what the window shows of the encryption, and what a person does
+ * about the peer's key.
+ */
+
+/**
+ * tincan_chat_get_own_fingerprint:
+ * @self: a #TincanChat
+ *
+ * Returns: (nullable): see #TincanChat:own-fingerprint
+ */
+const char *
+tincan_chat_get_own_fingerprint (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  if (self->identity == NULL)
+    return NULL;
+
+  if (self->own_fingerprint == NULL)
+    self->own_fingerprint = tincan_identity_dup_fingerprint (self->identity);
+
+  return self->own_fingerprint;
+}
+
+/**
+ * tincan_chat_dup_peer_fingerprint:
+ * @self: a #TincanChat
+ *
+ * Returns: (transfer full) (nullable): see #TincanChat:peer-fingerprint
+ */
+char *
+tincan_chat_dup_peer_fingerprint (TincanChat *self)
+{
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  key = peer_key (self);
+
+  return key ? tincan_key_format_fingerprint (key) : NULL;
+}
+
+/**
+ * tincan_chat_dup_safety_number:
+ * @self: a #TincanChat
+ *
+ * Returns: (transfer full) (nullable): see #TincanChat:safety-number
+ */
+char *
+tincan_chat_dup_safety_number (TincanChat *self)
+{
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  key = peer_key (self);
+  if (key == NULL || self->identity == NULL)
+    return NULL;
+
+  return tincan_key_format_safety_number (tincan_identity_get_public_key (self->identity), key);
+}
+
+/**
+ * tincan_chat_get_verified:
+ * @self: a #TincanChat
+ *
+ * Returns: see #TincanChat:verified
+ */
+gboolean
+tincan_chat_get_verified (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  return self->verified && peer_key (self) != NULL;
+}
+
+/**
+ * tincan_chat_get_encrypted:
+ * @self: a #TincanChat
+ *
+ * Returns: see #TincanChat:encrypted
+ */
+gboolean
+tincan_chat_get_encrypted (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  return self->link != NULL && tincan_link_get_encrypted (self->link);
+}
+
+/**
+ * tincan_chat_get_key_changed:
+ * @self: a #TincanChat
+ *
+ * Returns: see #TincanChat:key-changed
+ */
+gboolean
+tincan_chat_get_key_changed (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  /* The link refuses only what the trust function refused, and that
+   * refuses only a key other than the pinned one (or none readable).
+   */
+  return refused_key (self) != NULL;
+}
+
+/**
+ * tincan_chat_dup_new_safety_number:
+ * @self: a #TincanChat
+ *
+ * Returns: (transfer full) (nullable): see #TincanChat:new-safety-number
+ */
+char *
+tincan_chat_dup_new_safety_number (TincanChat *self)
+{
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
+
+  key = refused_key (self);
+  if (key == NULL || self->identity == NULL)
+    return NULL;
+
+  return tincan_key_format_safety_number (tincan_identity_get_public_key (self->identity), key);
+}
+
+/**
+ * tincan_chat_mark_verified:
+ * @self: a #TincanChat
+ * @error: return location for a #GError: %G_IO_ERROR_NOT_CONNECTED
+ *   without a peer key, or a #TincanStoreError
+ *
+ * Remembers that a person compared the safety number of the peer's key
+ * in use and found it the same on both screens.
+ *
+ * Returns: %TRUE if it is stored
+ */
+gboolean
+tincan_chat_mark_verified (TincanChat  *self,
+                           GError     **error)
+{
+  g_autofree char *peer = NULL;
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  key = peer_key (self);
+  if (key == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("The other computer has not proved its key yet"));
+      return FALSE;
+    }
+
+  peer = dup_store_peer (self);
+  if (!tincan_store_pin_peer_key (self->store, peer, key, TRUE, error))
+    return FALSE;
+
+  tincan_chat_notify_keys (self);
+
+  return TRUE;
+}
+
+/**
+ * tincan_chat_accept_new_key:
+ * @self: a #TincanChat
+ * @error: return location for a #GError: %G_IO_ERROR_NOT_FOUND when
+ *   the key did not change, or a #TincanStoreError
+ *
+ * Pins the peer's new key in place of the old one, not verified, and
+ * starts a handshake with it: the messages that waited go.
+ *
+ * Returns: %TRUE if the key is pinned
+ */
+gboolean
+tincan_chat_accept_new_key (TincanChat  *self,
+                            GError     **error)
+{
+  g_autofree char *peer = NULL;
+  const guint8 *key;
+
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  key = refused_key (self);
+  if (key == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The other computer’s key has not changed"));
+      return FALSE;
+    }
+
+  peer = dup_store_peer (self);
+  if (!tincan_store_pin_peer_key (self->store, peer, key, FALSE, error))
+    return FALSE;
+
+  tincan_link_renew_handshake (self->link);
+  tincan_chat_notify_keys (self);
+
+  return TRUE;
+}
