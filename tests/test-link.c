@@ -258,6 +258,63 @@ test_peer_restart (Fixture       *fixture,
   g_assert_cmpstr (tincan_link_get_peer_name (fixture->a.link), ==, "Grace again");
 }
 
+/* Drops the first three handshake INITs a link sends: its hellos. */
+static gboolean
+drop_inits (TincanLink   *link,
+            const guint8 *datagram,
+            gsize         length,
+            gpointer      user_data)
+{
+  guint *dropped = user_data;
+
+  if (length > 3 && datagram[3] == TINCAN_PACKET_HANDSHAKE_INIT && *dropped < 3)
+    {
+      (*dropped)++;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+three_dropped (gpointer data)
+{
+  return *(guint *) data >= 3;
+}
+
+/* B restarts and its hellos are lost, so it stops saying hello (it has
+ * nothing to send); A, which never noticed, still seals for B's run
+ * before.  B answers the first such packet big enough with a hello of
+ * its own, and A's message gets through.
+ */
+static void
+test_peer_forgot_us (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = make_text (0, 2000);
+  guint16 port_b = tincan_link_get_local_port (fixture->b.link);
+  guint dropped = 0;
+
+  g_assert_true (tincan_test_wait_for (both_online, fixture));
+
+  end_close (&fixture->b);
+  end_open (&fixture->b, port_b, "Grace again");
+  tincan_link_set_filter (fixture->b.link, drop_inits, &dropped);
+  connect_ends (&fixture->b, &fixture->a);
+  g_assert_true (tincan_test_wait_for (three_dropped, &dropped));
+
+  g_ptr_array_add (sent, tincan_link_send (fixture->a.link, text, NULL));
+  g_assert_true (tincan_test_wait_for (all_finished, sent));
+  g_assert_cmpint (tincan_message_get_state (g_ptr_array_index (sent, 0)), ==,
+                   TINCAN_MESSAGE_DELIVERED);
+  wait_received (&fixture->b, 1);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->b.received, 0)), ==, text);
+  g_assert_cmpuint (tincan_link_get_stats (fixture->b.link)->stale, >=, 1);
+
+  tincan_link_set_filter (fixture->b.link, NULL, NULL);
+}
+
 static void
 test_not_listening_then_failed (void)
 {
@@ -1129,6 +1186,7 @@ main (int   argc,
   ADD ("/link/one-mebibyte", test_one_mebibyte);
   ADD ("/link/duplicates-delivered-once", test_duplicates_delivered_once);
   ADD ("/link/peer-restart", test_peer_restart);
+  ADD ("/link/peer-forgot-us", test_peer_forgot_us);
   ADD ("/link/port-in-use", test_port_in_use);
   ADD ("/link/give-up-and-retry", test_give_up_and_retry);
   ADD ("/link/strangers-ignored", test_strangers_ignored);

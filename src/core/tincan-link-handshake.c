@@ -409,6 +409,26 @@ tincan_link_handle_handshake (TincanLink         *self,
     }
 }
 
+/* Sealed for an earlier run of ours, or with keys this side does not
+ * have: the peer has not noticed that we lost them (we restarted, say,
+ * and our own hellos went unanswered).  Without keys in use, a hello
+ * tells it: at most once a second, and only in answer to a datagram at
+ * least as big as the hello.
+ */
+static void
+hello_to_lost_peer (TincanLink *self,
+                    gsize       length)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (length < TINCAN_WIRE_HANDSHAKE_INIT_SIZE || self->closing != NULL
+      || tincan_link_is_established (self) || now - self->lost_hello_time < G_USEC_PER_SEC)
+    return;
+
+  self->lost_hello_time = now;
+  tincan_link_send_hello (self);
+}
+
 /**
  * tincan_link_handle_sealed:
  * @self: a link
@@ -430,6 +450,7 @@ tincan_link_handle_sealed (TincanLink         *self,
   if (packet->receiver_session != self->session)
     {
       self->stats.stale++;
+      hello_to_lost_peer (self, TINCAN_WIRE_HEADER_SIZE + packet->sealed.length);
       return;
     }
 
@@ -439,6 +460,7 @@ tincan_link_handle_sealed (TincanLink         *self,
       break;
     case TINCAN_SEAL_NO_KEY:
       self->stats.no_key++;
+      hello_to_lost_peer (self, TINCAN_WIRE_HEADER_SIZE + packet->sealed.length);
       return;
     case TINCAN_SEAL_REPLAYED:
       self->stats.replayed++;

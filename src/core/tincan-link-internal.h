@@ -67,6 +67,7 @@ struct _TincanLink
   guint                  retry_tries;
   TincanSeal            *seal;
   guint8                 answered_init[TINCAN_NOISE_KEY_SIZE];  /* the "e" of the last first message answered */
+  gint64                 lost_hello_time;    /* the last hello to a peer sealing for a run or keys we lost */
   guint64                answered_session;
   guint8                 peer_key[TINCAN_NOISE_KEY_SIZE];
   gboolean               has_peer_key;       /* of the keys in use */
