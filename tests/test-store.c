@@ -431,6 +431,62 @@ change_database (const char *path,
   sqlite3_close (db);
 }
 
+/* Trust on first use: the first key is pinned, the same one trusted, any
+ * other refused; what the pin says of verified comes back.
+ */
+static void
+test_trust_peer_key (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 key[32];
+  guint8 other[32];
+  gboolean verified = TRUE;
+  TincanStore *store = open_store (fixture->path);
+
+  memset (key, 0x11, sizeof key);
+  memset (other, 0x22, sizeof other);
+
+  g_assert_cmpint (tincan_store_trust_peer_key (store, PEER_A, key, &verified, &error),
+                   ==, TINCAN_STORE_KEY_FIRST);
+  g_assert_no_error (error);
+  g_assert_false (verified);
+  assert_pinned (store, PEER_A, key, FALSE);
+
+  g_assert_cmpint (tincan_store_trust_peer_key (store, PEER_A, key, &verified, &error),
+                   ==, TINCAN_STORE_KEY_PINNED);
+  g_assert_no_error (error);
+  g_assert_false (verified);
+
+  g_assert_cmpint (tincan_store_trust_peer_key (store, PEER_A, other, NULL, &error),
+                   ==, TINCAN_STORE_KEY_REFUSED);
+  g_assert_no_error (error);
+  assert_pinned (store, PEER_A, key, FALSE);
+
+  /* Another peer has a first time of its own. */
+  g_assert_cmpint (tincan_store_trust_peer_key (store, PEER_B, other, NULL, &error),
+                   ==, TINCAN_STORE_KEY_FIRST);
+  assert_pinned (store, PEER_B, other, FALSE);
+
+  g_assert_true (tincan_store_pin_peer_key (store, PEER_A, key, TRUE, NULL));
+  g_assert_cmpint (tincan_store_trust_peer_key (store, PEER_A, key, &verified, &error),
+                   ==, TINCAN_STORE_KEY_PINNED);
+  g_assert_true (verified);
+  g_assert_cmpint (tincan_store_trust_peer_key (store, PEER_A, other, &verified, &error),
+                   ==, TINCAN_STORE_KEY_REFUSED);
+  g_assert_true (verified);
+  close_store (store);
+
+  /* A pin that cannot be read trusts nothing, and says why. */
+  change_database (fixture->path, "UPDATE peer_keys SET key = x'0102' WHERE peer = '" PEER_A "'");
+  store = open_store (fixture->path);
+  g_assert_cmpint (tincan_store_trust_peer_key (store, PEER_A, key, &verified, &error),
+                   ==, TINCAN_STORE_KEY_REFUSED);
+  g_assert_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT);
+  g_assert_false (verified);
+  close_store (store);
+}
+
 /* A pin damaged on the disk is reported, neither trusted nor ignored. */
 static void
 test_peer_key_damaged (Fixture       *fixture,
@@ -1016,6 +1072,7 @@ main (int   argc,
   ADD ("/store/migration-from-version-1", test_migration_from_version_1);
   ADD ("/store/migration-from-version-2", test_migration_from_version_2);
   ADD ("/store/peer-keys", test_peer_keys);
+  ADD ("/store/trust-peer-key", test_trust_peer_key);
   ADD ("/store/peer-key-damaged", test_peer_key_damaged);
   ADD ("/store/peer-key-full-disk", test_peer_key_full_disk);
   ADD ("/store/newer-schema-refused", test_newer_schema_refused);

@@ -38,7 +38,6 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "tincan-address.h"
@@ -356,7 +355,7 @@ trust_cb (TincanLink   *link,
 {
   Cli *cli = user_data;
   g_autoptr(GError) error = NULL;
-  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
+  TincanStoreKeyTrust trust;
   gboolean verified = FALSE;
 
   if (cli->trust != NULL)
@@ -365,22 +364,14 @@ trust_cb (TincanLink   *link,
   if (cli->store == NULL)
     return TRUE;
 
-  if (tincan_store_get_peer_key (cli->store, cli->peer, pinned, &verified, &error))
-    {
-      cli->verified = verified;
-      return memcmp (pinned, peer_key, sizeof pinned) == 0;
-    }
-
+  trust = tincan_store_trust_peer_key (cli->store, cli->peer, peer_key, &verified, &error);
   if (error != NULL)
-    {
-      g_printerr ("tincan-cli: %s\n", error->message);
-      return FALSE;
-    }
-
-  if (!tincan_store_pin_peer_key (cli->store, cli->peer, peer_key, FALSE, &error))
     g_printerr ("tincan-cli: %s\n", error->message);
+  /* What the pinned key says, when there was one to read. */
+  else if (trust != TINCAN_STORE_KEY_FIRST)
+    cli->verified = verified;
 
-  return TRUE;
+  return trust != TINCAN_STORE_KEY_REFUSED;
 }
 
 static void

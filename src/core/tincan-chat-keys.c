@@ -92,23 +92,13 @@ trust_cb (TincanLink   *link,
   TincanChat *self = user_data;
   g_autofree char *peer = dup_store_peer (self);
   g_autoptr(GError) error = NULL;
-  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
-  gboolean verified = FALSE;
+  TincanStoreKeyTrust trust;
 
-  if (tincan_store_get_peer_key (self->store, peer, pinned, &verified, &error))
-    return memcmp (pinned, key, sizeof pinned) == 0;
-
+  trust = tincan_store_trust_peer_key (self->store, peer, key, NULL, &error);
   if (error != NULL)
-    {
-      g_debug ("Could not read the key pinned for %s: %s", peer, error->message);
-      return FALSE;
-    }
+    g_debug ("The key of %s: %s", peer, error->message);
 
-  g_debug ("First key seen for %s: pinning it", peer);
-  if (!tincan_store_pin_peer_key (self->store, peer, key, FALSE, &error))
-    g_debug ("Could not pin the key of %s: %s", peer, error->message);
-
-  return TRUE;
+  return trust != TINCAN_STORE_KEY_REFUSED;
 }
 
 /* Whether the key in use is pinned and marked verified. */

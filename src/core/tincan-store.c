@@ -888,3 +888,57 @@ tincan_store_pin_peer_key (TincanStore   *self,
 
   return TRUE;
 }
+
+/**
+ * tincan_store_trust_peer_key:
+ * @self: a #TincanStore
+ * @peer: the peer as configured, e.g. "host:port"
+ * @key: (array fixed-size=32): the key a handshake showed the peer holds
+ * @verified: (out) (optional): whether the key pinned for @peer, if it
+ *   could be read, is marked verified; %FALSE otherwise
+ * @error: return location for a #TincanStoreError: why the pinned key
+ *   could not be read (%TINCAN_STORE_KEY_REFUSED), or why the first one
+ *   could not be pinned (%TINCAN_STORE_KEY_FIRST: trusted all the same,
+ *   for as long as this store is open to say so again)
+ *
+ * Trust on first use: the first key seen for @peer is pinned, not
+ * verified; the same key again is trusted; any other is refused, and so
+ * is every key while the pinned one cannot be read.
+ *
+ * Returns: what @key is to @peer
+ */
+TincanStoreKeyTrust
+tincan_store_trust_peer_key (TincanStore   *self,
+                             const char    *peer,
+                             const guint8  *key,
+                             gboolean      *verified,
+                             GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
+  gboolean pinned_verified = FALSE;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), TINCAN_STORE_KEY_REFUSED);
+  g_return_val_if_fail (peer != NULL, TINCAN_STORE_KEY_REFUSED);
+  g_return_val_if_fail (key != NULL, TINCAN_STORE_KEY_REFUSED);
+
+  if (verified != NULL)
+    *verified = FALSE;
+
+  if (tincan_store_get_peer_key (self, peer, pinned, &pinned_verified, &local_error))
+    {
+      if (verified != NULL)
+        *verified = pinned_verified;
+      return memcmp (pinned, key, sizeof pinned) == 0 ? TINCAN_STORE_KEY_PINNED : TINCAN_STORE_KEY_REFUSED;
+    }
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return TINCAN_STORE_KEY_REFUSED;
+    }
+
+  tincan_store_pin_peer_key (self, peer, key, FALSE, error);
+
+  return TINCAN_STORE_KEY_FIRST;
+}

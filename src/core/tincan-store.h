@@ -32,6 +32,14 @@ typedef enum
   TINCAN_STORE_NOT_KEPT,        /* not stored: #TincanStore::write-failed said why */
 } TincanStoreKeep;
 
+/* What tincan_store_trust_peer_key() made of a peer's key. */
+typedef enum
+{
+  TINCAN_STORE_KEY_PINNED,    /* the key pinned for the peer: trusted */
+  TINCAN_STORE_KEY_FIRST,     /* the first key seen for the peer: trusted, and pinned now */
+  TINCAN_STORE_KEY_REFUSED,   /* another key is pinned, or the pinned one cannot be read */
+} TincanStoreKeyTrust;
+
 #define TINCAN_STORE_SCHEMA_VERSION 3
 
 #define TINCAN_TYPE_STORE (tincan_store_get_type ())
@@ -85,6 +93,11 @@ gboolean       tincan_store_pin_peer_key       (TincanStore    *self,
                                                 const char     *peer,
                                                 const guint8   *key,
                                                 gboolean        verified,
+                                                GError        **error);
+TincanStoreKeyTrust tincan_store_trust_peer_key (TincanStore   *self,
+                                                const char     *peer,
+                                                const guint8   *key,
+                                                gboolean       *verified,
                                                 GError        **error);
 
 G_END_DECLS
