@@ -353,6 +353,26 @@ test_not_tincan (void)
     }
 }
 
+/* A cut keeps whole characters only, and as many as fit. */
+static void
+test_utf8_cut (void)
+{
+  const char *text = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";   /* a é € 😀 z: 1+2+3+4+1 */
+  const char *end = text + strlen (text);
+
+  g_assert_true (tincan_wire_utf8_cut (text, end, 0) == text);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 1) == text + 1);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 2) == text + 1);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 3) == text + 3);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 5) == text + 3);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 6) == text + 6);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 9) == text + 6);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 10) == text + 10);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 11) == end);
+  g_assert_true (tincan_wire_utf8_cut (text, end, 1000) == end);
+  g_assert_true (tincan_wire_utf8_cut (end, end, 10) == end);
+}
+
 static void
 test_header_rules (void)
 {
@@ -799,6 +819,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/wire/utf8-cut", test_utf8_cut);
   g_test_add_func ("/wire/fragment-geometry", test_fragment_geometry);
   g_test_add_func ("/wire/round-trip/data", test_data_round_trip);
   g_test_add_func ("/wire/round-trip/big-data", test_big_data);

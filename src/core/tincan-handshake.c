@@ -293,12 +293,6 @@ tincan_handshake_is_finished (TincanHandshake *self)
 }
 
 guint64
-tincan_handshake_get_session (TincanHandshake *self)
-{
-  return self->session;
-}
-
-guint64
 tincan_handshake_get_peer_session (TincanHandshake *self)
 {
   return self->peer_session;

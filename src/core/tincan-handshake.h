@@ -40,7 +40,6 @@ const guint8    *tincan_handshake_get_datagram   (TincanHandshake    *self,
                                                   gsize              *length);
 gboolean         tincan_handshake_is_initiator   (TincanHandshake    *self);
 gboolean         tincan_handshake_is_finished    (TincanHandshake    *self);
-guint64          tincan_handshake_get_session    (TincanHandshake    *self);
 guint64          tincan_handshake_get_peer_session (TincanHandshake  *self);
 const guint8    *tincan_handshake_get_peer_key   (TincanHandshake    *self);
 const guint8    *tincan_handshake_get_hash       (TincanHandshake    *self);

@@ -42,12 +42,6 @@
 #define BATCH_MAX_SEALED        (8 * 1024)
 #define ANSWER_TIMEOUT          (10 * G_USEC_PER_SEC)
 
-gboolean
-tincan_link_is_established (TincanLink *self)
-{
-  return self->peer_session != 0 && tincan_seal_has_keys (self->seal);
-}
-
 /* Every key and handshake wiped: the link stops, or talks to a new peer. */
 void
 tincan_link_forget_keys (TincanLink *self)
@@ -91,22 +85,13 @@ make_hello (TincanLink   *self,
             TincanPacket *packet)
 {
   const char *name = self->display_name ? self->display_name : "";
-  const char *end = name;
+  /* An over-long name is cut at a character boundary. */
+  const char *end = tincan_wire_utf8_cut (name, name + strlen (name), TINCAN_WIRE_MAX_NAME);
 
   memset (packet, 0, sizeof *packet);
   packet->type = TINCAN_PACKET_HELLO;
   packet->hello.receive_window = tincan_udp_socket_get_receive_window (self->socket);
   memcpy (packet->hello.identity, self->identity, TINCAN_WIRE_IDENTITY_SIZE);
-
-  /* Cut an over-long name at a character boundary. */
-  while (*end != '\0')
-    {
-      const char *next = g_utf8_next_char (end);
-
-      if (next - name > TINCAN_WIRE_MAX_NAME)
-        break;
-      end = next;
-    }
   memcpy (packet->hello.name, name, end - name);
   packet->hello.name[end - name] = '\0';
 }
@@ -261,24 +246,6 @@ handle_reply (TincanLink         *self,
   establish (self, &peer_hello);
 
   retry_from (self, g_get_monotonic_time ());
-}
-
-/* A sealed PING: key confirmation under new keys, or a question the
- * peer answers at once.
- */
-void
-tincan_link_send_ping (TincanLink *self)
-{
-  TincanPacket packet = { 0 };
-  guint8 buffer[TINCAN_WIRE_BASE_DATAGRAM];
-  gsize length;
-
-  packet.type = TINCAN_PACKET_PING;
-  packet.sender_session = self->session;
-  packet.receiver_session = self->peer_session;
-  packet.ping.token = g_get_monotonic_time ();
-  length = tincan_wire_encode (&packet, buffer, sizeof buffer);
-  tincan_link_send_sealed (self, buffer, length, NULL, 0, NULL);
 }
 
 static void

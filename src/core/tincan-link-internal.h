@@ -104,14 +104,22 @@ tincan_link_has_peer (TincanLink *self)
   return self->socket != NULL && tincan_udp_socket_has_peer (self->socket);
 }
 
+/* A handshake finished with the peer's current session: its keys are
+ * in use.
+ */
+static inline gboolean
+tincan_link_is_established (TincanLink *self)
+{
+  return self->peer_session != 0 && tincan_seal_has_keys (self->seal);
+}
+
 /* The peer's key was refused and no other keys are in use: what is
  * queued for it waits, neither sent nor given up on.
  */
 static inline gboolean
 tincan_link_messages_wait (TincanLink *self)
 {
-  return self->has_refused_key && (self->peer_session == 0 || self->seal == NULL
-                                   || !tincan_seal_has_keys (self->seal));
+  return self->has_refused_key && !tincan_link_is_established (self);
 }
 
 /* tincan-link.c: the object's state, properties and signals */
@@ -152,6 +160,7 @@ gboolean tincan_link_transmit           (TincanLink            *self,
                                          gsize                  tail_length,
                                          GError               **error);
 void     tincan_link_flush_batch        (TincanLink            *self);
+void     tincan_link_send_ping          (TincanLink            *self);
 gboolean tincan_link_filter_passes      (TincanLink            *self,
                                          const guint8          *head,
                                          gsize                  head_length,
@@ -183,11 +192,9 @@ gboolean tincan_link_send_sealed        (TincanLink            *self,
                                          const guint8          *tail,
                                          gsize                  tail_length,
                                          GError               **error);
-void     tincan_link_send_ping          (TincanLink            *self);
 void     tincan_link_tick_keys          (TincanLink            *self,
                                          gint64                 now);
 gint64   tincan_link_get_keys_deadline  (TincanLink            *self);
-gboolean tincan_link_is_established     (TincanLink            *self);
 void     tincan_link_forget_keys        (TincanLink            *self);
 const char *tincan_link_failure_reason  (TincanLink            *self);
 gboolean tincan_link_send_datagram_full (TincanLink            *self,

@@ -159,6 +159,15 @@ send_ping (TincanLink       *self,
   send_packet (self, &packet);
 }
 
+/* A PING: key confirmation under new keys, or a question the peer
+ * answers at once.
+ */
+void
+tincan_link_send_ping (TincanLink *self)
+{
+  send_ping (self, TINCAN_PACKET_PING, g_get_monotonic_time ());
+}
+
 static void
 send_ack (TincanLink *self)
 {
@@ -275,17 +284,8 @@ send_plain (TincanLink    *self,
 
   while (start < end)
     {
-      const char *cut = start;
-
       /* As many whole characters as fit in one datagram. */
-      while (cut < end)
-        {
-          const char *next = g_utf8_next_char (cut);
-
-          if (next - start > PLAIN_CHUNK)
-            break;
-          cut = next;
-        }
+      const char *cut = tincan_wire_utf8_cut (start, end, PLAIN_CHUNK);
 
       tincan_link_send_datagram (self, (const guint8 *) start, cut - start, NULL, 0);
       start = cut;

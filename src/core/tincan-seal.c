@@ -192,12 +192,6 @@ tincan_seal_is_confirmed (TincanSeal *self)
   return self->current.in_use && self->current.confirmed;
 }
 
-guint64
-tincan_seal_get_sent (TincanSeal *self)
-{
-  return self->current.sent;
-}
-
 static void
 encode_header (guint8  *out,
                guint8   phase,

@@ -88,7 +88,6 @@ gint64           tincan_seal_get_deadline   (TincanSeal         *self,
                                              gint64              rekey_after);
 void             tincan_seal_expire         (TincanSeal         *self,
                                              gint64              now);
-guint64          tincan_seal_get_sent       (TincanSeal         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TincanSeal, tincan_seal_free)
 

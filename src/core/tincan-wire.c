@@ -362,6 +362,37 @@ tincan_wire_validate_text (const guint8 *text,
 }
 
 /**
+ * tincan_wire_utf8_cut:
+ * @text: valid UTF-8
+ * @end: where it ends
+ * @max_bytes: the most that fits
+ *
+ * Where to cut @text so that the piece before holds as many whole
+ * characters as fit in @max_bytes: for a display name in a HELLO, and
+ * for the datagrams of a plain-text message.
+ *
+ * Returns: the cut, between @text and @end
+ */
+const char *
+tincan_wire_utf8_cut (const char *text,
+                      const char *end,
+                      gsize       max_bytes)
+{
+  const char *cut = text;
+
+  while (cut < end)
+    {
+      const char *next = g_utf8_next_char (cut);
+
+      if ((gsize) (next - text) > max_bytes)
+        break;
+      cut = next;
+    }
+
+  return cut;
+}
+
+/**
  * tincan_wire_decode:
  * @datagram: the bytes received
  * @length: their number

@@ -166,6 +166,9 @@ gsize             tincan_wire_fragment_length (gsize              message_length
 const char       *tincan_wire_result_to_string (TincanWireResult  result);
 gboolean          tincan_wire_validate_text   (const guint8       *text,
                                                gsize               length);
+const char       *tincan_wire_utf8_cut        (const char         *text,
+                                               const char         *end,
+                                               gsize               max_bytes);
 gboolean          tincan_wire_identity_is_zero (const guint8      *identity);
 void              tincan_wire_random_identity (guint8             *identity);
 void              tincan_wire_format_identity (const guint8       *identity,
