@@ -256,23 +256,38 @@ chat_failed_and_retry (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   TincanLink *link = tincan_chat_get_link (tincan_application_get_chat (app));
+  RowQuery waiting = { window, "are you there?", "Waiting for Grace" };
   RowQuery failed = { window, "are you there?", "Not delivered" };
   RowQuery delivered = { window, "are you there?", "Delivered" };
-  GtkWidget *row, *retry;
+  GtkWidget *row, *retry, *cancel;
 
   wait_subtitle (window, "Grace · Online");
 
-  /* Nothing the app sends gets out. */
+  /* Nothing the app sends gets out: at the give-up time the message
+   * waits for Grace, it does not fail.
+   */
   tincan_link_set_give_up_time (link, 1 * G_USEC_PER_SEC);
   tincan_link_set_filter (link, drop_everything, NULL);
   type_and_send (window, failed.text);
 
+  g_assert_true (tincan_test_wait_for (row_shown, &waiting));
+  row = find_row (&waiting);
+  cancel = child (row, TINCAN_TYPE_MESSAGE_ROW, "cancel_button");
+  retry = child (row, TINCAN_TYPE_MESSAGE_ROW, "retry_button");
+  g_assert_true (gtk_widget_get_mapped (cancel));
+  g_assert_false (gtk_widget_get_visible (retry));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (child (row, TINCAN_TYPE_MESSAGE_ROW, "state_label")),
+                   ==, "It goes by itself when they are back");
+
+  /* Cancelled, it fails, and says so. */
+  g_signal_emit_by_name (cancel, "clicked");
   g_assert_true (tincan_test_wait_for (row_shown, &failed));
   row = find_row (&failed);
   retry = child (row, TINCAN_TYPE_MESSAGE_ROW, "retry_button");
   g_assert_true (gtk_widget_get_mapped (retry));
+  g_assert_false (gtk_widget_get_visible (child (row, TINCAN_TYPE_MESSAGE_ROW, "cancel_button")));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (child (row, TINCAN_TYPE_MESSAGE_ROW, "state_label")),
-                   ==, "The other computer did not confirm the message in time");
+                   ==, "Cancelled");
   g_assert_cmpuint (peer.received->len, ==, 0);
 
   /* The network is back; Retry delivers it, once. */

@@ -253,6 +253,11 @@ tincan_chat_apply (TincanChat *self)
 
   set_error (self, NULL);
   tincan_link_set_display_name (self->link, name);
+  /* Plain text has no receipts, so nothing to wait for. */
+  tincan_link_set_waiting_limit (self->link,
+                                 mode == TINCAN_MODE_RELIABLE
+                                 ? tincan_settings_get_waiting_days (self->settings) * G_USEC_PER_SEC * G_GINT64_CONSTANT (86400)
+                                 : 0);
 
   /* Setting the peer starts over with it (a new hello, a new epoch), so
    * only when it changed: a new name alone is not a new peer.
@@ -933,4 +938,33 @@ tincan_chat_retry (TincanChat     *self,
     }
 
   return tincan_outbox_retry (self->outbox, message, error);
+}
+
+/**
+ * tincan_chat_cancel:
+ * @self: a #TincanChat
+ * @message: a message from the model that waits for the peer to come back
+ * @error: return location for a #GError
+ *
+ * Gives up on a message waiting for someone who is away: it is marked
+ * as not delivered, and can be retried.
+ *
+ * Returns: %TRUE if @message was cancelled
+ */
+gboolean
+tincan_chat_cancel (TincanChat     *self,
+                    TincanMessage  *message,
+                    GError        **error)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
+
+  if (self->link == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           self->error ? self->error : _("No peer is set up"));
+      return FALSE;
+    }
+
+  return tincan_link_cancel (self->link, message, error);
 }

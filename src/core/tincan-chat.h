@@ -43,6 +43,9 @@ TincanMessage  *tincan_chat_send           (TincanChat      *self,
 gboolean        tincan_chat_retry          (TincanChat      *self,
                                             TincanMessage   *message,
                                             GError         **error);
+gboolean        tincan_chat_cancel         (TincanChat      *self,
+                                            TincanMessage   *message,
+                                            GError         **error);
 
 /* What the window and its dialogs need of the link, so that they never
  * hold one themselves.

@@ -44,6 +44,8 @@ struct _TincanLink
   TincanPresenceTracker *presence;
   TincanGoodbye         *goodbye;
   GPtrArray             *plain_queue;        /* TincanMessage waiting for an address */
+  GPtrArray             *parked;             /* TincanMessage waiting for the peer to come back */
+  gint64                 waiting_limit;      /* how long they may; 0: they fail at the give-up time */
   gboolean               batching;           /* DATA gathered for one sendmmsg() */
 
   char                  *display_name;
@@ -169,6 +171,16 @@ gboolean tincan_link_filter_passes      (TincanLink            *self,
 
 void     tincan_link_send_bye           (TincanLink            *self,
                                          gboolean               repeat_ack);
+
+/* tincan-link-waiting.c: messages that wait for a peer who is away */
+gboolean tincan_link_park               (TincanLink            *self,
+                                         gint64                 now);
+void     tincan_link_unpark             (TincanLink            *self);
+void     tincan_link_tick_waiting       (TincanLink            *self);
+gint64   tincan_link_get_waiting_deadline (TincanLink          *self,
+                                         gint64                 now);
+void     tincan_link_take_parked        (TincanLink            *self,
+                                         GPtrArray             *into);
 
 /* tincan-link-goodbye.c: saying goodbye */
 void     tincan_link_close_tick         (TincanLink            *self,

@@ -653,6 +653,7 @@ tincan_link_schedule (TincanLink *self)
   next = MIN (next, tincan_presence_tracker_get_deadline (self->presence));
   next = MIN (next, tincan_link_get_keys_deadline (self));
   next = MIN (next, tincan_goodbye_get_deadline (self->goodbye));
+  next = MIN (next, tincan_link_get_waiting_deadline (self, g_get_monotonic_time ()));
   if (probe != 0)
     next = MIN (next, probe);
 
@@ -666,7 +667,8 @@ tick_presence (TincanLink *self,
   TincanPresenceActions actions;
 
   actions = tincan_presence_tracker_tick (self->presence, now, keeps_alive (self),
-                                          tincan_sender_get_n_pending (self->sender) > 0);
+                                          tincan_sender_get_n_pending (self->sender) > 0
+                                          || self->parked->len > 0);
 
   /* Leaving: no new hello. */
   if ((actions & TINCAN_PRESENCE_SEND_HELLO) && self->closing == NULL)
@@ -689,8 +691,10 @@ on_timer_cb (gpointer user_data)
   /* A peer whose key was refused is not silent: its messages wait until
    * the key is accepted, or not.
    */
-  if (tincan_sender_has_expired (self->sender, now) && !tincan_link_messages_wait (self))
+  if (tincan_sender_has_expired (self->sender, now) && !tincan_link_messages_wait (self)
+      && !tincan_link_park (self, now))
     tincan_sender_expire (self->sender, now, tincan_link_failure_reason (self));
+  tincan_link_tick_waiting (self);
 
   tincan_link_tick_keys (self, now);
 

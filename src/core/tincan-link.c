@@ -99,6 +99,9 @@ tincan_link_set_presence (TincanLink     *self,
 void
 tincan_link_presence_changed (TincanLink *self)
 {
+  if (tincan_presence_tracker_get (self->presence) == TINCAN_PRESENCE_ONLINE)
+    tincan_link_unpark (self);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
 }
 
@@ -275,6 +278,13 @@ tincan_link_dispose (GObject *object)
    * say so, so it can be retried on another.
    */
   tincan_sender_fail_all (self->sender, _("Stopped before the message was delivered"));
+  for (guint i = 0; i < self->parked->len; i++)
+    {
+      tincan_message_set_waiting_for (g_ptr_array_index (self->parked, i), NULL);
+      tincan_message_set_state (g_ptr_array_index (self->parked, i), TINCAN_MESSAGE_FAILED,
+                                _("Stopped before the message was delivered"));
+    }
+  g_ptr_array_set_size (self->parked, 0);
 
   for (guint i = 0; i < self->plain_queue->len; i++)
     tincan_message_set_state (g_ptr_array_index (self->plain_queue, i), TINCAN_MESSAGE_FAILED,
@@ -310,6 +320,7 @@ tincan_link_finalize (GObject *object)
   g_clear_pointer (&self->goodbye, tincan_goodbye_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->plain_queue, g_ptr_array_unref);
+  g_clear_pointer (&self->parked, g_ptr_array_unref);
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->filter_buffer, g_free);
   g_clear_pointer (&self->display_name, g_free);
@@ -500,6 +511,7 @@ tincan_link_init (TincanLink *self)
 
   self->cancellable = g_cancellable_new ();
   self->plain_queue = g_ptr_array_new_with_free_func (g_object_unref);
+  self->parked = g_ptr_array_new_with_free_func (g_object_unref);
   self->local_port = TINCAN_DEFAULT_PORT;
   self->sender = tincan_sender_new (self->rand, &self->stats);
   self->receiver = tincan_receiver_new (&self->stats);
@@ -770,6 +782,10 @@ tincan_link_take_pending (TincanLink *self)
 
   g_return_val_if_fail (TINCAN_IS_LINK (self), pending);
 
+  /* Oldest first: what waited for the peer was written before what the
+   * sender has now.
+   */
+  tincan_link_take_parked (self, pending);
   g_ptr_array_extend_and_steal (pending, tincan_sender_take_all (self->sender));
 
   for (guint i = 0; i < self->plain_queue->len; i++)
@@ -965,7 +981,7 @@ tincan_link_get_n_pending (TincanLink *self)
 {
   g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
 
-  return tincan_sender_get_n_pending (self->sender) + self->plain_queue->len;
+  return tincan_sender_get_n_pending (self->sender) + self->plain_queue->len + self->parked->len;
 }
 
 const TincanLinkStats *

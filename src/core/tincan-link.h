@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TINCAN_LINK_ERROR_NOT_FAILED,
+  TINCAN_LINK_ERROR_NOT_WAITING,
 } TincanLinkError;
 
 GQuark tincan_link_error_quark (void);
@@ -117,5 +118,11 @@ const guint8          *tincan_link_get_peer_key     (TincanLink      *self);
 const guint8          *tincan_link_get_refused_key  (TincanLink      *self);
 gboolean               tincan_link_get_encrypted    (TincanLink      *self);
 void                   tincan_link_renew_handshake  (TincanLink      *self);
+void                   tincan_link_set_waiting_limit (TincanLink     *self,
+                                                     gint64           usec);
+guint                  tincan_link_get_n_waiting    (TincanLink      *self);
+gboolean               tincan_link_cancel           (TincanLink      *self,
+                                                     TincanMessage   *message,
+                                                     GError         **error);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ struct _TincanMessage
   guint64             uid;
   gint64              store_id;
   char               *failure_reason;
+  char               *waiting_for;    /* while the peer is away */
   gint64              time;
   TincanMessageState  state;
   guint               outgoing : 1;
@@ -52,6 +53,7 @@ enum {
   PROP_TIME,
   PROP_STATE,
   PROP_FAILURE_REASON,
+  PROP_WAITING_FOR,
   N_PROPS
 };
 
@@ -66,6 +68,7 @@ tincan_message_finalize (GObject *object)
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->sender, g_free);
   g_clear_pointer (&self->failure_reason, g_free);
+  g_clear_pointer (&self->waiting_for, g_free);
 
   G_OBJECT_CLASS (tincan_message_parent_class)->finalize (object);
 }
@@ -102,6 +105,10 @@ tincan_message_get_property (GObject    *object,
 
     case PROP_STATE:
       g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_WAITING_FOR:
+      g_value_set_string (value, self->waiting_for);
       break;
 
     case PROP_FAILURE_REASON:
@@ -142,6 +149,16 @@ tincan_message_class_init (TincanMessageClass *klass)
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_FAILURE_REASON] =
     g_param_spec_string ("failure-reason", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * TincanMessage:waiting-for:
+   *
+   * The name of the person an outgoing message waits for while they are
+   * away, or %NULL.  The message is queued all the while; this is only
+   * not kept in the history.
+   */
+  properties[PROP_WAITING_FOR] =
+    g_param_spec_string ("waiting-for", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -492,4 +509,32 @@ tincan_message_set_state (TincanMessage      *self,
       self->state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
+}
+
+/**
+ * tincan_message_get_waiting_for:
+ * @self: a #TincanMessage
+ *
+ * Returns: (nullable): who the message waits for, while they are away
+ */
+const char *
+tincan_message_get_waiting_for (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->waiting_for;
+}
+
+void
+tincan_message_set_waiting_for (TincanMessage *self,
+                                const char    *name)
+{
+  g_return_if_fail (TINCAN_IS_MESSAGE (self));
+
+  if (g_strcmp0 (self->waiting_for, name) == 0)
+    return;
+
+  g_free (self->waiting_for);
+  self->waiting_for = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_FOR]);
 }

@@ -74,5 +74,8 @@ const char         *tincan_message_get_failure_reason (TincanMessage      *self)
 void                tincan_message_set_state          (TincanMessage      *self,
                                                        TincanMessageState  state,
                                                        const char         *failure_reason);
+const char         *tincan_message_get_waiting_for    (TincanMessage      *self);
+void                tincan_message_set_waiting_for    (TincanMessage      *self,
+                                                       const char         *name);
 
 G_END_DECLS

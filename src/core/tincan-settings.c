@@ -31,6 +31,7 @@ struct _TincanSettings
   guint16    peer_port;
   guint16    local_port;
   TincanMode mode;
+  guint      waiting_days;
 
   char      *override_address;
   guint16    override_peer_port;
@@ -51,6 +52,7 @@ enum {
   PROP_PEER_PORT,
   PROP_LOCAL_PORT,
   PROP_MODE,
+  PROP_WAITING_DAYS,
   PROP_HAS_PEER,
   PROP_OVERRIDDEN,
   N_PROPS
@@ -83,6 +85,7 @@ tincan_settings_reload (TincanSettings *self)
   guint16 peer_port = (guint16) g_settings_get_int (self->settings, "peer-port");
   guint16 local_port = (guint16) g_settings_get_int (self->settings, "local-port");
   TincanMode mode = g_settings_get_enum (self->settings, "mode");
+  guint waiting_days = (guint) g_settings_get_int (self->settings, "waiting-days");
   gboolean had_peer = tincan_settings_get_has_peer (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -122,6 +125,12 @@ tincan_settings_reload (TincanSettings *self)
     {
       self->mode = mode;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+    }
+
+  if (self->waiting_days != waiting_days)
+    {
+      self->waiting_days = waiting_days;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_DAYS]);
     }
 
   g_object_thaw_notify (G_OBJECT (self));
@@ -197,6 +206,10 @@ tincan_settings_get_property (GObject    *object,
 
     case PROP_MODE:
       g_value_set_enum (value, self->mode);
+      break;
+
+    case PROP_WAITING_DAYS:
+      g_value_set_uint (value, self->waiting_days);
       break;
 
     case PROP_HAS_PEER:
@@ -275,6 +288,12 @@ tincan_settings_class_init (TincanSettingsClass *klass)
                        TINCAN_TYPE_MODE, TINCAN_MODE_RELIABLE,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* How long a message waits for someone who is away. */
+  properties[PROP_WAITING_DAYS] =
+    g_param_spec_uint ("waiting-days", NULL, NULL,
+                       1, 365, 7,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_HAS_PEER] =
     g_param_spec_boolean ("has-peer", NULL, NULL,
                           FALSE,
@@ -296,6 +315,7 @@ tincan_settings_init (TincanSettings *self)
   self->peer_port = TINCAN_DEFAULT_PORT;
   self->local_port = TINCAN_DEFAULT_PORT;
   self->mode = TINCAN_MODE_RELIABLE;
+  self->waiting_days = 7;
 }
 
 /**
@@ -508,4 +528,18 @@ tincan_settings_override_local_port (TincanSettings *self,
 
   tincan_settings_set_overrides (self, self->override_address, self->override_peer_port,
                                  local_port);
+}
+
+/**
+ * tincan_settings_get_waiting_days:
+ * @self: a #TincanSettings
+ *
+ * Returns: how many days a message waits for someone who is away
+ */
+guint
+tincan_settings_get_waiting_days (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), 7);
+
+  return self->waiting_days;
 }

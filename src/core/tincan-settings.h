@@ -33,6 +33,7 @@ const char     *tincan_settings_get_peer_address     (TincanSettings  *self);
 guint16         tincan_settings_get_peer_port        (TincanSettings  *self);
 guint16         tincan_settings_get_local_port       (TincanSettings  *self);
 TincanMode      tincan_settings_get_mode             (TincanSettings  *self);
+guint           tincan_settings_get_waiting_days     (TincanSettings  *self);
 gboolean        tincan_settings_get_has_peer         (TincanSettings  *self);
 gboolean        tincan_settings_get_overridden       (TincanSettings  *self);
 

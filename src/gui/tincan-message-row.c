@@ -37,6 +37,7 @@ struct _TincanMessageRow
   GtkLabel       *time_label;
   GtkLabel       *state_label;
   GtkWidget      *retry_button;
+  GtkWidget      *cancel_button;
 };
 
 G_DEFINE_FINAL_TYPE (TincanMessageRow, tincan_message_row, GTK_TYPE_WIDGET)
@@ -126,11 +127,20 @@ on_retry_button_clicked_cb (TincanMessageRow *self)
 }
 
 static void
+on_cancel_button_clicked_cb (TincanMessageRow *self)
+{
+  if (self->message != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "chat.cancel", "s",
+                                tincan_message_get_id (self->message));
+}
+
+static void
 tincan_message_row_update_state (TincanMessageRow *self)
 {
   TincanMessage *message = self->message;
   const char *state = "";
   const char *tooltip = NULL;
+  g_autofree char *waiting = NULL;
   gboolean failed = FALSE;
   g_autoptr(GDateTime) time = NULL;
   g_autofree char *time_text = NULL;
@@ -139,8 +149,18 @@ tincan_message_row_update_state (TincanMessageRow *self)
   switch (tincan_message_get_state (message))
     {
     case TINCAN_MESSAGE_QUEUED:
-      state = _("Sending…");
-      tooltip = _("Waiting for the other computer");
+      if (tincan_message_get_waiting_for (message) != NULL)
+        {
+          /* Translators: %s is the name of the person who is away */
+          state = waiting = g_strdup_printf (_("Waiting for %s"),
+                                             tincan_message_get_waiting_for (message));
+          tooltip = _("It goes by itself when they are back");
+        }
+      else
+        {
+          state = _("Sending…");
+          tooltip = _("Waiting for the other computer");
+        }
       break;
 
     case TINCAN_MESSAGE_SENT:
@@ -177,6 +197,7 @@ tincan_message_row_update_state (TincanMessageRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->state_label), state[0] != '\0');
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), tooltip);
   gtk_widget_set_visible (self->retry_button, failed);
+  gtk_widget_set_visible (self->cancel_button, waiting != NULL);
   if (failed)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
   else
@@ -232,8 +253,10 @@ tincan_message_row_class_init (TincanMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, cancel_button);
   gtk_widget_class_bind_template_callback (widget_class, on_more_button_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
 }
 
 static void
@@ -307,5 +330,7 @@ tincan_message_row_set_message (TincanMessageRow *self,
   tincan_message_row_update_state (self);
 
   g_signal_connect_object (message, "notify::state",
+                           G_CALLBACK (on_message_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (message, "notify::waiting-for",
                            G_CALLBACK (on_message_state_cb), self, G_CONNECT_SWAPPED);
 }

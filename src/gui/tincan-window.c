@@ -360,6 +360,20 @@ retry_activated_cb (GtkWidget  *widget,
     show_toast (self, error->message);
 }
 
+static void
+cancel_activated_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  TincanMessage *message = tincan_chat_find_outgoing (self->chat, id);
+  g_autoptr(GError) error = NULL;
+
+  if (message != NULL && !tincan_chat_cancel (self->chat, message, &error))
+    show_toast (self, error->message);
+}
+
 /* History */
 
 static void
@@ -852,6 +866,7 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_compose_box_text_refused_cb);
 
   gtk_widget_class_install_action (widget_class, "chat.retry", "s", retry_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.cancel", "s", cancel_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.use-plain-text", NULL,
                                    use_plain_text_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.clear-history", NULL,
