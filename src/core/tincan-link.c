@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The UDP link to one peer: one non-blocking socket watched on the main
- * loop, no threads.  This is the hub; each rule of docs/PROTOCOL.md lives
- * in a part named for it, and the parts never call back into the link:
+ * The UDP link to one peer, on a port (one non-blocking socket watched
+ * on the main loop, shared by any number of links: tincan-port.c), no
+ * threads.  This is the hub; each rule of docs/PROTOCOL.md lives in a
+ * part named for it, and the parts never call back into the link:
  *
  *   tincan-udp-socket.c   the socket, batched I/O, the error queue and
  *                         the peer-address filter
@@ -19,14 +20,15 @@
  *   tincan-seal.c         the keys in use, sealing and opening, the
  *                         replay window (*Sealed packets*)
  *
- * The hub is four files, sharing tincan-link-internal.h.
+ * The hub is five files, sharing tincan-link-internal.h.
  * tincan-link-packets.c is the packet path: it decodes each datagram and
  * hands it to the part it is for, sends what the parts ask for, keeps one
  * timer source at the earliest of their deadlines, and starts a new epoch
  * when the peer restarts or the path turns out a black hole.
  * tincan-link-handshake.c is the encryption: handshakes, trust, sealing
  * and opening, new keys, and the API of the keys.  tincan-link-goodbye.c
- * says goodbye.  This file is the object: its properties and signals, the
+ * says goodbye.  tincan-link-roaming.c follows the peer to a new
+ * address.  This file is the object: its properties and signals, the
  * public API (what the outbox and the chat call), address resolution and
  * the connection test.
  */
@@ -65,6 +67,8 @@ enum {
   PROP_PEER_KEY,
   PROP_REFUSED_KEY,
   PROP_ENCRYPTED,
+  PROP_PORT,
+  PROP_PEER_ADDRESS,
   N_PROPS
 };
 
@@ -167,8 +171,19 @@ finish_test (TincanLink *self,
 
 /* The peer */
 
-static void
-start_talking (TincanLink *self)
+/* Where the peer is changed: the port's routes follow, and whoever
+ * shows it is told.
+ */
+void
+tincan_link_peer_address_changed (TincanLink *self)
+{
+  if (self->port != NULL)
+    tincan_port_update_link (self->port, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_ADDRESS]);
+}
+
+void
+tincan_link_start_talking (TincanLink *self)
 {
   if (self->mode == TINCAN_MODE_RELIABLE)
     {
@@ -207,6 +222,7 @@ on_resolved_cb (GObject      *object,
 
   tincan_udp_socket_set_peer (self->socket, addresses, self->peer_port);
   g_resolver_free_addresses (addresses);
+  tincan_link_peer_address_changed (self);
 
   if (!tincan_link_has_peer (self))
     {
@@ -219,7 +235,7 @@ on_resolved_cb (GObject      *object,
       return;
     }
 
-  start_talking (self);
+  tincan_link_start_talking (self);
 }
 
 /* GObject */
@@ -231,11 +247,20 @@ tincan_link_initable_init (GInitable     *initable,
 {
   TincanLink *self = TINCAN_LINK (initable);
 
-  self->socket = tincan_udp_socket_new (self->local_port, &self->stats, error);
-  if (self->socket == NULL)
-    return FALSE;
+  if (self->socket != NULL)
+    return TRUE;
 
-  self->local_port = tincan_udp_socket_get_local_port (self->socket);
+  /* tincan_link_new(): a port for this link alone. */
+  if (self->port == NULL)
+    {
+      self->port = tincan_port_new_private (self->local_port, error);
+      if (self->port == NULL)
+        return FALSE;
+    }
+
+  self->socket = tincan_udp_socket_new_sharing (tincan_port_get_socket (self->port), &self->stats);
+  self->local_port = tincan_port_get_local_port (self->port);
+  tincan_port_add_link (self->port, self, self->socket, self->session);
 
   tincan_link_attach_sources (self);
 
@@ -259,10 +284,10 @@ tincan_link_dispose (GObject *object)
   tincan_link_finish_close (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                            _("The connection was closed")));
 
-  if (self->socket_source != NULL)
+  if (self->port != NULL)
     {
-      g_source_destroy (self->socket_source);
-      g_clear_pointer (&self->socket_source, g_source_unref);
+      tincan_port_remove_link (self->port, self);
+      g_clear_object (&self->port);
     }
 
   if (self->timer_source != NULL)
@@ -359,6 +384,14 @@ tincan_link_get_property (GObject    *object,
       g_value_set_boolean (value, tincan_link_get_encrypted (self));
       break;
 
+    case PROP_PORT:
+      g_value_set_object (value, self->port);
+      break;
+
+    case PROP_PEER_ADDRESS:
+      g_value_take_object (value, tincan_link_dup_peer_address (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -380,6 +413,10 @@ tincan_link_set_property (GObject      *object,
 
     case PROP_MODE:
       self->mode = g_value_get_enum (value);
+      break;
+
+    case PROP_PORT:
+      self->port = g_value_dup_object (value);
       break;
 
     default:
@@ -439,6 +476,27 @@ tincan_link_class_init (TincanLinkClass *klass)
   properties[PROP_ENCRYPTED] =
     g_param_spec_boolean ("encrypted", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TincanLink:port:
+   *
+   * The port the link reads and sends through: shared with other links
+   * (tincan_link_new_on_port()), or its own (tincan_link_new()).
+   */
+  properties[PROP_PORT] =
+    g_param_spec_object ("port", NULL, NULL, TINCAN_TYPE_PORT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TincanLink:peer-address:
+   *
+   * Where what the link sends goes: the peer's first resolved address,
+   * or the one it last moved or roamed to.  %NULL before the peer's
+   * address is known.
+   */
+  properties[PROP_PEER_ADDRESS] =
+    g_param_spec_object ("peer-address", NULL, NULL, G_TYPE_INET_SOCKET_ADDRESS,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -541,6 +599,35 @@ tincan_link_new (guint16      local_port,
                          NULL);
 }
 
+/**
+ * tincan_link_new_on_port:
+ * @port: a #TincanPort
+ * @mode: how to talk to the peer
+ *
+ * A link that reads and sends through @port, alongside its other links:
+ * datagrams reach it by its session, or from its peer's addresses.
+ *
+ * Returns: (transfer full): a new #TincanLink
+ */
+TincanLink *
+tincan_link_new_on_port (TincanPort *port,
+                         TincanMode  mode)
+{
+  TincanLink *self;
+
+  g_return_val_if_fail (TINCAN_IS_PORT (port), NULL);
+
+  self = g_object_new (TINCAN_TYPE_LINK,
+                       "port", port,
+                       "mode", mode,
+                       NULL);
+
+  /* Cannot fail: the port is bound already. */
+  g_initable_init (G_INITABLE (self), NULL, NULL);
+
+  return self;
+}
+
 guint16
 tincan_link_get_local_port (TincanLink *self)
 {
@@ -603,6 +690,7 @@ tincan_link_set_peer (TincanLink *self,
   self->peer_host = g_strdup (host);
   self->peer_port = port;
   tincan_udp_socket_set_peer (self->socket, NULL, 0);
+  tincan_link_peer_address_changed (self);
   tincan_link_forget_keys (self);
   self->peer_session = 0;
   self->peer_version = 0;
@@ -619,7 +707,8 @@ tincan_link_set_peer (TincanLink *self,
       GList addresses = { literal, NULL, NULL };
 
       tincan_udp_socket_set_peer (self->socket, &addresses, port);
-      start_talking (self);
+      tincan_link_peer_address_changed (self);
+      tincan_link_start_talking (self);
     }
   else
     {
