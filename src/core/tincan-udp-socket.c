@@ -347,6 +347,7 @@ tincan_udp_socket_move_peer (TincanUdpSocket    *self,
 {
   GInetAddress *address = g_inet_socket_address_get_address (destination);
   guint16 port = g_inet_socket_address_get_port (destination);
+  guint32 scope_id = 0;
 
   /* An IPv4-only socket cannot reach an IPv6 address. */
   if (self->family == G_SOCKET_FAMILY_IPV4
@@ -365,11 +366,13 @@ tincan_udp_socket_move_peer (TincanUdpSocket    *self,
       g_ptr_array_add (self->peer_addresses, g_object_ref (address));
     }
 
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    scope_id = g_inet_socket_address_get_scope_id (destination);
+
   g_clear_object (&self->peer_destination);
-  self->peer_destination = destination_for (self, address, port,
-                                            g_inet_socket_address_get_scope_id (destination));
+  self->peer_destination = destination_for (self, address, port, scope_id);
   tincan_udp_endpoint_from_inet (&self->destination, address, port);
-  self->destination.scope_id = g_inet_socket_address_get_scope_id (destination);
+  self->destination.scope_id = scope_id;
 }
 
 /* Returns: (transfer none) (element-type GInetAddress) (nullable): the
