@@ -406,7 +406,7 @@ hello_to_lost_peer (TincanLink *self,
  * ACK, PING, PONG and BYE travel sealed, from the peer's session to
  * ours.  One that opens, is no replay and comes from another address
  * than the one we send to moves the link there (see
- * tincan-link-roaming.c).
+ * tincan-link-address.c).
  */
 void
 tincan_link_handle_sealed (TincanLink           *self,

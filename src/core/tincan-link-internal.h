@@ -4,7 +4,7 @@
  *
  * The link's instance, shared by tincan-link.c (the object and its API),
  * tincan-link-packets.c (the packet path), tincan-link-handshake.c,
- * tincan-link-goodbye.c, tincan-link-roaming.c and tincan-link-seams.c
+ * tincan-link-goodbye.c, tincan-link-address.c and tincan-link-seams.c
  * (the test seams), and nothing else.
  */
 
@@ -140,10 +140,10 @@ void     tincan_link_emit_datagram_ignored (TincanLink         *self,
 void     tincan_link_test_answered      (TincanLink            *self,
                                          gint64                 now);
 void     tincan_link_notify_keys        (TincanLink            *self);
-void     tincan_link_start_talking      (TincanLink            *self);
 void     tincan_link_peer_address_changed (TincanLink          *self);
 
-/* tincan-link-roaming.c: where the peer is */
+/* tincan-link-address.c: where the peer is */
+void     tincan_link_start_talking      (TincanLink            *self);
 void     tincan_link_roam               (TincanLink            *self,
                                          const struct sockaddr *from,
                                          socklen_t              from_length);
