@@ -404,12 +404,14 @@ hello_to_lost_peer (TincanLink *self,
  *
  * Opens it and hands the packet inside to the packet path: only DATA,
  * ACK, PING, PONG and BYE travel sealed, from the peer's session to
- * ours.
+ * ours.  One that opens, is no replay and comes from another address
+ * than the one we send to moves the link there (see
+ * tincan-link-address.c).
  */
 void
-tincan_link_handle_sealed (TincanLink         *self,
-                           const TincanPacket *packet,
-                           const guint8       *datagram)
+tincan_link_handle_sealed (TincanLink           *self,
+                           const TincanPacket   *packet,
+                           const TincanDatagram *datagram)
 {
   TincanPacket inner;
   gsize length = 0;
@@ -421,7 +423,7 @@ tincan_link_handle_sealed (TincanLink         *self,
       return;
     }
 
-  switch (tincan_seal_open (self->seal, packet, datagram, self->open_buffer, &length))
+  switch (tincan_seal_open (self->seal, packet, datagram->data, self->open_buffer, &length))
     {
     case TINCAN_SEAL_OPENED:
       break;
@@ -453,6 +455,10 @@ tincan_link_handle_sealed (TincanLink         *self,
       self->stats.malformed++;
       return;
     }
+
+  /* Only now, authenticated and new, may it say where the peer is. */
+  if (!tincan_udp_socket_is_peer_destination (self->socket, datagram->from, datagram->from_length))
+    tincan_link_roam (self, datagram->from, datagram->from_length);
 
   tincan_link_handle_packet (self, &inner, length);
 }

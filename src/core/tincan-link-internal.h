@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The link's instance, shared by tincan-link.c (the object and its API),
- * tincan-link-packets.c (the packet path) and tincan-link-seams.c (the
- * test seams), and nothing else.
+ * tincan-link-packets.c (the packet path), tincan-link-handshake.c,
+ * tincan-link-goodbye.c, tincan-link-address.c and tincan-link-seams.c
+ * (the test seams), and nothing else.
  */
 
 #pragma once
@@ -15,6 +16,7 @@
 #include "tincan-goodbye.h"
 #include "tincan-link-private.h"
 #include "tincan-path-probe.h"
+#include "tincan-port-private.h"
 #include "tincan-presence.h"
 #include "tincan-receiver.h"
 #include "tincan-seal.h"
@@ -29,8 +31,8 @@ struct _TincanLink
 {
   GObject                parent_instance;
 
-  TincanUdpSocket       *socket;
-  GSource               *socket_source;
+  TincanPort            *port;               /* reads for it; private if tincan_link_new() made it */
+  TincanUdpSocket       *socket;             /* sends through the port's descriptor */
   GSource               *timer_source;
   gint64                 timer_deadline;     /* monotonic; G_MAXINT64: none */
   GCancellable          *cancellable;
@@ -140,6 +142,13 @@ void     tincan_link_emit_datagram_ignored (TincanLink         *self,
 void     tincan_link_test_answered      (TincanLink            *self,
                                          gint64                 now);
 void     tincan_link_notify_keys        (TincanLink            *self);
+void     tincan_link_peer_address_changed (TincanLink          *self);
+
+/* tincan-link-address.c: where the peer is */
+void     tincan_link_start_talking      (TincanLink            *self);
+void     tincan_link_roam               (TincanLink            *self,
+                                         const struct sockaddr *from,
+                                         socklen_t              from_length);
 
 
 /* tincan-link-packets.c: the packet path */
@@ -197,7 +206,7 @@ void     tincan_link_handle_handshake   (TincanLink            *self,
                                          const guint8          *datagram);
 void     tincan_link_handle_sealed      (TincanLink            *self,
                                          const TincanPacket    *packet,
-                                         const guint8          *datagram);
+                                         const TincanDatagram  *datagram);
 gboolean tincan_link_send_sealed        (TincanLink            *self,
                                          const guint8          *head,
                                          gsize                  head_length,

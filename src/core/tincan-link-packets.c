@@ -21,7 +21,6 @@
 #include "tincan-link-internal.h"
 
 #define PLAIN_CHUNK            1024
-#define MAX_PER_DISPATCH       256
 
 /* Sending */
 
@@ -538,25 +537,52 @@ other_version (TincanLink *self,
   tincan_link_emit_peer_error (self, error);
 }
 
-static void
-handle_datagram (TincanLink            *self,
-                 const struct sockaddr *from,
-                 socklen_t              from_length,
-                 const guint8          *data,
-                 gsize                  length)
+/* The packets that name our session, which any address may bring: the
+ * handshake's last two messages and sealed packets authenticate
+ * themselves (a peer that moved, or roams, sends them from its new
+ * address).
+ */
+static gboolean
+carries_our_session (TincanLink         *self,
+                     const TincanPacket *packet)
 {
+  return (packet->type == TINCAN_PACKET_SEALED
+          || packet->type == TINCAN_PACKET_HANDSHAKE_REPLY
+          || packet->type == TINCAN_PACKET_HANDSHAKE_FINISH)
+         && packet->receiver_session == self->session;
+}
+
+/**
+ * tincan_link_port_receive:
+ * @self: a link
+ * @datagram: a datagram the port routed to it, by our session or by its
+ *   address
+ *
+ * Decodes it and hands it to the part it is for.  What it asks for is
+ * sent by tincan_link_port_answer(), after the batch.
+ */
+void
+tincan_link_port_receive (TincanLink           *self,
+                          const TincanDatagram *datagram)
+{
+  const guint8 *data = datagram->data;
+  gsize length = datagram->length;
+  gboolean from_peer;
   TincanPacket packet;
   TincanWireResult result;
 
   self->stats.datagrams_received++;
 
-  if (!tincan_udp_socket_is_from_peer (self->socket, from, from_length))
+  from_peer = tincan_udp_socket_is_from_peer (self->socket, datagram->from, datagram->from_length);
+  result = tincan_wire_decode (data, length, &packet);
+
+  if (!from_peer
+      && (result != TINCAN_WIRE_OK || self->mode != TINCAN_MODE_RELIABLE
+          || !carries_our_session (self, &packet)))
     {
       self->stats.foreign++;
       return;
     }
-
-  result = tincan_wire_decode (data, length, &packet);
 
   if (result == TINCAN_WIRE_NOT_TINCAN)
     handle_plain (self, data, length);
@@ -570,7 +596,7 @@ handle_datagram (TincanLink            *self,
   else if (self->mode != TINCAN_MODE_RELIABLE)
     self->stats.foreign++;
   else if (packet.type == TINCAN_PACKET_SEALED)
-    tincan_link_handle_sealed (self, &packet, data);
+    tincan_link_handle_sealed (self, &packet, datagram);
   else if (packet.type >= TINCAN_PACKET_HANDSHAKE_INIT)
     tincan_link_handle_handshake (self, &packet, data);
   else
@@ -582,58 +608,28 @@ handle_datagram (TincanLink            *self,
     }
 }
 
-/* After input: the ACK it asked for, what the window now lets out, and
- * the timers.
+/* After a batch of input: the ACK it asked for, what the window now
+ * lets out, and the timers.
  */
-static void
-answer (TincanLink *self)
+void
+tincan_link_port_answer (TincanLink *self)
 {
+  g_object_ref (self);
+
   if (tincan_receiver_ack_pending (self->receiver))
     send_ack (self);
 
   tincan_link_flush (self);
   tincan_link_schedule (self);
-}
-
-static gboolean
-on_socket_ready_cb (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
-{
-  TincanLink *self = TINCAN_LINK (user_data);
-  gboolean refused = FALSE;
-  guint handled = 0;
-
-  g_object_ref (self);
-
-  if (condition & G_IO_ERR)
-    refused = tincan_udp_socket_drain_errors (self->socket);
-
-  while (handled < MAX_PER_DISPATCH)
-    {
-      const TincanDatagram *datagrams;
-      guint n = tincan_udp_socket_receive (self->socket, &datagrams, &refused);
-
-      if (refused)
-        {
-          tincan_link_set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
-          refused = FALSE;
-        }
-
-      for (guint i = 0; i < n; i++)
-        handle_datagram (self, datagrams[i].from, datagrams[i].from_length,
-                                     datagrams[i].data, datagrams[i].length);
-
-      handled += n;
-      if (n < TINCAN_UDP_SOCKET_RECEIVE_BATCH)
-        break;
-    }
-
-  answer (self);
 
   g_object_unref (self);
+}
 
-  return G_SOURCE_CONTINUE;
+/* What we sent the peer met "port unreachable". */
+void
+tincan_link_port_refused (TincanLink *self)
+{
+  tincan_link_set_presence (self, TINCAN_PRESENCE_NOT_LISTENING);
 }
 
 /* Timers: one source, set to the earliest deadline of the parts. */
@@ -782,22 +778,12 @@ static GSourceFuncs timer_funcs = {
   .dispatch = timer_dispatch,
 };
 
-/* Watches the socket and starts the timers on the thread-default main
- * context.
+/* Starts the timers on the thread-default main context; the port
+ * watches the socket.
  */
 void
 tincan_link_attach_sources (TincanLink *self)
 {
-  self->socket_source = tincan_udp_socket_create_source (self->socket);
-  g_source_set_callback (self->socket_source, G_SOURCE_FUNC (on_socket_ready_cb), self, NULL);
-  g_source_set_static_name (self->socket_source, "[tincan] socket");
-  /* Never re-entered (nothing here runs a nested loop), and a source that
-   * cannot recurse has its descriptor taken out of the poll and put back
-   * around each dispatch, which wakes the loop once more every time.
-   */
-  g_source_set_can_recurse (self->socket_source, TRUE);
-  g_source_attach (self->socket_source, g_main_context_get_thread_default ());
-
   self->timer_deadline = G_MAXINT64;
   self->timer_source = g_source_new (&timer_funcs, sizeof (TimerSource));
   ((TimerSource *) self->timer_source)->link = self;

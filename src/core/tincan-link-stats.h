@@ -17,7 +17,7 @@ typedef struct
 {
   guint64 datagrams_received;
   guint64 datagrams_sent;
-  guint64 foreign;               /* not from the peer's address */
+  guint64 foreign;               /* not from the peer's address, nor for our session */
   guint64 malformed;             /* claimed to be Tin Can, was not valid */
   guint64 stale;                 /* for an old session or epoch */
   guint64 duplicates;            /* data already received */
@@ -37,6 +37,7 @@ typedef struct
   guint64 handshakes;            /* handshakes finished */
   guint64 handshakes_limited;    /* handshake messages dropped by the rate limit */
   guint64 keys_refused;          /* handshakes whose key the trust function refused */
+  guint64 roamed;                /* the peer's address followed an authenticated packet */
 } TincanLinkStats;
 
 G_END_DECLS

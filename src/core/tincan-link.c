@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The UDP link to one peer: one non-blocking socket watched on the main
- * loop, no threads.  This is the hub; each rule of docs/PROTOCOL.md lives
- * in a part named for it, and the parts never call back into the link:
+ * The UDP link to one peer, on a port (one non-blocking socket watched
+ * on the main loop, shared by any number of links: tincan-port.c), no
+ * threads.  This is the hub; each rule of docs/PROTOCOL.md lives in a
+ * part named for it, and the parts never call back into the link:
  *
  *   tincan-udp-socket.c   the socket, batched I/O, the error queue and
  *                         the peer-address filter
@@ -19,16 +20,17 @@
  *   tincan-seal.c         the keys in use, sealing and opening, the
  *                         replay window (*Sealed packets*)
  *
- * The hub is four files, sharing tincan-link-internal.h.
+ * The hub is five files, sharing tincan-link-internal.h.
  * tincan-link-packets.c is the packet path: it decodes each datagram and
  * hands it to the part it is for, sends what the parts ask for, keeps one
  * timer source at the earliest of their deadlines, and starts a new epoch
  * when the peer restarts or the path turns out a black hole.
  * tincan-link-handshake.c is the encryption: handshakes, trust, sealing
  * and opening, new keys, and the API of the keys.  tincan-link-goodbye.c
- * says goodbye.  This file is the object: its properties and signals, the
- * public API (what the outbox and the chat call), address resolution and
- * the connection test.
+ * says goodbye.  tincan-link-address.c is where the peer is: resolving
+ * it, roaming, moving.  This file is the object: its properties and
+ * signals, the public API (what the outbox and the chat call) and the
+ * connection test.
  */
 
 #define G_LOG_DOMAIN "tincan-link"
@@ -65,6 +67,8 @@ enum {
   PROP_PEER_KEY,
   PROP_REFUSED_KEY,
   PROP_ENCRYPTED,
+  PROP_PORT,
+  PROP_PEER_ADDRESS,
   N_PROPS
 };
 
@@ -170,59 +174,15 @@ finish_test (TincanLink *self,
 
 /* The peer */
 
-static void
-start_talking (TincanLink *self)
+/* Where the peer is changed: the port's routes follow, and whoever
+ * shows it is told.
+ */
+void
+tincan_link_peer_address_changed (TincanLink *self)
 {
-  if (self->mode == TINCAN_MODE_RELIABLE)
-    {
-      tincan_link_send_hello (self);
-      tincan_presence_tracker_start (self->presence, g_get_monotonic_time ());
-    }
-
-  tincan_link_flush (self);
-  tincan_link_schedule (self);
-}
-
-static void
-on_resolved_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(TincanLink) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GList *addresses;
-
-  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (addresses == NULL)
-    {
-      g_autoptr(GError) peer_error = NULL;
-
-      peer_error = g_error_new (G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                                _("Could not find the computer “%s”: %s"),
-                                self->peer_host, error->message);
-      tincan_link_emit_peer_error (self, peer_error);
-      return;
-    }
-
-  tincan_udp_socket_set_peer (self->socket, addresses, self->peer_port);
-  g_resolver_free_addresses (addresses);
-
-  if (!tincan_link_has_peer (self))
-    {
-      g_autoptr(GError) peer_error = NULL;
-
-      peer_error = g_error_new (G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
-                                _("“%s” has only IPv6 addresses, and this computer has no IPv6"),
-                                self->peer_host);
-      tincan_link_emit_peer_error (self, peer_error);
-      return;
-    }
-
-  start_talking (self);
+  if (self->port != NULL)
+    tincan_port_update_link (self->port, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_ADDRESS]);
 }
 
 /* GObject */
@@ -234,11 +194,20 @@ tincan_link_initable_init (GInitable     *initable,
 {
   TincanLink *self = TINCAN_LINK (initable);
 
-  self->socket = tincan_udp_socket_new (self->local_port, &self->stats, error);
-  if (self->socket == NULL)
-    return FALSE;
+  if (self->socket != NULL)
+    return TRUE;
 
-  self->local_port = tincan_udp_socket_get_local_port (self->socket);
+  /* tincan_link_new(): a port for this link alone. */
+  if (self->port == NULL)
+    {
+      self->port = tincan_port_new_private (self->local_port, error);
+      if (self->port == NULL)
+        return FALSE;
+    }
+
+  self->socket = tincan_udp_socket_new_sharing (tincan_port_get_socket (self->port), &self->stats);
+  self->local_port = tincan_port_get_local_port (self->port);
+  tincan_port_add_link (self->port, self, self->socket, self->session);
 
   tincan_link_attach_sources (self);
 
@@ -262,10 +231,10 @@ tincan_link_dispose (GObject *object)
   tincan_link_finish_close (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                            _("The connection was closed")));
 
-  if (self->socket_source != NULL)
+  if (self->port != NULL)
     {
-      g_source_destroy (self->socket_source);
-      g_clear_pointer (&self->socket_source, g_source_unref);
+      tincan_port_remove_link (self->port, self);
+      g_clear_object (&self->port);
     }
 
   if (self->timer_source != NULL)
@@ -370,6 +339,14 @@ tincan_link_get_property (GObject    *object,
       g_value_set_boolean (value, tincan_link_get_encrypted (self));
       break;
 
+    case PROP_PORT:
+      g_value_set_object (value, self->port);
+      break;
+
+    case PROP_PEER_ADDRESS:
+      g_value_take_object (value, tincan_link_dup_peer_address (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -391,6 +368,10 @@ tincan_link_set_property (GObject      *object,
 
     case PROP_MODE:
       self->mode = g_value_get_enum (value);
+      break;
+
+    case PROP_PORT:
+      self->port = g_value_dup_object (value);
       break;
 
     default:
@@ -450,6 +431,27 @@ tincan_link_class_init (TincanLinkClass *klass)
   properties[PROP_ENCRYPTED] =
     g_param_spec_boolean ("encrypted", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TincanLink:port:
+   *
+   * The port the link reads and sends through: shared with other links
+   * (tincan_link_new_on_port()), or its own (tincan_link_new()).
+   */
+  properties[PROP_PORT] =
+    g_param_spec_object ("port", NULL, NULL, TINCAN_TYPE_PORT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TincanLink:peer-address:
+   *
+   * Where what the link sends goes: the peer's first resolved address,
+   * or the one it last moved or roamed to.  %NULL before the peer's
+   * address is known.
+   */
+  properties[PROP_PEER_ADDRESS] =
+    g_param_spec_object ("peer-address", NULL, NULL, G_TYPE_INET_SOCKET_ADDRESS,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -553,6 +555,35 @@ tincan_link_new (guint16      local_port,
                          NULL);
 }
 
+/**
+ * tincan_link_new_on_port:
+ * @port: a #TincanPort
+ * @mode: how to talk to the peer
+ *
+ * A link that reads and sends through @port, alongside its other links:
+ * datagrams reach it by its session, or from its peer's addresses.
+ *
+ * Returns: (transfer full): a new #TincanLink
+ */
+TincanLink *
+tincan_link_new_on_port (TincanPort *port,
+                         TincanMode  mode)
+{
+  TincanLink *self;
+
+  g_return_val_if_fail (TINCAN_IS_PORT (port), NULL);
+
+  self = g_object_new (TINCAN_TYPE_LINK,
+                       "port", port,
+                       "mode", mode,
+                       NULL);
+
+  /* Cannot fail: the port is bound already. */
+  g_initable_init (G_INITABLE (self), NULL, NULL);
+
+  return self;
+}
+
 guint16
 tincan_link_get_local_port (TincanLink *self)
 {
@@ -583,63 +614,6 @@ tincan_link_set_display_name (TincanLink *self,
 
   g_free (self->display_name);
   self->display_name = g_strdup (name);
-}
-
-/**
- * tincan_link_set_peer:
- * @self: a #TincanLink
- * @host: an IP address or a host name, as checked by
- *   tincan_address_normalize_host()
- * @port: the peer's UDP port
- *
- * Resolves @host in the background; packets are then accepted from its
- * addresses only.  A name that does not resolve emits
- * #TincanLink::peer-error.
- */
-void
-tincan_link_set_peer (TincanLink *self,
-                      const char *host,
-                      guint16     port)
-{
-  g_autoptr(GInetAddress) literal = NULL;
-
-  g_return_if_fail (TINCAN_IS_LINK (self));
-  g_return_if_fail (host != NULL);
-  g_return_if_fail (port > 0);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  g_free (self->peer_host);
-  self->peer_host = g_strdup (host);
-  self->peer_port = port;
-  tincan_udp_socket_set_peer (self->socket, NULL, 0);
-  tincan_link_forget_keys (self);
-  self->peer_session = 0;
-  self->peer_version = 0;
-  self->peer_left = FALSE;
-  self->data_heard = 0;
-  tincan_path_probe_reset (self->probe);
-  tincan_receiver_restart (self->receiver);
-  tincan_sender_new_epoch (self->sender);
-  tincan_link_set_presence (self, TINCAN_PRESENCE_UNKNOWN);
-
-  literal = g_inet_address_new_from_string (host);
-  if (literal != NULL)
-    {
-      GList addresses = { literal, NULL, NULL };
-
-      tincan_udp_socket_set_peer (self->socket, &addresses, port);
-      start_talking (self);
-    }
-  else
-    {
-      g_autoptr(GResolver) resolver = g_resolver_get_default ();
-
-      g_resolver_lookup_by_name_async (resolver, host, self->cancellable,
-                                       on_resolved_cb, g_object_ref (self));
-    }
 }
 
 /**

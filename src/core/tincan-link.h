@@ -9,6 +9,7 @@
 
 #include "tincan-link-stats.h"
 #include "tincan-message.h"
+#include "tincan-port.h"
 #include "tincan-presence.h"
 #include "tincan-settings.h"
 
@@ -65,6 +66,8 @@ typedef gboolean (*TincanLinkTrustFunc) (TincanLink   *link,
 TincanLink            *tincan_link_new              (guint16          local_port,
                                                      TincanMode       mode,
                                                      GError         **error);
+TincanLink            *tincan_link_new_on_port      (TincanPort      *port,
+                                                     TincanMode       mode);
 guint16                tincan_link_get_local_port   (TincanLink      *self);
 TincanMode             tincan_link_get_mode         (TincanLink      *self);
 void                   tincan_link_set_display_name (TincanLink      *self,
@@ -72,6 +75,9 @@ void                   tincan_link_set_display_name (TincanLink      *self,
 void                   tincan_link_set_peer         (TincanLink      *self,
                                                      const char      *host,
                                                      guint16          port);
+void                   tincan_link_move             (TincanLink      *self,
+                                                     GInetSocketAddress *address);
+GInetSocketAddress    *tincan_link_dup_peer_address (TincanLink      *self);
 const char            *tincan_link_get_peer_name    (TincanLink      *self);
 TincanPresence         tincan_link_get_presence     (TincanLink      *self);
 gint64                 tincan_link_get_rtt          (TincanLink      *self);

@@ -8,6 +8,11 @@
  * with recvmmsg() and written in batches with sendmmsg(); ICMP errors
  * (port unreachable, too big) are read off the error queue; and only
  * datagrams from the peer's addresses are let in.
+ *
+ * One socket is bound and read (a TincanPort's); each link on it has a
+ * sharing one (tincan_udp_socket_new_sharing()) that writes through the
+ * same descriptor with its own peer, its own send batch and its own
+ * counters, and never reads.
  */
 
 #define _GNU_SOURCE             /* recvmmsg() */
@@ -29,6 +34,12 @@
 #define SEND_BATCH             32
 #define SOCKET_BUFFER_SIZE     (4 * 1024 * 1024)
 #define MAX_RECEIVE_TRIES      64
+/* Addresses a peer was heard from and let in, at most: see
+ * tincan_udp_socket_move_peer().
+ */
+#define MAX_PEER_ADDRESSES     8
+
+static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 struct _TincanUdpSocket
 {
@@ -38,10 +49,14 @@ struct _TincanUdpSocket
   guint32           receive_window;     /* half of what SO_RCVBUF reports */
   TincanLinkStats  *stats;
 
-  GPtrArray        *peer_addresses;     /* GInetAddress, as resolved */
+  GPtrArray        *peer_addresses;     /* GInetAddress, as resolved or moved to */
   GSocketAddress   *peer_destination;
+  TincanUdpEndpoint destination;        /* the same, as a key */
 
-  /* Receive buffers, allocated once */
+  TincanUdpSocketRefusedFunc refused_func;
+  gpointer          refused_data;
+
+  /* Receive buffers, allocated once; none in a sharing socket */
   struct mmsghdr    in_messages[RECEIVE_BATCH];
   struct iovec      in_vectors[RECEIVE_BATCH];
   struct sockaddr_storage in_addresses[RECEIVE_BATCH];
@@ -180,6 +195,32 @@ tincan_udp_socket_new (guint16           port,
   return g_steal_pointer (&self);
 }
 
+/**
+ * tincan_udp_socket_new_sharing:
+ * @owner: a bound socket
+ * @stats: the counters of the link that sends through it; not copied
+ *
+ * A socket that sends through @owner's descriptor to a peer of its own,
+ * with a send batch of its own.  It never reads: @owner does, for all.
+ *
+ * Returns: (transfer full): the socket
+ */
+TincanUdpSocket *
+tincan_udp_socket_new_sharing (TincanUdpSocket *owner,
+                               TincanLinkStats *stats)
+{
+  TincanUdpSocket *self = g_new0 (TincanUdpSocket, 1);
+
+  self->socket = g_object_ref (owner->socket);
+  self->family = owner->family;
+  self->local_port = owner->local_port;
+  self->receive_window = owner->receive_window;
+  self->stats = stats;
+  self->out_buffers = g_malloc (SEND_BATCH * TINCAN_WIRE_BASE_DATAGRAM);
+
+  return self;
+}
+
 void
 tincan_udp_socket_free (TincanUdpSocket *self)
 {
@@ -214,7 +255,8 @@ tincan_udp_socket_create_source (TincanUdpSocket *self)
 static GSocketAddress *
 destination_for (TincanUdpSocket *self,
                  GInetAddress    *address,
-                 guint16          port)
+                 guint16          port,
+                 guint32          scope_id)
 {
   g_autoptr(GInetAddress) mapped = NULL;
 
@@ -227,7 +269,11 @@ destination_for (TincanUdpSocket *self,
       address = mapped = g_inet_address_new_from_bytes (bytes, G_SOCKET_FAMILY_IPV6);
     }
 
-  return g_inet_socket_address_new (address, port);
+  return g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
+                       "address", address,
+                       "port", (guint) port,
+                       "scope-id", scope_id,
+                       NULL);
 }
 
 /**
@@ -264,8 +310,101 @@ tincan_udp_socket_set_peer (TincanUdpSocket *self,
 
       g_ptr_array_add (self->peer_addresses, g_object_ref (address));
       if (self->peer_destination == NULL)
-        self->peer_destination = destination_for (self, address, port);
+        {
+          self->peer_destination = destination_for (self, address, port, 0);
+          tincan_udp_endpoint_from_inet (&self->destination, address, port);
+        }
     }
+}
+
+static gboolean
+has_address (TincanUdpSocket *self,
+             GInetAddress    *address)
+{
+  for (guint i = 0; i < self->peer_addresses->len; i++)
+    if (g_inet_address_equal (g_ptr_array_index (self->peer_addresses, i), address))
+      return TRUE;
+
+  return FALSE;
+}
+
+/**
+ * tincan_udp_socket_move_peer:
+ * @self: a socket
+ * @destination: where to send from now on, IPv4 as IPv4 (not mapped)
+ * @keep_others: whether to go on letting in datagrams from the peer's
+ *   other addresses
+ *
+ * Sends to @destination, and lets datagrams in from its address too.  With
+ * @keep_others, the addresses the peer had stay, up to MAX_PEER_ADDRESSES
+ * (the oldest goes first): a computer with two addresses is still one
+ * peer.  Without, @destination's is the only one.
+ */
+void
+tincan_udp_socket_move_peer (TincanUdpSocket    *self,
+                             GInetSocketAddress *destination,
+                             gboolean            keep_others)
+{
+  GInetAddress *address = g_inet_socket_address_get_address (destination);
+  guint16 port = g_inet_socket_address_get_port (destination);
+  guint32 scope_id = 0;
+
+  /* An IPv4-only socket cannot reach an IPv6 address. */
+  if (self->family == G_SOCKET_FAMILY_IPV4
+      && g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+    return;
+
+  if (!keep_others)
+    g_clear_pointer (&self->peer_addresses, g_ptr_array_unref);
+  if (self->peer_addresses == NULL)
+    self->peer_addresses = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!has_address (self, address))
+    {
+      if (self->peer_addresses->len == MAX_PEER_ADDRESSES)
+        g_ptr_array_remove_index (self->peer_addresses, 0);
+      g_ptr_array_add (self->peer_addresses, g_object_ref (address));
+    }
+
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    scope_id = g_inet_socket_address_get_scope_id (destination);
+
+  g_clear_object (&self->peer_destination);
+  self->peer_destination = destination_for (self, address, port, scope_id);
+  tincan_udp_endpoint_from_inet (&self->destination, address, port);
+  self->destination.scope_id = scope_id;
+}
+
+/* Returns: (transfer none) (element-type GInetAddress) (nullable): the
+ * addresses datagrams are let in from
+ */
+GPtrArray *
+tincan_udp_socket_get_peer_addresses (TincanUdpSocket *self)
+{
+  return self->peer_addresses;
+}
+
+/* Returns: (transfer full) (nullable): where datagrams go, IPv4 as IPv4 */
+GInetSocketAddress *
+tincan_udp_socket_dup_peer_destination (TincanUdpSocket *self)
+{
+  if (self->peer_destination == NULL)
+    return NULL;
+
+  return tincan_udp_endpoint_to_address (&self->destination);
+}
+
+/* Whether @address, port included, is where datagrams go. */
+gboolean
+tincan_udp_socket_is_peer_destination (TincanUdpSocket       *self,
+                                       const struct sockaddr *address,
+                                       socklen_t              length)
+{
+  TincanUdpEndpoint from;
+
+  return self->peer_destination != NULL
+         && tincan_udp_endpoint_from_sockaddr (&from, address, length)
+         && tincan_udp_endpoint_equal (&from, &self->destination);
 }
 
 /* Whether the peer has an address this socket can send to. */
@@ -280,39 +419,17 @@ tincan_udp_socket_is_from_peer (TincanUdpSocket       *self,
                                 const struct sockaddr *address,
                                 socklen_t              length)
 {
-  static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  const guint8 *bytes;
-  gsize size;
+  TincanUdpEndpoint from;
 
-  if (self->peer_addresses == NULL)
-    return FALSE;
-
-  if (address->sa_family == AF_INET && length >= sizeof (struct sockaddr_in))
-    {
-      bytes = (const guint8 *) &((const struct sockaddr_in *) address)->sin_addr;
-      size = 4;
-    }
-  else if (address->sa_family == AF_INET6 && length >= sizeof (struct sockaddr_in6))
-    {
-      bytes = (const guint8 *) &((const struct sockaddr_in6 *) address)->sin6_addr;
-      size = 16;
-
-      /* On a dual-stack socket an IPv4 sender shows as ::ffff:a.b.c.d. */
-      if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
-        {
-          bytes += 12;
-          size = 4;
-        }
-    }
-  else
+  if (self->peer_addresses == NULL || !tincan_udp_endpoint_from_sockaddr (&from, address, length))
     return FALSE;
 
   for (guint i = 0; i < self->peer_addresses->len; i++)
     {
-      GInetAddress *peer = g_ptr_array_index (self->peer_addresses, i);
+      TincanUdpEndpoint peer;
 
-      if (g_inet_address_get_native_size (peer) == size
-          && memcmp (g_inet_address_to_bytes (peer), bytes, size) == 0)
+      tincan_udp_endpoint_from_inet (&peer, g_ptr_array_index (self->peer_addresses, i), 0);
+      if (memcmp (peer.bytes, from.bytes, sizeof peer.bytes) == 0)
         return TRUE;
     }
 
@@ -441,7 +558,9 @@ tincan_udp_socket_send (TincanUdpSocket  *self,
  * here; a datagram too big for the path (a probe) also lands here, and is
  * taken care of by the probe's timeout.
  *
- * Returns: %TRUE if the peer's port was unreachable
+ * Each destination found unreachable goes to the refused function.
+ *
+ * Returns: %TRUE if a port was unreachable
  */
 gboolean
 tincan_udp_socket_drain_errors (TincanUdpSocket *self)
@@ -453,9 +572,13 @@ tincan_udp_socket_drain_errors (TincanUdpSocket *self)
     {
       guint8 data[64];
       guint8 control[512];
+      struct sockaddr_storage destination;
       struct iovec iov = { data, sizeof data };
       struct msghdr msg = { 0 };
 
+      /* Where the datagram that met the error was going. */
+      msg.msg_name = &destination;
+      msg.msg_namelen = sizeof destination;
       msg.msg_iov = &iov;
       msg.msg_iovlen = 1;
       msg.msg_control = control;
@@ -475,7 +598,12 @@ tincan_udp_socket_drain_errors (TincanUdpSocket *self)
 
           memcpy (&error, CMSG_DATA (cmsg), sizeof error);
           if (error.ee_errno == ECONNREFUSED)
-            refused = TRUE;
+            {
+              refused = TRUE;
+              if (self->refused_func != NULL && msg.msg_namelen > 0)
+                self->refused_func ((const struct sockaddr *) &destination, msg.msg_namelen,
+                                    self->refused_data);
+            }
           else
             g_debug ("Error queue: %s", g_strerror (error.ee_errno));
         }
@@ -489,9 +617,8 @@ tincan_udp_socket_drain_errors (TincanUdpSocket *self)
  * @self: a socket
  * @datagrams: (out) (transfer none): the datagrams read, valid until the
  *   next call
- * @refused: (inout): set to %TRUE if the peer's port was reported
- *   unreachable meanwhile
  *
+ * A port reported unreachable meanwhile goes to the refused function.
  * Reads up to a batch of datagrams, from anyone, without blocking.
  * recvmmsg() itself, not g_socket_receive_messages(): that one asks again
  * after a short batch, one more system call per wake-up, and makes an
@@ -501,10 +628,11 @@ tincan_udp_socket_drain_errors (TincanUdpSocket *self)
  */
 guint
 tincan_udp_socket_receive (TincanUdpSocket       *self,
-                           const TincanDatagram **datagrams,
-                           gboolean              *refused)
+                           const TincanDatagram **datagrams)
 {
   int n = -1;
+
+  g_return_val_if_fail (self->in_buffers != NULL, 0);
 
   *datagrams = self->in_datagrams;
 
@@ -528,7 +656,6 @@ tincan_udp_socket_receive (TincanUdpSocket       *self,
       if (errno == ECONNREFUSED)
         {
           /* An earlier datagram's "port unreachable", not this read's. */
-          *refused = TRUE;
           tincan_udp_socket_drain_errors (self);
           continue;
         }
@@ -549,4 +676,113 @@ tincan_udp_socket_receive (TincanUdpSocket       *self,
     }
 
   return n;
+}
+
+/**
+ * tincan_udp_socket_set_refused_func:
+ * @self: a socket that reads
+ * @func: (nullable): called with each destination found unreachable
+ * @user_data: for @func
+ */
+void
+tincan_udp_socket_set_refused_func (TincanUdpSocket            *self,
+                                    TincanUdpSocketRefusedFunc  func,
+                                    gpointer                    user_data)
+{
+  self->refused_func = func;
+  self->refused_data = user_data;
+}
+
+/* Endpoints: addresses as hash keys, so that an IPv4 sender is the same
+ * whether it was resolved as IPv4 or read off a dual-stack socket as
+ * ::ffff:a.b.c.d.
+ */
+
+gboolean
+tincan_udp_endpoint_from_sockaddr (TincanUdpEndpoint     *endpoint,
+                                   const struct sockaddr *address,
+                                   socklen_t              length)
+{
+  memset (endpoint, 0, sizeof *endpoint);
+
+  if (address->sa_family == AF_INET && length >= sizeof (struct sockaddr_in))
+    {
+      const struct sockaddr_in *in = (const struct sockaddr_in *) address;
+
+      memcpy (endpoint->bytes, mapped_prefix, sizeof mapped_prefix);
+      memcpy (endpoint->bytes + 12, &in->sin_addr, 4);
+      endpoint->port = g_ntohs (in->sin_port);
+      return TRUE;
+    }
+
+  if (address->sa_family == AF_INET6 && length >= sizeof (struct sockaddr_in6))
+    {
+      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) address;
+
+      memcpy (endpoint->bytes, &in6->sin6_addr, 16);
+      endpoint->port = g_ntohs (in6->sin6_port);
+      endpoint->scope_id = in6->sin6_scope_id;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+void
+tincan_udp_endpoint_from_inet (TincanUdpEndpoint *endpoint,
+                               GInetAddress      *address,
+                               guint16            port)
+{
+  memset (endpoint, 0, sizeof *endpoint);
+
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
+    {
+      memcpy (endpoint->bytes, mapped_prefix, sizeof mapped_prefix);
+      memcpy (endpoint->bytes + 12, g_inet_address_to_bytes (address), 4);
+    }
+  else
+    memcpy (endpoint->bytes, g_inet_address_to_bytes (address), 16);
+
+  endpoint->port = port;
+}
+
+/* The scope is not part of the key: one address, one peer. */
+guint
+tincan_udp_endpoint_hash (gconstpointer key)
+{
+  const TincanUdpEndpoint *endpoint = key;
+  guint hash = 5381 + endpoint->port;
+
+  for (guint i = 0; i < sizeof endpoint->bytes; i++)
+    hash = hash * 33 + endpoint->bytes[i];
+
+  return hash;
+}
+
+gboolean
+tincan_udp_endpoint_equal (gconstpointer a,
+                           gconstpointer b)
+{
+  const TincanUdpEndpoint *x = a;
+  const TincanUdpEndpoint *y = b;
+
+  return x->port == y->port && memcmp (x->bytes, y->bytes, sizeof x->bytes) == 0;
+}
+
+/* Returns: (transfer full): @endpoint as an address, IPv4 as IPv4 */
+GInetSocketAddress *
+tincan_udp_endpoint_to_address (const TincanUdpEndpoint *endpoint)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (memcmp (endpoint->bytes, mapped_prefix, sizeof mapped_prefix) == 0)
+    address = g_inet_address_new_from_bytes (endpoint->bytes + 12, G_SOCKET_FAMILY_IPV4);
+  else
+    address = g_inet_address_new_from_bytes (endpoint->bytes, G_SOCKET_FAMILY_IPV6);
+
+  return G_INET_SOCKET_ADDRESS (g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
+                                              "address", address,
+                                              "port", (guint) endpoint->port,
+                                              "scope-id", endpoint->scope_id,
+                                              NULL));
 }

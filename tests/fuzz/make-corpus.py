@@ -11,6 +11,9 @@
 #   tests/fuzz/corpus/handshake/  a byte that picks fuzz-handshake.c's mode,
 #                            then a datagram, or a mask XORed over the real
 #                            message that mode names (zeros: the real one)
+#   tests/fuzz/corpus/route/ one datagram per file, as for wire: the ones
+#                            that carry the receiver's session, and a few
+#                            that do not
 import os
 import struct
 
@@ -207,6 +210,14 @@ write("wire", "handshake-init", init)
 write("wire", "handshake-reply", handshake(8, REPLY_SIZE, sender=B, receiver=A))
 write("wire", "handshake-finish", handshake(9, FINISH_SIZE))
 write("wire", "sealed", sealed(bytes(range(64)), counter=7, phase=1))
+
+write("route", "handshake-init", init)
+write("route", "handshake-reply", handshake(8, REPLY_SIZE, sender=B, receiver=A))
+write("route", "handshake-finish", handshake(9, FINISH_SIZE))
+write("route", "sealed", sealed(bytes(range(64)), counter=7, phase=1))
+write("route", "plain", "hello from netcat\n".encode())
+write("route", "ping", ping())
+write("route", "data-first", data(text, 0, 0))
 
 # fuzz-handshake.c: RAW, REPLY, FINISH, SEALED.
 RAW, REPLY, FINISH, SEALED = range(4)
