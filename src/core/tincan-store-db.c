@@ -79,7 +79,9 @@ static const char *migration_3 =
 /* A person is their identity key; a plain-text one (no key) is their
  * address.  Each conversation reads its pages, count, last message,
  * unread count and outbox through an index that starts with the person,
- * so listing people never reads their messages.
+ * so listing people never reads their messages.  The incoming index
+ * holds outgoing, constant as it is, because SQLite reads the table to
+ * check a partial index's condition unless the index has the column.
  */
 static const char *migration_4 =
   "CREATE TABLE people ("
@@ -97,7 +99,7 @@ static const char *migration_4 =
   "CREATE UNIQUE INDEX people_address ON people (host, port) WHERE key IS NULL;"
   "ALTER TABLE messages ADD COLUMN person INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX messages_person ON messages (person, id);"
-  "CREATE INDEX messages_person_incoming ON messages (person, id) WHERE outgoing = 0;"
+  "CREATE INDEX messages_person_incoming ON messages (person, id, outgoing) WHERE outgoing = 0;"
   "DROP INDEX messages_unfinished;"
   "CREATE INDEX messages_unfinished ON messages (person, id)"
   "  WHERE outgoing = 1 AND state IN (0, 1, 3);";

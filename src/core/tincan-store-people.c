@@ -22,6 +22,7 @@
 
 #include "tincan-identity.h"
 #include "tincan-store-internal.h"
+#include "tincan-store-private.h"
 
 G_STATIC_ASSERT (TINCAN_STORE_PERSON_KEY_SIZE == TINCAN_IDENTITY_KEY_SIZE);
 
@@ -65,6 +66,31 @@ no_such_person (TincanStore  *self,
                _("The history “%s” has no person %s"), self->shared->path, number);
 
   return FALSE;
+}
+
+/* Each count is a range of a partial index on (person, id): unread
+ * messages of messages_person_incoming, the outbox of
+ * messages_unfinished; the last message is one step into messages_person.
+ * test-store-people checks the plan.
+ */
+static const char list_people_sql[] =
+  "SELECT p.id, p.key, p.host, p.port, p.mode, p.name, p.verified,"
+  "  p.first_seen, p.last_seen, substr (m.text, 1, ?), m.time, m.outgoing,"
+  "  (SELECT count(*) FROM messages"
+  "   WHERE person = p.id AND outgoing = 0 AND id > p.read_up_to),"
+  "  (SELECT count(*) FROM messages"
+  "   WHERE person = p.id AND outgoing = 1 AND state IN (0, 1, 3)"
+  "   AND (plain = 0 OR state <> 1))"
+  " FROM people AS p"
+  " LEFT JOIN messages AS m"
+  "  ON m.id = (SELECT max(id) FROM messages WHERE person = p.id)"
+  " ORDER BY m.id DESC, p.id";
+
+/* For tests: the query behind tincan_store_list_people(), to see its plan. */
+const char *
+tincan_store_get_people_query (void)
+{
+  return list_people_sql;
 }
 
 /* The first line of @text, at most TINCAN_STORE_PERSON_TEXT_CHARS
@@ -147,18 +173,7 @@ tincan_store_list_people (TincanStore  *self,
 
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
 
-  stmt = tincan_store_statement (self,
-                                 "SELECT p.id, p.key, p.host, p.port, p.mode, p.name, p.verified,"
-                                 "  p.first_seen, p.last_seen, substr (m.text, 1, ?), m.time, m.outgoing,"
-                                 "  (SELECT count(*) FROM messages"
-                                 "   WHERE person = p.id AND outgoing = 0 AND id > p.read_up_to),"
-                                 "  (SELECT count(*) FROM messages"
-                                 "   WHERE person = p.id AND outgoing = 1 AND state IN (0, 1, 3)"
-                                 "   AND (plain = 0 OR state <> 1))"
-                                 " FROM people AS p"
-                                 " LEFT JOIN messages AS m"
-                                 "  ON m.id = (SELECT max(id) FROM messages WHERE person = p.id)"
-                                 " ORDER BY m.id DESC, p.id", error);
+  stmt = tincan_store_statement (self, list_people_sql, error);
   if (stmt == NULL)
     return NULL;
 
