@@ -194,13 +194,34 @@ void
 tincan_test_fill_history (const char *path,
                           guint       n)
 {
+  tincan_test_fill_person (path, 0, n);
+}
+
+/* Writes @n incoming messages to @person's conversation (0: the first
+ * person, made if there is none) straight into the file, in one
+ * transaction: a store must not have it open.
+ */
+void
+tincan_test_fill_person (const char *path,
+                         gint64      person,
+                         guint       n)
+{
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  if (person == 0)
+    {
+      g_assert_cmpint (sqlite3_exec (db, "INSERT INTO people (mode) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM people)",
+                                     NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT min(id) FROM people", -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      person = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
   g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO messages (uid, sender, outgoing, plain,"
-                                           " time, state, text) VALUES (?, ?, 0, 0, ?, 4, ?)",
+                                           " time, state, text, person) VALUES (?, ?, 0, 0, ?, 4, ?, ?)",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   for (guint i = 0; i < n; i++)
     {
@@ -210,6 +231,7 @@ tincan_test_fill_history (const char *path,
       sqlite3_bind_text (stmt, 2, "0123456789abcdef0123456789abcdef", -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 3, 1000 + i);
       sqlite3_bind_text (stmt, 4, text, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 5, person);
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
       sqlite3_reset (stmt);
     }

@@ -25,6 +25,9 @@ guint16  tincan_test_unused_port (void);
 void     tincan_test_remove_tree (const char *path);
 void     tincan_test_fill_history (const char *path,
                                   guint       n);
+void     tincan_test_fill_person (const char *path,
+                                  gint64      person,
+                                  guint       n);
 void     tincan_test_send_later  (TincanLink   *link,
                                   const guint8 *datagram,
                                   gsize         length,

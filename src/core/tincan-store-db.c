@@ -27,11 +27,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tincan-address.h"
+#include "tincan-settings.h"
 #include "tincan-store-internal.h"
 
 /* Version 1: messages, the seen pairs, and the identity.  Version 2: a
  * full-text index, when this SQLite has FTS5 (else search uses LIKE).
  * Version 3: each peer's public key, as first seen or as verified.
+ * Version 4: people, and each message belongs to one (migrate_4() says
+ * who gets the messages of a version 3 file).
  */
 static const char *migration_1 =
   "CREATE TABLE meta ("
@@ -71,6 +75,34 @@ static const char *migration_3 =
   "  key        BLOB NOT NULL,"
   "  verified   INTEGER NOT NULL DEFAULT 0,"
   "  first_seen INTEGER NOT NULL);";
+
+/* A person is their identity key; a plain-text one (no key) is their
+ * address.  Each conversation reads its pages, count, last message,
+ * unread count and outbox through an index that starts with the person,
+ * so listing people never reads their messages.  The incoming index
+ * holds outgoing, constant as it is, because SQLite reads the table to
+ * check a partial index's condition unless the index has the column.
+ */
+static const char *migration_4 =
+  "CREATE TABLE people ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  key        BLOB,"
+  "  host       TEXT,"
+  "  port       INTEGER,"
+  "  mode       INTEGER NOT NULL DEFAULT 0,"
+  "  name       TEXT,"
+  "  verified   INTEGER NOT NULL DEFAULT 0,"
+  "  first_seen INTEGER,"
+  "  last_seen  INTEGER,"
+  "  read_up_to INTEGER NOT NULL DEFAULT 0);"
+  "CREATE UNIQUE INDEX people_key ON people (key) WHERE key IS NOT NULL;"
+  "CREATE UNIQUE INDEX people_address ON people (host, port) WHERE key IS NULL;"
+  "ALTER TABLE messages ADD COLUMN person INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX messages_person ON messages (person, id);"
+  "CREATE INDEX messages_person_incoming ON messages (person, id, outgoing) WHERE outgoing = 0;"
+  "DROP INDEX messages_unfinished;"
+  "CREATE INDEX messages_unfinished ON messages (person, id)"
+  "  WHERE outgoing = 1 AND state IN (0, 1, 3);";
 
 void
 tincan_store_set_sqlite_error (GError     **error,
@@ -136,10 +168,10 @@ tincan_store_fail (TincanStore  *self,
                    int           code,
                    GError      **error)
 {
-  g_debug ("SQLite: %s (%d, errno %d)", sqlite3_errmsg (self->db), code,
-           sqlite3_system_errno (self->db));
-  tincan_store_set_sqlite_error (error, self->path, code, sqlite3_system_errno (self->db),
-                                 sqlite3_errmsg (self->db));
+  g_debug ("SQLite: %s (%d, errno %d)", sqlite3_errmsg (self->shared->db), code,
+           sqlite3_system_errno (self->shared->db));
+  tincan_store_set_sqlite_error (error, self->shared->path, code, sqlite3_system_errno (self->shared->db),
+                                 sqlite3_errmsg (self->shared->db));
 
   return FALSE;
 }
@@ -149,7 +181,7 @@ tincan_store_exec (TincanStore  *self,
                    const char   *sql,
                    GError      **error)
 {
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  int rc = sqlite3_exec (self->shared->db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
     return tincan_store_fail (self, rc, error);
@@ -161,8 +193,8 @@ tincan_store_exec (TincanStore  *self,
 void
 tincan_store_rollback (TincanStore *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!sqlite3_get_autocommit (self->shared->db))
+    sqlite3_exec (self->shared->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* Statements are prepared once and kept, keyed by their (static) text. */
@@ -171,7 +203,7 @@ tincan_store_statement (TincanStore  *self,
                         const char   *sql,
                         GError      **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->shared->statements, sql);
   int rc;
 
   if (stmt != NULL)
@@ -181,14 +213,14 @@ tincan_store_statement (TincanStore  *self,
       return stmt;
     }
 
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  rc = sqlite3_prepare_v3 (self->shared->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       tincan_store_fail (self, rc, error);
       return NULL;
     }
 
-  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  g_hash_table_insert (self->shared->statements, (gpointer) sql, stmt);
 
   return stmt;
 }
@@ -227,6 +259,106 @@ tincan_store_query_int (TincanStore  *self,
   return value;
 }
 
+/* The same as tincan_store_query_int(), with two arguments. */
+gint64
+tincan_store_query_int2 (TincanStore  *self,
+                         const char   *sql,
+                         gint64        arg1,
+                         gint64        arg2,
+                         gboolean     *ok,
+                         GError      **error)
+{
+  sqlite3_stmt *stmt = tincan_store_statement (self, sql, error);
+  gint64 value = 0;
+  int rc;
+
+  *ok = FALSE;
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, arg1);
+  sqlite3_bind_int64 (stmt, 2, arg2);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      tincan_store_fail (self, rc, error);
+      return 0;
+    }
+
+  *ok = TRUE;
+
+  return value;
+}
+
+/* Runs a statement that binds one integer and returns no rows. */
+gboolean
+tincan_store_run (TincanStore  *self,
+                  const char   *sql,
+                  gint64        arg,
+                  GError      **error)
+{
+  sqlite3_stmt *stmt = tincan_store_statement (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, arg);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return tincan_store_fail (self, rc, error);
+
+  return TRUE;
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+TincanStoreDb *
+tincan_store_db_new (const char *path)
+{
+  TincanStoreDb *shared = g_rc_box_new0 (TincanStoreDb);
+
+  shared->path = g_strdup (path);
+  shared->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
+  shared->counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  return shared;
+}
+
+TincanStoreDb *
+tincan_store_db_ref (TincanStoreDb *shared)
+{
+  return g_rc_box_acquire (shared);
+}
+
+static void
+clear_db (gpointer data)
+{
+  TincanStoreDb *shared = data;
+
+  /* Statements first: SQLite does not close a connection that has some. */
+  g_clear_pointer (&shared->statements, g_hash_table_unref);
+  if (shared->db != NULL)
+    sqlite3_close (shared->db);
+  g_clear_pointer (&shared->counts, g_hash_table_unref);
+  g_free (shared->path);
+  g_free (shared->moved_aside);
+}
+
+void
+tincan_store_db_unref (TincanStoreDb *shared)
+{
+  g_rc_box_release_full (shared, clear_db);
+}
+
 static gboolean
 make_identity (TincanStore  *self,
                GError      **error)
@@ -235,8 +367,8 @@ make_identity (TincanStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  tincan_wire_random_identity (self->identity);
-  tincan_wire_format_identity (self->identity, hex);
+  tincan_wire_random_identity (self->shared->identity);
+  tincan_wire_format_identity (self->shared->identity, hex);
   stmt = tincan_store_statement (self, "INSERT INTO meta (key, value) VALUES ('identity', ?)", error);
   if (stmt == NULL)
     return FALSE;
@@ -282,7 +414,7 @@ read_identity (TincanStore  *self,
           int low = g_ascii_xdigit_value (hex[2 * i + 1]);
 
           valid = high >= 0 && low >= 0;
-          self->identity[i] = (high << 4) | low;
+          self->shared->identity[i] = (high << 4) | low;
         }
     }
   sqlite3_reset (stmt);
@@ -290,9 +422,148 @@ read_identity (TincanStore  *self,
   if (!valid)
     {
       g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT,
-                   _("The history “%s” is damaged: %s"), self->path, _("its identity is not valid"));
+                   _("The history “%s” is damaged: %s"), self->shared->path, _("its identity is not valid"));
       return FALSE;
     }
+
+  return TRUE;
+}
+
+static gint64
+insert_migrated_person (TincanStore   *self,
+                        const void    *key,
+                        int            key_size,
+                        const char    *host,
+                        guint16        port,
+                        TincanMode     mode,
+                        gboolean       verified,
+                        gint64         first_seen,
+                        GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Two addresses pinned to one key are one person: the first (the most
+   * recently seen) keeps it.
+   */
+  stmt = tincan_store_statement (self,
+                                 "INSERT OR IGNORE INTO people (key, host, port, mode, verified, first_seen)"
+                                 " VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return 0;
+
+  if (key != NULL)
+    sqlite3_bind_blob (stmt, 1, key, key_size, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, host, -1, SQLITE_TRANSIENT);
+  if (host != NULL)
+    sqlite3_bind_int (stmt, 3, port);
+  sqlite3_bind_int (stmt, 4, mode);
+  sqlite3_bind_int (stmt, 5, verified ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 6, first_seen);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      tincan_store_fail (self, rc, error);
+      return 0;
+    }
+
+  return sqlite3_changes (self->shared->db) > 0 ? sqlite3_last_insert_rowid (self->shared->db) : -1;
+}
+
+/* Version 3 was one conversation, with one peer at a time in the
+ * settings; its peer_keys hold the key of each address that peer had.
+ * Every message goes to one person: the most recently first-seen pinned
+ * key, at its address, verified or not as it was; with no key pinned, a
+ * person with neither key nor address (the app knows the address, from
+ * its settings), in the mode of the newest message.  Each other pinned
+ * key becomes a person too, with no messages.  Nothing is unread after
+ * the upgrade.  peer_keys stays as it was, for the callers that use it.
+ */
+static gboolean
+migrate_4 (TincanStore  *self,
+           GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 owner = 0;
+  gboolean ok;
+  gint64 n_messages;
+  int rc;
+
+  if (!tincan_store_exec (self, migration_4, error))
+    return FALSE;
+
+  n_messages = tincan_store_query_int (self, "SELECT count(*) FROM messages", 0, &ok, error);
+  if (!ok)
+    return FALSE;
+
+  /* Not a statement kept for later: it runs once in a file's life. */
+  rc = sqlite3_prepare_v2 (self->shared->db,
+                           "SELECT peer, key, verified, first_seen FROM peer_keys"
+                           " ORDER BY first_seen DESC, peer", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return tincan_store_fail (self, rc, error);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *peer = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+      gint64 id;
+
+      if (peer == NULL || !tincan_address_parse_peer (peer, TINCAN_DEFAULT_PORT, &host, &port, NULL))
+        {
+          g_free (host);
+          host = g_strdup (peer);
+          port = 0;
+        }
+
+      /* A damaged key is copied as it is: it is refused when read, as
+       * the peer_keys one is.
+       */
+      id = insert_migrated_person (self, sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1),
+                                   host, port, TINCAN_MODE_RELIABLE, sqlite3_column_int64 (stmt, 2) == 1,
+                                   sqlite3_column_int64 (stmt, 3), error);
+      if (id == 0)
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      if (owner == 0 && id > 0)
+        owner = id;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return tincan_store_fail (self, rc, error);
+
+  if (n_messages == 0)
+    return TRUE;
+
+  if (owner == 0)
+    {
+      gint64 plain = tincan_store_query_int (self, "SELECT plain FROM messages ORDER BY id DESC LIMIT 1",
+                                             0, &ok, error);
+      gint64 first_seen;
+
+      if (!ok)
+        return FALSE;
+      first_seen = tincan_store_query_int (self, "SELECT min(time) FROM messages", 0, &ok, error);
+      if (!ok)
+        return FALSE;
+
+      owner = insert_migrated_person (self, NULL, 0, NULL, 0,
+                                      plain ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE,
+                                      FALSE, first_seen, error);
+      if (owner <= 0)
+        return FALSE;
+    }
+
+  if (!tincan_store_run (self, "UPDATE messages SET person = ?", owner, error)
+      || !tincan_store_run (self, "UPDATE people SET read_up_to = (SELECT max(id) FROM messages)"
+                                  " WHERE id = ?", owner, error))
+    return FALSE;
+
+  g_debug ("Migrated %" G_GINT64_FORMAT " messages to person %" G_GINT64_FORMAT, n_messages, owner);
 
   return TRUE;
 }
@@ -310,7 +581,7 @@ migrate (TincanStore  *self,
   if (version > TINCAN_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FAILED,
-                   _("The history “%s” was written by a newer Tin Can"), self->path);
+                   _("The history “%s” was written by a newer Tin Can"), self->shared->path);
       return FALSE;
     }
 
@@ -344,6 +615,12 @@ migrate (TincanStore  *self,
         return FALSE;
     }
 
+  if (version < 4)
+    {
+      if (!migrate_4 (self, error))
+        return FALSE;
+    }
+
   if (version < TINCAN_STORE_SCHEMA_VERSION)
     {
       g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d",
@@ -361,13 +638,13 @@ migrate (TincanStore  *self,
 void
 tincan_store_close_database (TincanStore *self)
 {
-  if (self->statements != NULL)
-    g_hash_table_remove_all (self->statements);
+  if (self->shared->statements != NULL)
+    g_hash_table_remove_all (self->shared->statements);
 
-  if (self->db != NULL)
+  if (self->shared->db != NULL)
     {
-      sqlite3_close (self->db);
-      self->db = NULL;
+      sqlite3_close (self->shared->db);
+      self->shared->db = NULL;
     }
 }
 
@@ -375,31 +652,32 @@ gboolean
 tincan_store_open_database (TincanStore  *self,
                             GError      **error)
 {
+  gint64 count = 0;
   gboolean ok;
   int rc;
 
-  rc = sqlite3_open_v2 (self->path, &self->db,
+  rc = sqlite3_open_v2 (self->shared->path, &self->shared->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      if (self->db != NULL)
+      if (self->shared->db != NULL)
         tincan_store_fail (self, rc, error);
       else
-        tincan_store_set_sqlite_error (error, self->path, rc, 0, sqlite3_errstr (rc));
+        tincan_store_set_sqlite_error (error, self->shared->path, rc, 0, sqlite3_errstr (rc));
       tincan_store_close_database (self);
       return FALSE;
     }
 
-  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_extended_result_codes (self->shared->db, TRUE);
 
   /* SQLite opens a file it cannot write read-only, and says so only at
    * the first lock.
    */
-  if (sqlite3_db_readonly (self->db, "main") == 1)
+  if (sqlite3_db_readonly (self->shared->db, "main") == 1)
     {
-      int saved = g_access (self->path, W_OK) != 0 ? errno : EROFS;
+      int saved = g_access (self->shared->path, W_OK) != 0 ? errno : EROFS;
 
-      tincan_store_set_sqlite_error (error, self->path, SQLITE_READONLY, saved, g_strerror (saved));
+      tincan_store_set_sqlite_error (error, self->shared->path, SQLITE_READONLY, saved, g_strerror (saved));
       tincan_store_close_database (self);
       return FALSE;
     }
@@ -429,17 +707,26 @@ tincan_store_open_database (TincanStore  *self,
       return FALSE;
     }
 
-  self->has_fts = tincan_store_query_int (self, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_fts'",
-                                          0, &ok, NULL) > 0;
-  self->count = tincan_store_query_int (self, "SELECT count(*) FROM messages", 0, &ok, error);
+  self->shared->has_fts = tincan_store_query_int (self, "SELECT count(*) FROM sqlite_master"
+                                                        " WHERE name = 'messages_fts'", 0, &ok, NULL) > 0;
+
+  /* Read now, so that a file too damaged to list its people is known at
+   * once, as a damaged schema is.
+   */
+  self->shared->first_person = tincan_store_query_int (self, "SELECT min(id) FROM people", 0, &ok, error);
+  if (ok && self->shared->first_person > 0)
+    count = tincan_store_query_int (self, "SELECT count(*) FROM messages WHERE person = ?",
+                                    self->shared->first_person, &ok, error);
   if (!ok)
     {
       tincan_store_close_database (self);
       return FALSE;
     }
+  if (self->shared->first_person > 0)
+    tincan_store_set_count (self, self->shared->first_person, count);
 
-  g_debug ("Opened %s: %u messages, search %s", self->path, self->count,
-           self->has_fts ? "FTS5" : "LIKE");
+  g_debug ("Opened %s: %u messages with the first person, search %s", self->shared->path,
+           tincan_store_get_count (self), self->shared->has_fts ? "FTS5" : "LIKE");
 
   return TRUE;
 }

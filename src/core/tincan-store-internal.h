@@ -3,8 +3,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The store's instance and its SQLite helpers, shared by tincan-store.c
- * (the object, reads and writes) and tincan-store-db.c (opening the file,
- * the schema and its migrations), and nothing else.
+ * (the object, a conversation's reads and writes), tincan-store-people.c
+ * (the people and their keys) and tincan-store-db.c (opening the file, the
+ * schema and its migrations), and nothing else.
+ *
+ * There is one SQLite connection per file (it holds an exclusive lock),
+ * so the root store and every view made by tincan_store_open_person()
+ * share one TincanStoreDb, reference-counted: the last of them to go
+ * closes the file.
  */
 
 #pragma once
@@ -16,19 +22,27 @@
 
 G_BEGIN_DECLS
 
-struct _TincanStore
+typedef struct
 {
-  GObject     parent_instance;
-
   char       *path;
   char       *moved_aside;
   sqlite3    *db;
   GHashTable *statements;   /* const char *sql → sqlite3_stmt */
   guint8      identity[TINCAN_WIRE_IDENTITY_SIZE];
   gboolean    has_fts;
-  guint       count;
-  guint64     rows_read;
+  GHashTable *counts;       /* person ID → messages, for each conversation counted so far */
+  gint64      first_person; /* the root store's conversation; 0 until there is one */
+} TincanStoreDb;
+
+struct _TincanStore
+{
+  GObject        parent_instance;
+
+  TincanStoreDb *shared;
+  gint64         person;    /* 0 in the root store: it follows shared->first_person */
+  guint64        rows_read;
 };
+
 
 void          tincan_store_set_sqlite_error (GError      **error,
                                              const char   *path,
@@ -50,9 +64,28 @@ gint64        tincan_store_query_int        (TincanStore  *self,
                                              gint64        arg,
                                              gboolean     *ok,
                                              GError      **error);
+gboolean      tincan_store_run              (TincanStore  *self,
+                                             const char   *sql,
+                                             gint64        arg,
+                                             GError      **error);
+gint64        tincan_store_query_int2       (TincanStore  *self,
+                                             const char   *sql,
+                                             gint64        arg1,
+                                             gint64        arg2,
+                                             gboolean     *ok,
+                                             GError      **error);
+TincanStoreDb *tincan_store_db_new          (const char   *path);
+TincanStoreDb *tincan_store_db_ref          (TincanStoreDb *shared);
+void          tincan_store_db_unref         (TincanStoreDb *shared);
 gboolean      tincan_store_open_database    (TincanStore  *self,
                                              GError      **error);
 void          tincan_store_close_database   (TincanStore  *self);
+gint64        tincan_store_scope            (TincanStore  *self);
+void          tincan_store_set_count        (TincanStore  *self,
+                                             gint64        person,
+                                             guint         count);
+void          tincan_store_forget_count     (TincanStore  *self,
+                                             gint64        person);
 char         *tincan_store_move_aside       (const char   *path,
                                              GError      **error);
 

@@ -11,7 +11,8 @@
 
 G_BEGIN_DECLS
 
-void tincan_store_set_max_pages (TincanStore *self,
-                                 guint        max_pages);
+void        tincan_store_set_max_pages    (TincanStore *self,
+                                           guint        max_pages);
+const char *tincan_store_get_people_query (void);
 
 G_END_DECLS

@@ -2,10 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The conversation on disk: one SQLite database in WAL mode holding every
- * message sent and received, the outbox (outgoing messages not delivered
- * yet), the (sender, message ID) pairs already received, this
- * installation's identity, and the public key pinned for each peer.
+ * The conversations on disk: one SQLite database in WAL mode holding
+ * every message sent and received, each with the person it was to or
+ * from, the outbox (outgoing messages not delivered yet), the (sender,
+ * message ID) pairs already received, this installation's identity, and
+ * the people (tincan-store-people.c).
+ *
+ * A TincanStore is one conversation: tincan_store_new() gives the first
+ * person's, tincan_store_open_person() any other's, all on the one
+ * connection.  What was received is recorded for the whole file, not per
+ * conversation: a sender's message is one message, whichever person it
+ * is filed under, so it is never stored twice.
  *
  * Durability is what the guarantees rest on.  synchronous=FULL: a commit
  * that returned is on the disk, so a message is stored before its first
@@ -44,20 +51,11 @@ G_DEFINE_QUARK (tincan-store-error-quark, tincan_store_error)
 #define MESSAGE_COLUMNS "id, uid, sender, outgoing, plain, time, state, reason, text"
 
 static void
-finalize_statement (gpointer stmt)
-{
-  sqlite3_finalize (stmt);
-}
-
-static void
 tincan_store_finalize (GObject *object)
 {
   TincanStore *self = TINCAN_STORE (object);
 
-  tincan_store_close_database (self);
-  g_clear_pointer (&self->statements, g_hash_table_unref);
-  g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->moved_aside, g_free);
+  g_clear_pointer (&self->shared, tincan_store_db_unref);
 
   G_OBJECT_CLASS (tincan_store_parent_class)->finalize (object);
 }
@@ -88,7 +86,6 @@ tincan_store_class_init (TincanStoreClass *klass)
 static void
 tincan_store_init (TincanStore *self)
 {
-  self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
 }
 
 /**
@@ -99,6 +96,14 @@ tincan_store_init (TincanStore *self)
  *
  * Opens the history, making its folder if needed.  A damaged file is
  * moved aside and a new one started: see tincan_store_get_moved_aside().
+ * An older file is migrated first, in one transaction.
+ *
+ * This is the root store: its message functions (tincan_store_add(),
+ * tincan_store_load(), tincan_store_get_count() and the others) are the
+ * conversation with the first person, the one a single-conversation
+ * history was migrated to.  In a new file that person is made when the
+ * first message is stored, unless tincan_store_add_person() made one
+ * before.  tincan_store_open_person() gives the others.
  *
  * Returns: (transfer full): the store, or %NULL if it cannot be used (a
  *   read-only folder, another Tin Can using it)
@@ -113,7 +118,7 @@ tincan_store_new (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_object_new (TINCAN_TYPE_STORE, NULL);
-  self->path = g_strdup (path);
+  self->shared = tincan_store_db_new (path);
 
   if (g_strcmp0 (path, ":memory:") != 0)
     {
@@ -139,8 +144,8 @@ tincan_store_new (const char  *path,
     }
 
   g_debug ("%s", local_error->message);
-  self->moved_aside = tincan_store_move_aside (path, error);
-  if (self->moved_aside == NULL)
+  self->shared->moved_aside = tincan_store_move_aside (path, error);
+  if (self->shared->moved_aside == NULL)
     return NULL;
 
   if (!tincan_store_open_database (self, error))
@@ -165,7 +170,7 @@ tincan_store_get_path (TincanStore *self)
 {
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
 
-  return self->path;
+  return self->shared->path;
 }
 
 /**
@@ -179,7 +184,7 @@ tincan_store_get_moved_aside (TincanStore *self)
 {
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
 
-  return self->moved_aside;
+  return self->shared->moved_aside;
 }
 
 /**
@@ -194,7 +199,7 @@ tincan_store_get_identity (TincanStore *self)
 {
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
 
-  return self->identity;
+  return self->shared->identity;
 }
 
 gboolean
@@ -202,15 +207,116 @@ tincan_store_get_has_fts (TincanStore *self)
 {
   g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
 
-  return self->has_fts;
+  return self->shared->has_fts;
+}
+
+/**
+ * tincan_store_open_person:
+ * @self: a #TincanStore, the root or a view
+ * @person_id: a person's ID, from tincan_store_add_person() or
+ *   tincan_store_list_people()
+ *
+ * A view of one conversation: a store on the same connection whose
+ * message functions are all about @person_id's messages.  The file stays
+ * open while the root store or any view is alive.  Open one view per
+ * person and keep it: two views of one person share the count, but each
+ * emits its own signals.
+ *
+ * Returns: (transfer full) (nullable): the view, or %NULL if there is no
+ *   such person
+ */
+TincanStore *
+tincan_store_open_person (TincanStore *self,
+                          gint64       person_id)
+{
+  TincanStore *view;
+  gboolean ok;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (person_id > 0, NULL);
+
+  if (tincan_store_query_int (self, "SELECT count(*) FROM people WHERE id = ?", person_id, &ok, NULL) == 0)
+    return NULL;
+
+  view = g_object_new (TINCAN_TYPE_STORE, NULL);
+  view->shared = tincan_store_db_ref (self->shared);
+  view->person = person_id;
+
+  return view;
+}
+
+/**
+ * tincan_store_get_person:
+ * @self: a #TincanStore
+ *
+ * Returns: the ID of the person whose conversation @self is; 0 for a
+ *   root store whose file has nobody yet
+ */
+gint64
+tincan_store_get_person (TincanStore *self)
+{
+  g_return_val_if_fail (TINCAN_IS_STORE (self), 0);
+
+  return tincan_store_scope (self);
+}
+
+/* The person whose messages @self reads and writes.  The root store's is
+ * the first person, who may come (tincan_store_add_person()) or go
+ * (tincan_store_remove_person()) while it is open.
+ */
+gint64
+tincan_store_scope (TincanStore *self)
+{
+  gboolean ok;
+
+  if (self->person > 0)
+    return self->person;
+
+  if (self->shared->first_person == 0)
+    self->shared->first_person = tincan_store_query_int (self, "SELECT min(id) FROM people", 0, &ok, NULL);
+
+  return self->shared->first_person;
+}
+
+void
+tincan_store_set_count (TincanStore *self,
+                        gint64       person,
+                        guint        count)
+{
+  g_hash_table_insert (self->shared->counts, g_memdup2 (&person, sizeof person), GUINT_TO_POINTER (count));
+}
+
+void
+tincan_store_forget_count (TincanStore *self,
+                           gint64       person)
+{
+  g_hash_table_remove (self->shared->counts, &person);
+  if (person == self->shared->first_person)
+    self->shared->first_person = 0;
 }
 
 guint
 tincan_store_get_count (TincanStore *self)
 {
+  gpointer count;
+  gint64 person;
+  gboolean ok;
+
   g_return_val_if_fail (TINCAN_IS_STORE (self), 0);
 
-  return self->count;
+  person = tincan_store_scope (self);
+  if (person == 0)
+    return 0;
+
+  if (g_hash_table_lookup_extended (self->shared->counts, &person, NULL, &count))
+    return GPOINTER_TO_UINT (count);
+
+  count = GUINT_TO_POINTER (tincan_store_query_int (self, "SELECT count(*) FROM messages WHERE person = ?",
+                                                    person, &ok, NULL));
+  if (ok)
+    tincan_store_set_count (self, person, GPOINTER_TO_UINT (count));
+
+  return GPOINTER_TO_UINT (count);
 }
 
 /**
@@ -236,7 +342,9 @@ tincan_store_get_rows_read (TincanStore *self)
  *   sender and ID already stored, and so was not stored again
  * @error: return location for a #TincanStoreError
  *
- * Stores @message and sets its store ID; on return it is on the disk.
+ * Stores @message in @self's conversation and sets its store ID; on
+ * return it is on the disk.  Whether a message from the peer is a
+ * duplicate is decided across all conversations.
  *
  * Returns: %TRUE if @message is stored (or was, as a duplicate)
  */
@@ -248,6 +356,9 @@ tincan_store_add (TincanStore    *self,
 {
   const char *sender;
   sqlite3_stmt *stmt;
+  gint64 person;
+  gboolean made_person = FALSE;
+  guint count;
   int rc;
 
   g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
@@ -257,8 +368,13 @@ tincan_store_add (TincanStore    *self,
   if (duplicate != NULL)
     *duplicate = FALSE;
 
+  /* Counted before the transaction, which would hide a failure to count. */
+  count = tincan_store_get_count (self);
+
   if (!tincan_store_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
+
+  person = tincan_store_scope (self);
 
   sender = tincan_message_get_sender (message);
   if (!tincan_message_get_outgoing (message) && sender != NULL)
@@ -277,7 +393,7 @@ tincan_store_add (TincanStore    *self,
           goto failed;
         }
 
-      if (sqlite3_changes (self->db) == 0)
+      if (sqlite3_changes (self->shared->db) == 0)
         {
           if (duplicate != NULL)
             *duplicate = TRUE;
@@ -287,9 +403,30 @@ tincan_store_add (TincanStore    *self,
         }
     }
 
+  if (person == 0)
+    {
+      /* A new file's root store: its first person, known by neither key
+       * nor address yet.
+       */
+      stmt = tincan_store_statement (self, "INSERT INTO people (mode, first_seen) VALUES (?, ?)", error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int (stmt, 1, tincan_message_get_plain (message) ? 1 : 0);
+      sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          tincan_store_fail (self, rc, error);
+          goto failed;
+        }
+      person = sqlite3_last_insert_rowid (self->shared->db);
+      made_person = TRUE;
+    }
+
   stmt = tincan_store_statement (self,
-                                 "INSERT INTO messages (uid, sender, outgoing, plain, time, state, reason, text)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                 "INSERT INTO messages (uid, sender, outgoing, plain, time, state, reason, text, person)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     goto failed;
 
@@ -301,6 +438,7 @@ tincan_store_add (TincanStore    *self,
   sqlite3_bind_int (stmt, 6, tincan_message_get_state (message));
   sqlite3_bind_text (stmt, 7, tincan_message_get_failure_reason (message), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, tincan_message_get_text (message), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, person);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -312,8 +450,10 @@ tincan_store_add (TincanStore    *self,
   if (!tincan_store_exec (self, "COMMIT", error))
     goto failed;
 
-  tincan_message_set_store_id (message, sqlite3_last_insert_rowid (self->db));
-  self->count++;
+  tincan_message_set_store_id (message, sqlite3_last_insert_rowid (self->shared->db));
+  if (made_person)
+    self->shared->first_person = person;
+  tincan_store_set_count (self, person, count + 1);
 
   return TRUE;
 
@@ -408,8 +548,10 @@ read_rows (TincanStore   *self,
  * @n_items: how many at most
  * @error: return location for a #TincanStoreError
  *
- * Reads from whichever end of the history is nearer, so a page near the
- * newest messages costs the same in any size of history.
+ * Reads from whichever end of @self's conversation is nearer, so a page
+ * near the newest messages costs the same in any size of history.  The
+ * messages skipped are counted in the index on (person, id) alone; only
+ * the page's own rows are read.
  *
  * Returns: (transfer full) (element-type TincanMessage): oldest first
  */
@@ -421,30 +563,36 @@ tincan_store_load (TincanStore  *self,
 {
   sqlite3_stmt *stmt;
   GPtrArray *messages;
+  guint count;
   guint end;
 
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
 
-  position = MIN (position, self->count);
-  end = position + MIN (n_items, self->count - position);
+  count = tincan_store_get_count (self);
+  position = MIN (position, count);
+  end = position + MIN (n_items, count - position);
 
-  if (position < self->count - end)
+  if (position < count - end)
     {
-      stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages"
-                                           " ORDER BY id LIMIT ? OFFSET ?", error);
+      stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN"
+                                           " (SELECT id FROM messages WHERE person = ?"
+                                           "  ORDER BY id LIMIT ? OFFSET ?) ORDER BY id", error);
       if (stmt == NULL)
         return NULL;
-      sqlite3_bind_int64 (stmt, 1, end - position);
-      sqlite3_bind_int64 (stmt, 2, position);
+      sqlite3_bind_int64 (stmt, 1, tincan_store_scope (self));
+      sqlite3_bind_int64 (stmt, 2, end - position);
+      sqlite3_bind_int64 (stmt, 3, position);
       return read_rows (self, stmt, error);
     }
 
-  stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages"
-                                       " ORDER BY id DESC LIMIT ? OFFSET ?", error);
+  stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN"
+                                       " (SELECT id FROM messages WHERE person = ?"
+                                       "  ORDER BY id DESC LIMIT ? OFFSET ?) ORDER BY id DESC", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, end - position);
-  sqlite3_bind_int64 (stmt, 2, self->count - end);
+  sqlite3_bind_int64 (stmt, 1, tincan_store_scope (self));
+  sqlite3_bind_int64 (stmt, 2, end - position);
+  sqlite3_bind_int64 (stmt, 3, count - end);
   messages = read_rows (self, stmt, error);
   if (messages != NULL)
     {
@@ -465,9 +613,10 @@ tincan_store_load (TincanStore  *self,
  * @self: a #TincanStore
  * @error: return location for a #TincanStoreError
  *
- * Returns: (transfer full) (element-type TincanMessage): the outbox: every
- *   outgoing message queued, sent (and not confirmed) or failed, oldest
- *   first.  A plain-text message is done once sent.
+ * Returns: (transfer full) (element-type TincanMessage): the outbox of
+ *   @self's conversation: every outgoing message queued, sent (and not
+ *   confirmed) or failed, oldest first.  A plain-text message is done
+ *   once sent.  tincan_store_list_people() counts every person's.
  */
 GPtrArray *
 tincan_store_load_unfinished (TincanStore  *self,
@@ -478,10 +627,11 @@ tincan_store_load_unfinished (TincanStore  *self,
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
 
   stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages"
-                                       " WHERE outgoing = 1 AND state IN (0, 1, 3) AND (plain = 0 OR state <> 1)"
-                                       " ORDER BY id", error);
+                                       " WHERE person = ? AND outgoing = 1 AND state IN (0, 1, 3)"
+                                       " AND (plain = 0 OR state <> 1) ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
+  sqlite3_bind_int64 (stmt, 1, tincan_store_scope (self));
 
   return read_rows (self, stmt, error);
 }
@@ -536,8 +686,8 @@ like_pattern (const char *query)
  * @before_id: search messages older than this one; 0 for all
  * @error: return location for a #TincanStoreError
  *
- * With FTS5, finds messages with every word of @query (the last as a
- * prefix); without, messages containing @query.
+ * With FTS5, finds messages of @self's conversation with every word of
+ * @query (the last as a prefix); without, messages containing @query.
  *
  * Returns: the ID of the newest match before @before_id, or 0
  */
@@ -559,11 +709,18 @@ tincan_store_find (TincanStore  *self,
   if (before_id <= 0)
     before_id = G_MAXINT64;
 
-  fts = self->has_fts ? fts_query (query) : NULL;
+  fts = self->shared->has_fts ? fts_query (query) : NULL;
   if (fts != NULL)
     {
-      stmt = tincan_store_statement (self, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
-                                           " AND rowid < ? ORDER BY rowid DESC LIMIT 1", error);
+      /* CROSS JOIN keeps the full-text index in charge: its matches come
+       * newest first and the first of this person's ends it.  Left to
+       * itself, SQLite would try the match on each of their messages.
+       */
+      stmt = tincan_store_statement (self, "SELECT messages.id FROM messages_fts"
+                                           " CROSS JOIN messages ON messages.id = messages_fts.rowid"
+                                           " WHERE messages_fts MATCH ? AND messages_fts.rowid < ?"
+                                           " AND messages.person = ?"
+                                           " ORDER BY messages_fts.rowid DESC LIMIT 1", error);
       if (stmt == NULL)
         return 0;
       sqlite3_bind_text (stmt, 1, fts, -1, SQLITE_STATIC);
@@ -577,13 +734,14 @@ tincan_store_find (TincanStore  *self,
 
       pattern = like_pattern (query);
       stmt = tincan_store_statement (self, "SELECT id FROM messages WHERE text LIKE ? ESCAPE '\\'"
-                                           " AND id < ? ORDER BY id DESC LIMIT 1", error);
+                                           " AND id < ? AND person = ? ORDER BY id DESC LIMIT 1", error);
       if (stmt == NULL)
         return 0;
       sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_STATIC);
     }
 
   sqlite3_bind_int64 (stmt, 2, before_id);
+  sqlite3_bind_int64 (stmt, 3, tincan_store_scope (self));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     found = sqlite3_column_int64 (stmt, 0);
@@ -602,7 +760,8 @@ tincan_store_find (TincanStore  *self,
  * @self: a #TincanStore
  * @id: a message's store ID
  *
- * Returns: its position, 0 being the oldest message
+ * Returns: its position in @self's conversation, 0 being the oldest
+ *   message
  */
 guint
 tincan_store_get_position (TincanStore *self,
@@ -612,7 +771,8 @@ tincan_store_get_position (TincanStore *self,
 
   g_return_val_if_fail (TINCAN_IS_STORE (self), 0);
 
-  return tincan_store_query_int (self, "SELECT count(*) FROM messages WHERE id < ?", id, &ok, NULL);
+  return tincan_store_query_int2 (self, "SELECT count(*) FROM messages WHERE person = ? AND id < ?",
+                                  tincan_store_scope (self), id, &ok, NULL);
 }
 
 /**
@@ -620,7 +780,7 @@ tincan_store_get_position (TincanStore *self,
  * @self: a #TincanStore
  * @error: return location for a #TincanStoreError
  *
- * Deletes the conversation, except the messages still being sent: those
+ * Deletes @self's conversation, except the messages still being sent: those
  * were typed and not delivered yet, and clearing must not lose them.  The
  * record of what was received stays, so nothing cleared comes back as new.
  *
@@ -630,25 +790,22 @@ gboolean
 tincan_store_clear (TincanStore  *self,
                     GError      **error)
 {
+  gint64 person;
   gboolean ok;
   guint count;
 
   g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
 
-  if (!tincan_store_exec (self, "BEGIN IMMEDIATE;"
-                                "DELETE FROM messages WHERE NOT (outgoing = 1 AND state IN (0, 1)"
-                                "                                  AND (plain = 0 OR state <> 1));"
-                                "COMMIT;", error))
-    {
-      tincan_store_rollback (self);
-      return FALSE;
-    }
+  person = tincan_store_scope (self);
+  if (!tincan_store_run (self, "DELETE FROM messages WHERE person = ? AND NOT (outgoing = 1 AND state IN (0, 1)"
+                               "                                  AND (plain = 0 OR state <> 1))", person, error))
+    return FALSE;
 
-  count = tincan_store_query_int (self, "SELECT count(*) FROM messages", 0, &ok, error);
+  count = tincan_store_query_int (self, "SELECT count(*) FROM messages WHERE person = ?", person, &ok, error);
   if (!ok)
     return FALSE;
 
-  self->count = count;
+  tincan_store_set_count (self, person, count);
 
   return TRUE;
 }
@@ -765,180 +922,4 @@ tincan_store_write (TincanStore  *self,
   tincan_store_follow (self, message);
 
   return g_steal_pointer (&message);
-}
-
-/**
- * tincan_store_get_peer_key:
- * @self: a #TincanStore
- * @peer: the peer as configured, e.g. "host:port"
- * @key: (out caller-allocates) (array fixed-size=32): set to the key
- *   pinned for @peer
- * @verified: (out) (optional): set to whether a person verified it
- * @error: return location for a #TincanStoreError
- *
- * A key that is not 32 bytes, or a verified mark that is neither yes nor
- * no, is %TINCAN_STORE_ERROR_CORRUPT: a damaged pin must not pass for a
- * trusted one, nor for none.
- *
- * Returns: %TRUE if a key is pinned for @peer; %FALSE with no error if
- *   none is, %FALSE with @error set if it cannot be read
- */
-gboolean
-tincan_store_get_peer_key (TincanStore  *self,
-                           const char   *peer,
-                           guint8       *key,
-                           gboolean     *verified,
-                           GError      **error)
-{
-  sqlite3_stmt *stmt;
-  gint64 mark;
-  int rc;
-
-  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (peer != NULL, FALSE);
-  g_return_val_if_fail (key != NULL, FALSE);
-
-  stmt = tincan_store_statement (self, "SELECT key, verified FROM peer_keys WHERE peer = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, peer, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return tincan_store_fail (self, rc, error);
-    }
-
-  mark = sqlite3_column_int64 (stmt, 1);
-  if (sqlite3_column_type (stmt, 0) != SQLITE_BLOB
-      || sqlite3_column_bytes (stmt, 0) != TINCAN_IDENTITY_KEY_SIZE
-      || sqlite3_column_type (stmt, 1) != SQLITE_INTEGER
-      || (mark != 0 && mark != 1))
-    {
-      g_autofree char *detail = g_strdup_printf (_("the key kept for “%s” is not valid"), peer);
-
-      sqlite3_reset (stmt);
-      g_set_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_CORRUPT,
-                   _("The history “%s” is damaged: %s"), self->path, detail);
-      return FALSE;
-    }
-
-  memcpy (key, sqlite3_column_blob (stmt, 0), TINCAN_IDENTITY_KEY_SIZE);
-  if (verified != NULL)
-    *verified = mark == 1;
-  sqlite3_reset (stmt);
-
-  return TRUE;
-}
-
-/**
- * tincan_store_pin_peer_key:
- * @self: a #TincanStore
- * @peer: the peer as configured, e.g. "host:port"
- * @key: (array fixed-size=32): its X25519 public key
- * @verified: whether a person verified @key (its fingerprint or safety
- *   number)
- * @error: return location for a #TincanStoreError
- *
- * Remembers @key for @peer, replacing any other, with @verified as given.
- * When it was first seen is kept while the key stays the same; on return
- * it is on the disk.
- *
- * Returns: %TRUE on success
- */
-gboolean
-tincan_store_pin_peer_key (TincanStore   *self,
-                           const char    *peer,
-                           const guint8  *key,
-                           gboolean       verified,
-                           GError       **error)
-{
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (peer != NULL, FALSE);
-  g_return_val_if_fail (key != NULL, FALSE);
-
-  stmt = tincan_store_statement (self,
-                                 "INSERT INTO peer_keys (peer, key, verified, first_seen) VALUES (?, ?, ?, ?)"
-                                 " ON CONFLICT (peer) DO UPDATE SET"
-                                 "  first_seen = CASE WHEN key = excluded.key THEN first_seen"
-                                 "               ELSE excluded.first_seen END,"
-                                 "  key = excluded.key, verified = excluded.verified", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, peer, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, key, TINCAN_IDENTITY_KEY_SIZE, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 3, verified ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return tincan_store_fail (self, rc, error);
-
-  g_debug ("Pinned a key for %s, %s", peer, verified ? "verified" : "not verified");
-
-  return TRUE;
-}
-
-/**
- * tincan_store_trust_peer_key:
- * @self: a #TincanStore
- * @peer: the peer as configured, e.g. "host:port"
- * @key: (array fixed-size=32): the key a handshake showed the peer holds
- * @verified: (out) (optional): whether the key pinned for @peer, if it
- *   could be read, is marked verified; %FALSE otherwise
- * @error: return location for a #TincanStoreError: why the pinned key
- *   could not be read (%TINCAN_STORE_KEY_REFUSED), or why the first one
- *   could not be pinned (%TINCAN_STORE_KEY_FIRST: trusted all the same,
- *   for as long as this store is open to say so again)
- *
- * Trust on first use: the first key seen for @peer is pinned, not
- * verified; the same key again is trusted; any other is refused, and so
- * is every key while the pinned one cannot be read.
- *
- * Returns: what @key is to @peer
- */
-TincanStoreKeyTrust
-tincan_store_trust_peer_key (TincanStore   *self,
-                             const char    *peer,
-                             const guint8  *key,
-                             gboolean      *verified,
-                             GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
-  gboolean pinned_verified = FALSE;
-
-  g_return_val_if_fail (TINCAN_IS_STORE (self), TINCAN_STORE_KEY_REFUSED);
-  g_return_val_if_fail (peer != NULL, TINCAN_STORE_KEY_REFUSED);
-  g_return_val_if_fail (key != NULL, TINCAN_STORE_KEY_REFUSED);
-
-  if (verified != NULL)
-    *verified = FALSE;
-
-  if (tincan_store_get_peer_key (self, peer, pinned, &pinned_verified, &local_error))
-    {
-      if (verified != NULL)
-        *verified = pinned_verified;
-      return memcmp (pinned, key, sizeof pinned) == 0 ? TINCAN_STORE_KEY_PINNED : TINCAN_STORE_KEY_REFUSED;
-    }
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return TINCAN_STORE_KEY_REFUSED;
-    }
-
-  tincan_store_pin_peer_key (self, peer, key, FALSE, error);
-
-  return TINCAN_STORE_KEY_FIRST;
 }

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "tincan-message.h"
+#include "tincan-settings.h"
 
 G_BEGIN_DECLS
 
@@ -32,7 +33,9 @@ typedef enum
   TINCAN_STORE_NOT_KEPT,        /* not stored: #TincanStore::write-failed said why */
 } TincanStoreKeep;
 
-/* What tincan_store_trust_peer_key() made of a peer's key. */
+/* What tincan_store_trust_peer_key() made of a peer's key, and
+ * tincan_store_trust_person_key() of a person's.
+ */
 typedef enum
 {
   TINCAN_STORE_KEY_PINNED,    /* the key pinned for the peer: trusted */
@@ -40,7 +43,42 @@ typedef enum
   TINCAN_STORE_KEY_REFUSED,   /* another key is pinned, or the pinned one cannot be read */
 } TincanStoreKeyTrust;
 
-#define TINCAN_STORE_SCHEMA_VERSION 3
+#define TINCAN_STORE_SCHEMA_VERSION 4
+
+#define TINCAN_STORE_PERSON_KEY_SIZE 32
+#define TINCAN_STORE_PERSON_TEXT_CHARS 120
+
+/* One person as tincan_store_list_people() sees them: who they are and
+ * what a list of conversations shows.  A person is their identity key;
+ * one with no key (plain text, or not met yet) is their address.
+ */
+typedef struct
+{
+  gint64      id;
+  gboolean    has_key;
+  guint8      key[TINCAN_STORE_PERSON_KEY_SIZE];
+  char       *host;           /* nullable: not known yet */
+  guint16     port;
+  TincanMode  mode;
+  char       *name;           /* nullable */
+  gboolean    verified;
+  gint64      first_seen;     /* microseconds since the epoch, 0 if not known */
+  gint64      last_seen;      /* the same */
+  char       *last_text;      /* nullable: the last message's first line, at most
+                               * TINCAN_STORE_PERSON_TEXT_CHARS characters */
+  gint64      last_time;      /* the last message's time, 0 if none */
+  gboolean    last_outgoing;
+  guint       unread;         /* messages from them after read_up_to */
+  guint       n_unfinished;   /* messages to them not delivered yet: their outbox */
+} TincanStorePerson;
+
+#define TINCAN_TYPE_STORE_PERSON (tincan_store_person_get_type ())
+
+GType              tincan_store_person_get_type (void) G_GNUC_CONST;
+TincanStorePerson *tincan_store_person_copy     (const TincanStorePerson *person);
+void               tincan_store_person_free     (TincanStorePerson       *person);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TincanStorePerson, tincan_store_person_free)
 
 #define TINCAN_TYPE_STORE (tincan_store_get_type ())
 
@@ -48,6 +86,9 @@ G_DECLARE_FINAL_TYPE (TincanStore, tincan_store, TINCAN, STORE, GObject)
 
 TincanStore   *tincan_store_new                (const char     *path,
                                                 GError        **error);
+TincanStore   *tincan_store_open_person        (TincanStore    *self,
+                                                gint64          person_id);
+gint64         tincan_store_get_person         (TincanStore    *self);
 char          *tincan_store_dup_default_path   (void);
 const char    *tincan_store_get_path           (TincanStore    *self);
 const char    *tincan_store_get_moved_aside    (TincanStore    *self);
@@ -98,6 +139,48 @@ TincanStoreKeyTrust tincan_store_trust_peer_key (TincanStore   *self,
                                                 const char     *peer,
                                                 const guint8   *key,
                                                 gboolean       *verified,
+                                                GError        **error);
+
+GPtrArray     *tincan_store_list_people        (TincanStore    *self,
+                                                GError        **error);
+gint64         tincan_store_add_person         (TincanStore    *self,
+                                                const guint8   *key,
+                                                const char     *host,
+                                                guint16         port,
+                                                TincanMode      mode,
+                                                const char     *name,
+                                                GError        **error);
+gint64         tincan_store_find_person_by_key (TincanStore    *self,
+                                                const guint8   *key,
+                                                GError        **error);
+gint64         tincan_store_find_person_by_address (TincanStore *self,
+                                                const char     *host,
+                                                guint16         port,
+                                                TincanMode      mode,
+                                                GError        **error);
+gboolean       tincan_store_update_person      (TincanStore    *self,
+                                                gint64          id,
+                                                const char     *host,
+                                                guint16         port,
+                                                const char     *name,
+                                                gint64          last_seen,
+                                                GError        **error);
+TincanStoreKeyTrust tincan_store_trust_person_key (TincanStore *self,
+                                                gint64          id,
+                                                const guint8   *key,
+                                                gboolean       *verified,
+                                                GError        **error);
+gboolean       tincan_store_set_person_key     (TincanStore    *self,
+                                                gint64          id,
+                                                const guint8   *key,
+                                                gboolean        verified,
+                                                GError        **error);
+gboolean       tincan_store_mark_read          (TincanStore    *self,
+                                                gint64          person_id,
+                                                gint64          up_to_message_id,
+                                                GError        **error);
+gboolean       tincan_store_remove_person      (TincanStore    *self,
+                                                gint64          id,
                                                 GError        **error);
 
 G_END_DECLS
