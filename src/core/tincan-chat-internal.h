@@ -13,6 +13,7 @@
 #include "tincan-history.h"
 #include "tincan-identity.h"
 #include "tincan-outbox.h"
+#include "tincan-port.h"
 #include "tincan-store.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,18 @@ struct _TincanChat
   char           *link_peer_host;
   guint16         link_peer_port;
   guint           apply_idle;
+
+  /* A person's conversation (tincan-chat-person.c): the people hub's
+   * port and store view, and the person's own address and mode, in
+   * place of the settings' ones.  person_id 0: the settings' peer.
+   */
+  gint64          person_id;
+  TincanPort     *port;
+  char           *port_error;        /* the hub could not bind its port */
+  TincanPort     *link_on;           /* the port the link was made on */
+  char           *person_host;
+  guint16         person_port;
+  TincanMode      person_mode;
 
   char           *identity_path;
   TincanIdentity *identity;
@@ -64,12 +77,20 @@ enum {
   PROP_ENCRYPTED,
   PROP_KEY_CHANGED,
   PROP_NEW_SAFETY_NUMBER,
+  PROP_STORE,
+  PROP_IDENTITY,
+  PROP_PERSON_ID,
   N_PROPS
 };
 
 /* tincan-chat.c: the object */
 void tincan_chat_notify_property (TincanChat *self,
                                   guint       prop_id);
+/* Makes the link match the settings, or the person. */
+void tincan_chat_apply           (TincanChat *self);
+/* Emits #TincanChat::same-person. */
+void tincan_chat_emit_same_person (TincanChat *self,
+                                   gint64      person_id);
 
 /* tincan-chat-keys.c: encryption and trust */
 

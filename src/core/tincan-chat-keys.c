@@ -41,6 +41,10 @@ tincan_chat_load_identity (TincanChat *self)
   g_autoptr(GError) error = NULL;
   const char *path = self->identity_path;
 
+  /* The hub's, for a person's conversation. */
+  if (self->identity != NULL)
+    return;
+
   if (path == NULL)
     path = default_path = tincan_identity_dup_default_path ();
 
@@ -79,6 +83,43 @@ refused_key (TincanChat *self)
   return self->link ? tincan_link_get_refused_key (self->link) : NULL;
 }
 
+/* A person's conversation: trust on first use of the person's key.  A
+ * key that another person of the history has is theirs: that person is
+ * here, at this conversation's address, and the hub is told (a computer
+ * met by its address first, then found to be someone known).
+ */
+static gboolean
+trust_person (TincanChat   *self,
+              const guint8 *key)
+{
+  g_autoptr(GError) error = NULL;
+  TincanStoreKeyTrust trust;
+  gint64 owner;
+
+  owner = tincan_store_find_person_by_key (self->store, key, NULL);
+  if (owner != 0 && owner != self->person_id)
+    {
+      guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
+
+      /* With a key of its own, this person is someone else, whose key
+       * changed to another person's: refused, for the key-changed bar.
+       */
+      if (!tincan_store_get_person_key (self->store, self->person_id, pinned, NULL, NULL))
+        {
+          g_debug ("Person %" G_GINT64_FORMAT " is person %" G_GINT64_FORMAT,
+                   self->person_id, owner);
+          tincan_chat_emit_same_person (self, owner);
+        }
+      return FALSE;
+    }
+
+  trust = tincan_store_trust_person_key (self->store, self->person_id, key, NULL, &error);
+  if (error != NULL)
+    g_debug ("The key of person %" G_GINT64_FORMAT ": %s", self->person_id, error->message);
+
+  return trust != TINCAN_STORE_KEY_REFUSED;
+}
+
 /* Trust on first use.  An error reading the pinned key refuses: a key
  * the store calls damaged is never trusted, and the person can accept
  * the peer's key again.  An error writing the first one does not: the
@@ -94,11 +135,30 @@ trust_cb (TincanLink   *link,
   g_autoptr(GError) error = NULL;
   TincanStoreKeyTrust trust;
 
+  if (self->person_id != 0)
+    return trust_person (self, key);
+
   trust = tincan_store_trust_peer_key (self->store, peer, key, NULL, &error);
   if (error != NULL)
     g_debug ("The key of %s: %s", peer, error->message);
 
   return trust != TINCAN_STORE_KEY_REFUSED;
+}
+
+/* Pins @key for the peer: the person's key, or the "host:port" one. */
+static gboolean
+pin_key (TincanChat    *self,
+         const guint8  *key,
+         gboolean       verified,
+         GError       **error)
+{
+  g_autofree char *peer = NULL;
+
+  if (self->person_id != 0)
+    return tincan_store_set_person_key (self->store, self->person_id, key, verified, error);
+
+  peer = dup_store_peer (self);
+  return tincan_store_pin_peer_key (self->store, peer, key, verified, error);
 }
 
 /* Whether the key in use is pinned and marked verified. */
@@ -113,9 +173,17 @@ read_verified (TincanChat *self)
   if (key == NULL || self->link_peer_host == NULL)
     return FALSE;
 
-  peer = dup_store_peer (self);
-  if (!tincan_store_get_peer_key (self->store, peer, pinned, &verified, NULL))
-    return FALSE;
+  if (self->person_id != 0)
+    {
+      if (!tincan_store_get_person_key (self->store, self->person_id, pinned, &verified, NULL))
+        return FALSE;
+    }
+  else
+    {
+      peer = dup_store_peer (self);
+      if (!tincan_store_get_peer_key (self->store, peer, pinned, &verified, NULL))
+        return FALSE;
+    }
 
   return verified && memcmp (pinned, key, sizeof pinned) == 0;
 }
@@ -311,7 +379,6 @@ gboolean
 tincan_chat_mark_verified (TincanChat  *self,
                            GError     **error)
 {
-  g_autofree char *peer = NULL;
   const guint8 *key;
 
   g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
@@ -324,8 +391,7 @@ tincan_chat_mark_verified (TincanChat  *self,
       return FALSE;
     }
 
-  peer = dup_store_peer (self);
-  if (!tincan_store_pin_peer_key (self->store, peer, key, TRUE, error))
+  if (!pin_key (self, key, TRUE, error))
     return FALSE;
 
   tincan_chat_notify_keys (self);
@@ -348,7 +414,6 @@ gboolean
 tincan_chat_accept_new_key (TincanChat  *self,
                             GError     **error)
 {
-  g_autofree char *peer = NULL;
   const guint8 *key;
 
   g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
@@ -361,8 +426,7 @@ tincan_chat_accept_new_key (TincanChat  *self,
       return FALSE;
     }
 
-  peer = dup_store_peer (self);
-  if (!tincan_store_pin_peer_key (self->store, peer, key, FALSE, error))
+  if (!pin_key (self, key, FALSE, error))
     return FALSE;
 
   tincan_link_renew_handshake (self->link);

@@ -41,11 +41,19 @@ G_DEFINE_FINAL_TYPE (TincanChat, tincan_chat, G_TYPE_OBJECT)
 
 enum {
   MESSAGE_RECEIVED,
+  SAME_PERSON,
   N_SIGNALS
 };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+void
+tincan_chat_emit_same_person (TincanChat *self,
+                              gint64      person_id)
+{
+  g_signal_emit (self, signals[SAME_PERSON], 0, person_id);
+}
 
 /* For tincan-chat-keys.c, which does not see properties[]. */
 void
@@ -203,41 +211,53 @@ tincan_chat_set_link (TincanChat *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
 }
 
-/* Makes the link match the settings.  A new socket only when the port or
- * the mode changed; otherwise the peer is just set again.
+/* Makes the link match the settings, or for a person's conversation the
+ * person and the hub's port.  A new socket only when the port or the
+ * mode changed; otherwise the peer is just set again.
  */
-static void
+void
 tincan_chat_apply (TincanChat *self)
 {
-  guint16 port = tincan_settings_get_local_port (self->settings);
-  TincanMode mode = tincan_settings_get_mode (self->settings);
+  gboolean person = self->person_id != 0;
+  guint16 port = person ? 0 : tincan_settings_get_local_port (self->settings);
+  TincanMode mode = person ? self->person_mode : tincan_settings_get_mode (self->settings);
+  const char *host = person ? self->person_host : tincan_settings_get_peer_address (self->settings);
+  guint16 peer_port = person ? self->person_port : tincan_settings_get_peer_port (self->settings);
   g_autofree char *name = tincan_settings_dup_effective_name (self->settings);
 
-  if (!tincan_settings_get_has_peer (self->settings))
+  if (person ? host == NULL : !tincan_settings_get_has_peer (self->settings))
     return;
 
   /* Without its identity Tin Can mode cannot prove who this is; plain
-   * text needs none.
+   * text needs none.  Without the hub's port nothing can be said.
    */
-  if (mode == TINCAN_MODE_RELIABLE && self->identity == NULL)
+  if ((mode == TINCAN_MODE_RELIABLE && self->identity == NULL)
+      || (person && self->port == NULL))
     {
       if (self->link != NULL)
         tincan_chat_set_link (self, NULL);
       g_clear_pointer (&self->link_peer_host, g_free);
-      set_error (self, self->identity_error);
+      set_error (self, self->identity == NULL && mode == TINCAN_MODE_RELIABLE
+                       ? self->identity_error : self->port_error);
       return;
     }
 
-  if (self->link == NULL || port != self->link_port || mode != self->link_mode)
+  if (self->link == NULL || port != self->link_port || mode != self->link_mode
+      || self->port != self->link_on)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(TincanLink) link = NULL;
 
-      /* The old socket goes first: the new one may want its port. */
-      if (self->link != NULL && port == self->link_port)
+      /* The old socket goes first: the new one may want its port.  On a
+       * shared port, the old link would answer for the same address.
+       */
+      if (self->link != NULL && (person || port == self->link_port))
         tincan_chat_set_link (self, NULL);
 
-      link = tincan_link_new (port, mode, &error);
+      if (person)
+        link = tincan_link_new_on_port (self->port, mode);
+      else
+        link = tincan_link_new (port, mode, &error);
       if (link == NULL)
         {
           g_debug ("Could not apply the settings: %s", error->message);
@@ -247,6 +267,7 @@ tincan_chat_apply (TincanChat *self)
 
       self->link_port = port;
       self->link_mode = mode;
+      self->link_on = self->port;
       g_clear_pointer (&self->link_peer_host, g_free);
       tincan_chat_set_link (self, link);
     }
@@ -262,14 +283,13 @@ tincan_chat_apply (TincanChat *self)
   /* Setting the peer starts over with it (a new hello, a new epoch), so
    * only when it changed: a new name alone is not a new peer.
    */
-  if (g_strcmp0 (self->link_peer_host, tincan_settings_get_peer_address (self->settings)) != 0
-      || self->link_peer_port != tincan_settings_get_peer_port (self->settings))
+  if (g_strcmp0 (self->link_peer_host, host) != 0 || self->link_peer_port != peer_port)
     {
       gboolean first = self->link_peer_host == NULL;
 
       g_free (self->link_peer_host);
-      self->link_peer_host = g_strdup (tincan_settings_get_peer_address (self->settings));
-      self->link_peer_port = tincan_settings_get_peer_port (self->settings);
+      self->link_peer_host = g_strdup (host);
+      self->link_peer_port = peer_port;
       tincan_link_set_peer (self->link, self->link_peer_host, self->link_peer_port);
       tincan_chat_notify_keys (self);
 
@@ -314,7 +334,9 @@ open_history (TincanChat *self)
   if (path == NULL)
     path = default_path = tincan_store_dup_default_path ();
 
-  self->store = tincan_store_new (path, &error);
+  /* A person's conversation is a view the hub opened. */
+  if (self->store == NULL)
+    self->store = tincan_store_new (path, &error);
   if (self->store == NULL)
     {
       g_autofree char *problem = NULL;
@@ -373,6 +395,7 @@ tincan_chat_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->store);
   g_clear_object (&self->identity);
+  g_clear_object (&self->port);
 
   G_OBJECT_CLASS (tincan_chat_parent_class)->dispose (object);
 }
@@ -387,6 +410,8 @@ tincan_chat_finalize (GObject *object)
   g_clear_pointer (&self->write_problem, g_free);
   g_clear_pointer (&self->history_path, g_free);
   g_clear_pointer (&self->link_peer_host, g_free);
+  g_clear_pointer (&self->person_host, g_free);
+  g_clear_pointer (&self->port_error, g_free);
   g_clear_pointer (&self->identity_path, g_free);
   g_clear_pointer (&self->identity_error, g_free);
   g_clear_pointer (&self->own_fingerprint, g_free);
@@ -472,6 +497,18 @@ tincan_chat_get_property (GObject    *object,
       g_value_take_string (value, tincan_chat_dup_new_safety_number (self));
       break;
 
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_IDENTITY:
+      g_value_set_object (value, self->identity);
+      break;
+
+    case PROP_PERSON_ID:
+      g_value_set_int64 (value, self->person_id);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -497,6 +534,18 @@ tincan_chat_set_property (GObject      *object,
 
     case PROP_IDENTITY_PATH:
       self->identity_path = g_value_dup_string (value);
+      break;
+
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    case PROP_IDENTITY:
+      self->identity = g_value_dup_object (value);
+      break;
+
+    case PROP_PERSON_ID:
+      self->person_id = g_value_get_int64 (value);
       break;
 
     default:
@@ -625,6 +674,19 @@ tincan_chat_class_init (TincanChatClass *klass)
     g_param_spec_string ("new-safety-number", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* A person's conversation (tincan_chat_new_for_person()): the hub's
+   * store view and identity, and who this is in the history.
+   */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, TINCAN_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_IDENTITY] =
+    g_param_spec_object ("identity", NULL, NULL, TINCAN_TYPE_IDENTITY,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PERSON_ID] =
+    g_param_spec_int64 ("person-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -638,6 +700,17 @@ tincan_chat_class_init (TincanChatClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, TINCAN_TYPE_MESSAGE);
+
+  /* A person's conversation only: the peer proved the key of another
+   * person of the history (the int64 is their ID).  Nothing is trusted
+   * on this conversation's link; the people hub decides.
+   */
+  signals[SAME_PERSON] =
+    g_signal_new ("same-person",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

@@ -7,8 +7,11 @@
 
 #include <gio/gio.h>
 
+#include "tincan-identity.h"
 #include "tincan-link.h"
+#include "tincan-port.h"
 #include "tincan-settings.h"
+#include "tincan-store.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +24,22 @@ TincanChat     *tincan_chat_new            (TincanSettings  *settings,
 TincanChat     *tincan_chat_new_full       (TincanSettings  *settings,
                                             const char      *history_path,
                                             const char      *identity_path);
+/* A person's conversation, for the people hub: tincan-chat-person.c */
+TincanChat     *tincan_chat_new_for_person (TincanSettings  *settings,
+                                            TincanStore     *store,
+                                            TincanIdentity  *identity,
+                                            gint64           person_id);
+gint64          tincan_chat_get_person_id  (TincanChat      *self);
+void            tincan_chat_set_port       (TincanChat      *self,
+                                            TincanPort      *port,
+                                            const char      *error);
+void            tincan_chat_set_person_peer (TincanChat     *self,
+                                            const char      *host,
+                                            guint16          port,
+                                            TincanMode       mode);
+void            tincan_chat_move           (TincanChat      *self,
+                                            GInetSocketAddress *address);
+
 GListModel     *tincan_chat_get_messages   (TincanChat      *self);
 TincanLink     *tincan_chat_get_link       (TincanChat      *self);
 TincanPresence  tincan_chat_get_presence   (TincanChat      *self);

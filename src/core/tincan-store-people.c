@@ -500,6 +500,39 @@ get_person_key (TincanStore  *self,
 }
 
 /**
+ * tincan_store_get_person_key:
+ * @self: a #TincanStore
+ * @id: a person's ID
+ * @key: (out caller-allocates) (array fixed-size=32): their key
+ * @verified: (out) (optional): whether it was verified
+ * @error: return location for a #TincanStoreError
+ *
+ * Returns: %TRUE if @id has a key; %FALSE with @error unset if they have
+ *   none yet, or set if there is no such person or the key is damaged
+ */
+gboolean
+tincan_store_get_person_key (TincanStore  *self,
+                             gint64        id,
+                             guint8       *key,
+                             gboolean     *verified,
+                             GError      **error)
+{
+  gboolean has_key = FALSE;
+  gboolean is_verified = FALSE;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (!get_person_key (self, id, key, &has_key, &is_verified, error))
+    return FALSE;
+
+  if (verified != NULL)
+    *verified = is_verified;
+
+  return has_key;
+}
+
+/**
  * tincan_store_set_person_key:
  * @self: a #TincanStore
  * @id: a person's ID

@@ -170,6 +170,11 @@ TincanStoreKeyTrust tincan_store_trust_person_key (TincanStore *self,
                                                 const guint8   *key,
                                                 gboolean       *verified,
                                                 GError        **error);
+gboolean       tincan_store_get_person_key     (TincanStore    *self,
+                                                gint64          id,
+                                                guint8         *key,
+                                                gboolean       *verified,
+                                                GError        **error);
 gboolean       tincan_store_set_person_key     (TincanStore    *self,
                                                 gint64          id,
                                                 const guint8   *key,

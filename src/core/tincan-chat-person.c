@@ -1,0 +1,148 @@
+/* tincan-chat-person.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A person's conversation, as the people hub makes one for each person
+ * of the sidebar: the chat on the hub's port (one socket for everyone),
+ * on the person's view of the history, with the hub's identity, talking
+ * to the person's address in the person's mode rather than the
+ * settings' peer.  The settings still give the display name and how long
+ * messages wait.  The rest of the chat is the same for both kinds.
+ */
+
+#define G_LOG_DOMAIN "tincan-chat"
+
+#include "config.h"
+
+#include "tincan-chat-internal.h"
+
+/**
+ * tincan_chat_new_for_person:
+ * @settings: the display name and the waiting limit
+ * @store: the person's view of the history (tincan_store_open_person())
+ * @identity: (nullable): this installation's identity; %NULL if it could
+ *   not be loaded, which keeps Tin Can mode off
+ * @person_id: the person's ID in the history
+ *
+ * The conversation starts when it has a port (tincan_chat_set_port())
+ * and an address (tincan_chat_set_person_peer()).
+ *
+ * Returns: (transfer full): a new #TincanChat
+ */
+TincanChat *
+tincan_chat_new_for_person (TincanSettings *settings,
+                            TincanStore    *store,
+                            TincanIdentity *identity,
+                            gint64          person_id)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (TINCAN_IS_STORE (store), NULL);
+  g_return_val_if_fail (identity == NULL || TINCAN_IS_IDENTITY (identity), NULL);
+  g_return_val_if_fail (person_id > 0, NULL);
+
+  return g_object_new (TINCAN_TYPE_CHAT,
+                       "settings", settings,
+                       "store", store,
+                       "identity", identity,
+                       "person-id", person_id,
+                       NULL);
+}
+
+gint64
+tincan_chat_get_person_id (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), 0);
+
+  return self->person_id;
+}
+
+/**
+ * tincan_chat_set_port:
+ * @self: a person's #TincanChat
+ * @port: (nullable): the hub's port; %NULL when it could not be bound
+ * @error: (nullable): why there is none, for #TincanChat:error
+ *
+ * A new port (the local port changed) makes a new link on it, which the
+ * outbox goes to, as a change of the settings' port does.
+ */
+void
+tincan_chat_set_port (TincanChat *self,
+                      TincanPort *port,
+                      const char *error)
+{
+  g_return_if_fail (TINCAN_IS_CHAT (self));
+  g_return_if_fail (self->person_id != 0);
+
+  g_set_object (&self->port, port);
+  g_free (self->port_error);
+  self->port_error = g_strdup (error);
+  tincan_chat_apply (self);
+}
+
+/**
+ * tincan_chat_set_person_peer:
+ * @self: a person's #TincanChat
+ * @host: their address or host name
+ * @port: their UDP port
+ * @mode: how to talk to them
+ *
+ * Where the person is, as added or as edited: a new address starts over
+ * with them (a new handshake), keeping the outbox.
+ */
+void
+tincan_chat_set_person_peer (TincanChat *self,
+                             const char *host,
+                             guint16     port,
+                             TincanMode  mode)
+{
+  g_return_if_fail (TINCAN_IS_CHAT (self));
+  g_return_if_fail (self->person_id != 0);
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (port > 0);
+
+  g_free (self->person_host);
+  self->person_host = g_strdup (host);
+  self->person_port = port;
+  self->person_mode = mode;
+  tincan_chat_apply (self);
+}
+
+/**
+ * tincan_chat_move:
+ * @self: a person's #TincanChat
+ * @address: where the person is now
+ *
+ * The person was found somewhere else (an announcement, a handshake
+ * from a new address): the link follows them there without starting
+ * over (tincan_link_move()), and what waited for them goes.
+ */
+void
+tincan_chat_move (TincanChat         *self,
+                  GInetSocketAddress *address)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  g_return_if_fail (TINCAN_IS_CHAT (self));
+  g_return_if_fail (G_IS_INET_SOCKET_ADDRESS (address));
+  g_return_if_fail (self->person_id != 0);
+
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+  port = g_inet_socket_address_get_port (address);
+
+  g_free (self->person_host);
+  self->person_host = g_strdup (host);
+  self->person_port = port;
+
+  if (self->link == NULL)
+    {
+      tincan_chat_apply (self);
+      return;
+    }
+
+  /* The link keeps its state; only where it sends changes. */
+  g_free (self->link_peer_host);
+  self->link_peer_host = g_strdup (host);
+  self->link_peer_port = port;
+  tincan_link_move (self->link, address);
+}
