@@ -402,10 +402,12 @@ handle_datagram (TincanDiscovery *self,
   if (memcmp (announcement.key, self->key, sizeof self->key) == 0)
     return;
 
+  /* A link-local IPv6 address means nothing without its interface. */
   address = g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
                           "address", g_inet_socket_address_get_address (inet_source),
                           "port", (guint) announcement.chat_port,
-                          "scope-id", g_inet_socket_address_get_scope_id (inet_source),
+                          "scope-id", family == FAMILY_IPV6
+                                      ? g_inet_socket_address_get_scope_id (inet_source) : 0,
                           NULL);
   key = g_bytes_new (announcement.key, sizeof announcement.key);
 

@@ -87,10 +87,15 @@ static gboolean
 same_address (GInetSocketAddress *a,
               GInetSocketAddress *b)
 {
-  return g_inet_address_equal (g_inet_socket_address_get_address (a),
-                               g_inet_socket_address_get_address (b))
-         && g_inet_socket_address_get_port (a) == g_inet_socket_address_get_port (b)
-         && g_inet_socket_address_get_scope_id (a) == g_inet_socket_address_get_scope_id (b);
+  GInetAddress *address = g_inet_socket_address_get_address (a);
+
+  if (!g_inet_address_equal (address, g_inet_socket_address_get_address (b))
+      || g_inet_socket_address_get_port (a) != g_inet_socket_address_get_port (b))
+    return FALSE;
+
+  /* fe80::1 on one interface is not fe80::1 on another. */
+  return g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6
+         || g_inet_socket_address_get_scope_id (a) == g_inet_socket_address_get_scope_id (b);
 }
 
 /* Moves @address to the front, adding it if new; the oldest one falls
