@@ -31,6 +31,7 @@ struct _TincanSettings
   guint16    peer_port;
   guint16    local_port;
   TincanMode mode;
+  gboolean   discovery;
 
   char      *override_address;
   guint16    override_peer_port;
@@ -51,6 +52,7 @@ enum {
   PROP_PEER_PORT,
   PROP_LOCAL_PORT,
   PROP_MODE,
+  PROP_DISCOVERY,
   PROP_HAS_PEER,
   PROP_OVERRIDDEN,
   N_PROPS
@@ -83,6 +85,7 @@ tincan_settings_reload (TincanSettings *self)
   guint16 peer_port = (guint16) g_settings_get_int (self->settings, "peer-port");
   guint16 local_port = (guint16) g_settings_get_int (self->settings, "local-port");
   TincanMode mode = g_settings_get_enum (self->settings, "mode");
+  gboolean discovery = g_settings_get_boolean (self->settings, "discovery");
   gboolean had_peer = tincan_settings_get_has_peer (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -122,6 +125,12 @@ tincan_settings_reload (TincanSettings *self)
     {
       self->mode = mode;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+    }
+
+  if (self->discovery != discovery)
+    {
+      self->discovery = discovery;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY]);
     }
 
   g_object_thaw_notify (G_OBJECT (self));
@@ -199,6 +208,10 @@ tincan_settings_get_property (GObject    *object,
       g_value_set_enum (value, self->mode);
       break;
 
+    case PROP_DISCOVERY:
+      g_value_set_boolean (value, self->discovery);
+      break;
+
     case PROP_HAS_PEER:
       g_value_set_boolean (value, tincan_settings_get_has_peer (self));
       break;
@@ -228,6 +241,10 @@ tincan_settings_set_property (GObject      *object,
 
     case PROP_DISPLAY_NAME:
       tincan_settings_set_display_name (self, g_value_get_string (value));
+      break;
+
+    case PROP_DISCOVERY:
+      tincan_settings_set_discovery (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -275,6 +292,12 @@ tincan_settings_class_init (TincanSettingsClass *klass)
                        TINCAN_TYPE_MODE, TINCAN_MODE_RELIABLE,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Announcing, answering and listening on the local link (TincanDiscovery). */
+  properties[PROP_DISCOVERY] =
+    g_param_spec_boolean ("discovery", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_HAS_PEER] =
     g_param_spec_boolean ("has-peer", NULL, NULL,
                           FALSE,
@@ -296,6 +319,7 @@ tincan_settings_init (TincanSettings *self)
   self->peer_port = TINCAN_DEFAULT_PORT;
   self->local_port = TINCAN_DEFAULT_PORT;
   self->mode = TINCAN_MODE_RELIABLE;
+  self->discovery = TRUE;
 }
 
 /**
@@ -394,6 +418,30 @@ tincan_settings_get_mode (TincanSettings *self)
   g_return_val_if_fail (TINCAN_IS_SETTINGS (self), TINCAN_MODE_RELIABLE);
 
   return self->mode;
+}
+
+gboolean
+tincan_settings_get_discovery (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), TRUE);
+
+  return self->discovery;
+}
+
+/**
+ * tincan_settings_set_discovery:
+ * @self: a #TincanSettings
+ * @discovery: whether to find people nearby, and be found
+ *
+ * Stored in GSettings at once; some networks forbid multicast.
+ */
+void
+tincan_settings_set_discovery (TincanSettings *self,
+                               gboolean        discovery)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+
+  g_settings_set_boolean (self->settings, "discovery", discovery);
 }
 
 gboolean
