@@ -43,7 +43,8 @@ ADDRESS = {"a": "10.23.0.1", "b": "10.23.0.2", "c": "10.23.0.3",
 
 def sniff(device, seconds):
     """Prints, as one JSON list, each discovery datagram that arrives on
-    @device (not those sent from it): family, TTL or hop limit, source."""
+    @device (not those sent from it): family, TTL or hop limit, source
+    and destination."""
     ETH_P_ALL, PACKET_OUTGOING = 3, 4
     raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     raw.bind((device, 0))
@@ -66,14 +67,17 @@ def sniff(device, seconds):
             header = (frame[14] & 0x0f) * 4
             udp = frame[14 + header:]
             family, hops, source = 4, frame[22], socket.inet_ntoa(frame[26:30])
+            destination = socket.inet_ntoa(frame[30:34])
         elif kind == 0x86dd and frame[20] == 17:
             udp = frame[54:]
             family, hops = 6, frame[21]
             source = socket.inet_ntop(socket.AF_INET6, frame[22:38])
+            destination = socket.inet_ntop(socket.AF_INET6, frame[38:54])
         else:
             continue
         if struct.unpack(">H", udp[2:4])[0] == PORT and udp[8:12] == MAGIC:
-            seen.append({"family": family, "hops": hops, "source": source})
+            seen.append({"family": family, "hops": hops, "source": source,
+                         "destination": destination})
     print(json.dumps(seen), flush=True)
 
 
@@ -228,7 +232,8 @@ def nearby_by_fingerprint(out):
 def test_three_on_a_bridge(computers):
     """Each of three finds the other two within 2 s, with the names,
     fingerprints, addresses, port and version they announced; what b
-    hears of it was sent with a TTL (hop limit) of 1."""
+    hears of it, on both groups and in answers, was sent with a TTL (hop
+    limit) of 1."""
     sniffer = computers.helper("b", "--sniff", "vb", "3")
     ready = wait_line(sniffer)
     started = time.monotonic()
@@ -260,11 +265,16 @@ def test_three_on_a_bridge(computers):
     if seen is None:
         check("three on a bridge: announcements sniffed on b", False, sniffed + sniff_err)
         return
-    sources = {p["source"] for p in seen if p["family"] == 4}
-    check("three on a bridge: b heard a and c over IPv4",
+    sources = {p["source"] for p in seen if p["destination"] == GROUP4}
+    check("three on a bridge: b heard a and c on the IPv4 group",
           {ADDRESS["a"], ADDRESS["c"]} <= sources, json.dumps(seen)[:2000])
-    check("three on a bridge: every one with a TTL or hop limit of 1",
-          seen and all(p["hops"] == 1 for p in seen), json.dumps(seen)[:2000])
+    check("three on a bridge: and on the IPv6 group",
+          any(p["destination"] == GROUP6 for p in seen), json.dumps(seen)[:2000])
+    # Answers to b's queries too: unicast, but no further than the link.
+    check("three on a bridge: everything with a TTL or hop limit of 1",
+          all(p["hops"] == 1 for p in seen), json.dumps(seen)[:2000])
+    check("three on a bridge: b's queries answered to its discovery port",
+          any(p["destination"] == ADDRESS["b"] for p in seen), json.dumps(seen)[:2000])
 
 
 def test_routed_subnet(computers):

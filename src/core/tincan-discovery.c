@@ -8,9 +8,10 @@
  * several Tin Cans and tincan-cli on one computer can all listen), and
  * joined to the group on every interface that can multicast; it hears
  * announcements and queries.  The sender has a port of its own: it sends
- * announcements and queries out of each interface in turn, with a TTL
- * (hop limit) of 1 so nothing leaves the link, and it receives the
- * unicast answers to our queries.
+ * announcements out of each interface in turn, with a TTL (hop limit)
+ * of 1 so nothing leaves the link, and the unicast answers to queries.
+ * Queries go out of the listener, from the discovery port, so that the
+ * answers come back to a port a firewall lets in.
  *
  * Nothing here is kept about the people found: they are handed on in
  * "person-found" (TincanNearby keeps them, capped).  The only state is
@@ -78,6 +79,7 @@ struct _TincanDiscovery
   gboolean           query_pending;
   const guint8      *outgoing;        /* what send_out_cb() sends */
   gsize              outgoing_length;
+  gboolean           outgoing_query;
 
   GNetworkMonitor   *monitor;
   gulong             network_changed_id;
@@ -238,6 +240,13 @@ send_out_cb (TincanDiscovery *self,
   GSocket *sender = self->senders[family].socket;
   g_autoptr(GSocketAddress) group = NULL;
 
+  /* A query goes from the discovery port, so that the answers come back
+   * to it: that is the port a firewall opens (data/firewalld), where an
+   * answer to a port of our own would look unasked for.
+   */
+  if (self->outgoing_query && self->listeners[family].socket != NULL)
+    sender = self->listeners[family].socket;
+
   if (sender == NULL)
     return;
 
@@ -270,10 +279,12 @@ send_out_cb (TincanDiscovery *self,
 static void
 send_everywhere (TincanDiscovery *self,
                  const guint8    *datagram,
-                 gsize            length)
+                 gsize            length,
+                 gboolean         query)
 {
   self->outgoing = datagram;
   self->outgoing_length = length;
+  self->outgoing_query = query;
   foreach_interface (self, send_out_cb);
   self->outgoing = NULL;
 }
@@ -300,11 +311,11 @@ announce_now (TincanDiscovery *self)
 
       self->query_pending = FALSE;
       length = tincan_announce_encode_query (query);
-      send_everywhere (self, query, length);
+      send_everywhere (self, query, length, TRUE);
     }
 
   length = encode_announcement (self, datagram);
-  send_everywhere (self, datagram, length);
+  send_everywhere (self, datagram, length, FALSE);
 }
 
 static gboolean
@@ -488,10 +499,12 @@ open_endpoint (TincanDiscovery *self,
       return endpoint;
     }
 
-  /* One hop: an announcement never leaves the link.  Looped back, so
-   * two Tin Cans on one computer find each other.
+  /* One hop: neither an announcement nor an answer ever leaves the
+   * link, even to a query with a forged distant source.  Looped back,
+   * so two Tin Cans on one computer find each other.
    */
   g_socket_set_multicast_ttl (socket, 1);
+  g_socket_set_ttl (socket, 1);
   g_socket_set_multicast_loopback (socket, TRUE);
 
   endpoint.socket = g_steal_pointer (&socket);
