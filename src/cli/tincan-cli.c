@@ -24,6 +24,16 @@
  * after it finished, or on SIGINT or SIGTERM, it lingers, so the ACKs
  * of the last messages it received get through even if some were lost;
  * after --timeout it only says it.  A second signal exits at once.
+ *
+ * In Tin Can mode a chat run announces itself on the local network and
+ * answers who asks, unless --no-discovery (tests that must send nothing
+ * but their chat use it).  --discover announces, asks, listens for -t
+ * seconds (default 3), prints each person found once (a JSON `nearby`
+ * event with --json: name, fingerprint, addresses, port, version) and
+ * exits 0, or 1 with one line on stderr if nobody was found.  A PEER
+ * that is a fingerprint is looked up the same way (for -t seconds, or
+ * 5) and talked to with --trust semantics; 1 if nobody with it answered.
+ * tincan-cli-discover.c holds that side.
  */
 
 #define G_LOG_DOMAIN "tincan-cli"
