@@ -43,8 +43,8 @@ ADDRESS = {"a": "10.23.0.1", "b": "10.23.0.2", "c": "10.23.0.3",
 
 def sniff(device, seconds):
     """Prints, as one JSON list, each discovery datagram that arrives on
-    @device (not those sent from it): family, TTL or hop limit, source
-    and destination."""
+    @device (not those sent from it): family, TTL or hop limit, source,
+    destination, kind (1 announce, 2 query) and when."""
     ETH_P_ALL, PACKET_OUTGOING = 3, 4
     raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     raw.bind((device, 0))
@@ -77,7 +77,8 @@ def sniff(device, seconds):
             continue
         if struct.unpack(">H", udp[2:4])[0] == PORT and udp[8:12] == MAGIC:
             seen.append({"family": family, "hops": hops, "source": source,
-                         "destination": destination})
+                         "destination": destination, "kind": udp[13],
+                         "time": time.monotonic()})
     print(json.dumps(seen), flush=True)
 
 
@@ -277,6 +278,35 @@ def test_three_on_a_bridge(computers):
           any(p["destination"] == ADDRESS["b"] for p in seen), json.dumps(seen)[:2000])
 
 
+
+def test_network_changes(computers):
+    """Addresses come and go on a's interface while it discovers: it
+    announces again after the network changed, but never more than once
+    a second however many changes there are."""
+    sniffer = computers.helper("b", "--sniff", "vb", "3.5")
+    wait_line(sniffer)
+    run = computers.start("a", "--discover", "-t", "3", "--json")
+    time.sleep(0.5)
+    changed = time.monotonic()
+    for i in range(10, 20):
+        ip("-n", NS["a"], "addr", "add", f"10.23.0.{i}/24", "dev", "va")
+        ip("-n", NS["a"], "addr", "del", f"10.23.0.{i}/24", "dev", "va")
+    finish(run, LIMIT)
+    _, sniffed, sniff_err = finish(sniffer, LIMIT)
+    try:
+        seen = json.loads(sniffed.splitlines()[-1])
+    except (ValueError, IndexError):
+        check("network changes: announcements sniffed on b", False, sniffed + sniff_err)
+        return
+    times = [p["time"] for p in seen
+             if p["source"] == ADDRESS["a"] and p["destination"] == GROUP4 and p["kind"] == 1]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    check("network changes: a announced again after them",
+          any(changed < t < changed + 1.3 for t in times), repr([t - changed for t in times]))
+    check("network changes: never more than once a second",
+          len(times) >= 2 and all(gap > 0.9 for gap in gaps), repr(gaps))
+
+
 def test_routed_subnet(computers):
     """d is two hops away, behind a router: it hears no announcement, a
     does not find it, and d finds nobody; yet a unicast chat from a to d
@@ -383,7 +413,7 @@ def main():
         return 0
 
     cli = sys.argv[1]
-    tests = [test_three_on_a_bridge, test_routed_subnet, test_by_fingerprint, test_flood]
+    tests = [test_three_on_a_bridge, test_network_changes, test_routed_subnet, test_by_fingerprint, test_flood]
     if shutil.which("ip") is None or os.geteuid() != 0:
         for test in tests:
             skip(test.__name__, "needs root and iproute2, to make network namespaces")
