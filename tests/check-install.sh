@@ -4,9 +4,10 @@
 # `meson install` puts every file a desktop needs in place.  Prints TAP.
 set -u
 
-builddir=${1:?usage: check-install.sh BUILD_ROOT PREFIX APP_ID}
+builddir=${1:?usage: check-install.sh BUILD_ROOT PREFIX APP_ID [SYSCONFDIR]}
 prefix=${2:?prefix}
 app_id=${3:?app id}
+sysconfdir=${4:-$prefix/etc}
 destdir=$(mktemp -d)
 trap 'rm -rf "$destdir"' EXIT
 
@@ -18,22 +19,25 @@ if ! meson install -C "$builddir" --no-rebuild --destdir "$destdir" > "$destdir.
 fi
 rm -f "$destdir.log"
 
-root="$destdir$prefix"
+# Under the prefix, but the ufw profile goes where ufw looks, in the
+# sysconfdir: /etc for a prefix of /usr.
 set -- \
-  "bin/tincan" \
-  "bin/tincan-cli" \
-  "share/applications/$app_id.desktop" \
-  "share/metainfo/$app_id.metainfo.xml" \
-  "share/glib-2.0/schemas/io.github.tincan.TinCan.gschema.xml" \
-  "share/icons/hicolor/scalable/apps/$app_id.svg" \
-  "share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg" \
-  "share/locale/de/LC_MESSAGES/tincan.mo"
+  "$prefix/bin/tincan" \
+  "$prefix/bin/tincan-cli" \
+  "$prefix/share/applications/$app_id.desktop" \
+  "$prefix/share/metainfo/$app_id.metainfo.xml" \
+  "$prefix/share/glib-2.0/schemas/io.github.tincan.TinCan.gschema.xml" \
+  "$prefix/share/icons/hicolor/scalable/apps/$app_id.svg" \
+  "$prefix/share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg" \
+  "$prefix/share/locale/de/LC_MESSAGES/tincan.mo" \
+  "$prefix/lib/firewalld/services/tincan.xml" \
+  "$sysconfdir/ufw/applications.d/tincan"
 
 echo "1..$#"
 i=0
 for file in "$@"; do
   i=$((i + 1))
-  if [ -s "$root/$file" ]; then
+  if [ -s "$destdir$file" ]; then
     echo "ok $i - $file"
   else
     echo "not ok $i - $file is not installed"

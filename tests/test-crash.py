@@ -32,7 +32,7 @@ LIMIT = 30  # seconds, for any one wait
 
 def start(history, port, peer_port, stdin=subprocess.DEVNULL, extra=(), stdout=subprocess.PIPE):
     return subprocess.Popen(
-        [CLI, "--json", "--history", history, "-l", str(port), *extra,
+        [CLI, "--json", "--no-discovery", "--history", history, "-l", str(port), *extra,
          f"{LOOPBACK}:{peer_port}"],
         stdin=stdin,
         stdout=stdout,

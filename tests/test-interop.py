@@ -26,12 +26,15 @@ from tincantap import finish as finish_within
 
 CLI = sys.argv[1]
 LIMIT = 20  # seconds, for any one process
+# Loopback only: a chat run would otherwise announce itself on every
+# interface (see test-discovery.sh for that).
+SILENT = "--no-discovery"
 
 
 def cli(*args, stdin=None, input_bytes=None):
     """Runs tincan-cli to the end; returns (status, stdout, stderr)."""
     process = subprocess.run(
-        [CLI, *args],
+        [CLI, SILENT, *args],
         input=input_bytes if input_bytes is not None else b"",
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -42,7 +45,7 @@ def cli(*args, stdin=None, input_bytes=None):
 
 def cli_background(*args, stdout=subprocess.PIPE):
     return subprocess.Popen(
-        [CLI, *args],
+        [CLI, SILENT, *args],
         stdin=subprocess.DEVNULL,
         stdout=stdout,
         stderr=subprocess.PIPE,
@@ -249,7 +252,7 @@ def test_goodbye():
     receiver = cli_background("--json", "-l", str(port_b), "-c", "5", "-t", "15",
                               f"{LOOPBACK}:{port_a}")
     wait_ready(receiver)
-    sender = subprocess.Popen([CLI, "--json", "-l", str(port_a), "-t", "15", f"{LOOPBACK}:{port_b}"],
+    sender = subprocess.Popen([CLI, SILENT, "--json", "-l", str(port_a), "-t", "15", f"{LOOPBACK}:{port_b}"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE)
     sender.stdin.write(b"before you go\n")
@@ -416,12 +419,12 @@ def test_path_size_over_veth():
             # Into a file: a pipe nobody reads yet would fill up and stall it.
             output = tempfile.TemporaryFile()
             receiver = subprocess.Popen(
-                ["ip", "netns", "exec", ns_b, CLI, "-l", "2324", "-c", "2", "-t", "15",
+                ["ip", "netns", "exec", ns_b, CLI, SILENT, "-l", "2324", "-c", "2", "-t", "15",
                  "10.99.0.1:2323"],
                 stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.PIPE)
             time.sleep(0.3)
             sender = subprocess.Popen(
-                ["ip", "netns", "exec", ns_a, CLI, "-l", "2323", "-t", "15", "10.99.0.2:2324"],
+                ["ip", "netns", "exec", ns_a, CLI, SILENT, "-l", "2323", "-t", "15", "10.99.0.2:2324"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             # A first message, so the path is probed before the long one is cut.
             sender.stdin.write(b"hi\n")

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "tincan-gui-test-utils.h"
 #include "tincan-test-utils.h"
@@ -160,6 +161,27 @@ test_dialog_saves_valid_input (void)
   run_app (NULL, dialog_saves_valid_input);
 }
 
+/* The hint names the firewall files Tin Can installs (data/firewalld,
+ * data/ufw), as commands a person can type.
+ */
+static void
+dialog_names_firewall_commands (TincanApplication *app)
+{
+  TincanPeerDialog *dialog = open_peer_dialog (app);
+  AdwPreferencesGroup *group = child (dialog, TINCAN_TYPE_PEER_DIALOG, "addresses_group");
+  const char *hint = adw_preferences_group_get_description (group);
+
+  g_assert_nonnull (strstr (hint, "firewall-cmd --add-service=tincan"));
+  g_assert_nonnull (strstr (hint, "ufw allow tincan"));
+}
+
+static void
+test_dialog_names_firewall_commands (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_names_firewall_commands);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -169,6 +191,7 @@ main (int   argc,
 
   g_test_add_func ("/peer-dialog/rejects-bad-input", test_dialog_rejects_bad_input);
   g_test_add_func ("/peer-dialog/saves-valid-input", test_dialog_saves_valid_input);
+  g_test_add_func ("/peer-dialog/firewall-hint", test_dialog_names_firewall_commands);
 
   return g_test_run ();
 }

@@ -85,7 +85,7 @@ connect_all (Fixture *fixture)
 {
   const char *names[] = {
     "display-name", "peer-address", "peer-port", "local-port",
-    "mode", "has-peer", "overridden",
+    "mode", "discovery", "has-peer", "overridden",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -109,6 +109,7 @@ test_defaults (Fixture       *fixture,
   g_assert_cmpuint (tincan_settings_get_local_port (fixture->settings), ==, 2323);
   g_assert_cmpint (tincan_settings_get_mode (fixture->settings), ==, TINCAN_MODE_RELIABLE);
   g_assert_cmpstr (tincan_settings_get_display_name (fixture->settings), ==, "");
+  g_assert_true (tincan_settings_get_discovery (fixture->settings));
 
   /* No name set: the account's, never an empty one. */
   name = tincan_settings_dup_effective_name (fixture->settings);
@@ -182,6 +183,34 @@ test_display_name (Fixture       *fixture,
 }
 
 static void
+test_discovery (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  gboolean discovery = TRUE;
+
+  connect_all (fixture);
+
+  /* Turned off in the preferences: stored, and notified once. */
+  tincan_settings_set_discovery (fixture->settings, FALSE);
+  g_assert_false (g_settings_get_boolean (fixture->gsettings, "discovery"));
+  g_assert_false (tincan_settings_get_discovery (fixture->settings));
+  assert_notified (fixture->logger, fixture->settings, "discovery");
+
+  tincan_settings_set_discovery (fixture->settings, FALSE);
+  gt_signal_logger_assert_no_emissions (fixture->logger);
+
+  /* Or from outside, as another instance would. */
+  g_settings_set_boolean (fixture->gsettings, "discovery", TRUE);
+  g_object_get (fixture->settings, "discovery", &discovery, NULL);
+  g_assert_true (discovery);
+  assert_notified (fixture->logger, fixture->settings, "discovery");
+
+  g_object_set (fixture->settings, "discovery", FALSE, NULL);
+  g_assert_false (g_settings_get_boolean (fixture->gsettings, "discovery"));
+  assert_notified (fixture->logger, fixture->settings, "discovery");
+}
+
+static void
 test_override_not_stored (Fixture       *fixture,
                           gconstpointer  user_data)
 {
@@ -250,6 +279,7 @@ main (int   argc,
   ADD ("/settings/save-peer", test_save_peer);
   ADD ("/settings/follows-gsettings", test_follows_gsettings);
   ADD ("/settings/display-name", test_display_name);
+  ADD ("/settings/discovery", test_discovery);
   ADD ("/settings/override/not-stored", test_override_not_stored);
   ADD ("/settings/override/dropped-by-save", test_save_drops_override);
   g_test_add_func ("/settings/mode-enum", test_mode_enum);

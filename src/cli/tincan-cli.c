@@ -24,6 +24,16 @@
  * after it finished, or on SIGINT or SIGTERM, it lingers, so the ACKs
  * of the last messages it received get through even if some were lost;
  * after --timeout it only says it.  A second signal exits at once.
+ *
+ * In Tin Can mode a chat run announces itself on the local network and
+ * answers who asks, unless --no-discovery (tests that must send nothing
+ * but their chat use it).  --discover announces, asks, listens for -t
+ * seconds (default 3), prints each person found once (a JSON `nearby`
+ * event with --json: name, fingerprint, addresses, port, version) and
+ * exits 0, or 1 with one line on stderr if nobody was found.  A PEER
+ * that is a fingerprint is looked up the same way (for -t seconds, or
+ * 5) and talked to with --trust semantics; 1 if nobody with it answered.
+ * tincan-cli-discover.c holds that side.
  */
 
 #define G_LOG_DOMAIN "tincan-cli"
@@ -41,6 +51,7 @@
 #include <unistd.h>
 
 #include "tincan-address.h"
+#include "tincan-cli-discover.h"
 #include "tincan-identity.h"
 #include "tincan-link.h"
 #include "tincan-outbox.h"
@@ -570,6 +581,7 @@ main (int   argc,
   g_autoptr(TincanStore) store = NULL;
   g_autoptr(TincanOutbox) outbox = NULL;
   g_autoptr(TincanLink) link = NULL;
+  g_autoptr(TincanDiscovery) discovery = NULL;
   g_autofree char *host = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *send = NULL;
@@ -583,6 +595,9 @@ main (int   argc,
   gboolean plain = FALSE;
   gboolean json = FALSE;
   gboolean fingerprint = FALSE;
+  gboolean discover = FALSE;
+  gboolean no_discovery = FALSE;
+  gboolean by_fingerprint = FALSE;
   guint16 peer_port = 0;
   guint16 local_port = TINCAN_DEFAULT_PORT;
   Cli cli = { 0 };
@@ -609,6 +624,10 @@ main (int   argc,
       "Print this identity's fingerprint and exit", NULL },
     { "trust", 0, 0, G_OPTION_ARG_STRING, &trust,
       "Talk only to the peer with this key (its fingerprint, or the safety number); exit 1 on another", "NUMBER" },
+    { "discover", 0, 0, G_OPTION_ARG_NONE, &discover,
+      "Find people on the local network for -t seconds (default 3), print them and exit", NULL },
+    { "no-discovery", 0, 0, G_OPTION_ARG_NONE, &no_discovery,
+      "Neither announce this run on the local network nor answer who asks", NULL },
     { NULL }
   };
 
@@ -617,7 +636,9 @@ main (int   argc,
   context = g_option_context_new ("PEER");
   g_option_context_set_summary (context,
                                 "Chat with a Tin Can peer over UDP.\n"
-                                "PEER is HOST, HOST:PORT or [IPv6]:PORT; the port defaults to 2323.");
+                                "PEER is HOST, HOST:PORT or [IPv6]:PORT; the port defaults to 2323.\n"
+                                "PEER may also be a FINGERPRINT, as --fingerprint prints it: that person\n"
+                                "is looked up on the local network, and must prove the key.");
   g_option_context_add_main_entries (context, entries, NULL);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -630,10 +651,42 @@ main (int   argc,
       return print_fingerprint (identity_path);
     }
 
+  if (timeout < 0)
+    return usage_error ("--timeout must not be negative");
+
+  if (g_strcmp0 (g_get_real_name (), "Unknown") != 0 && g_get_real_name ()[0] != '\0')
+    name = g_strdup (g_get_real_name ());
+  else
+    name = g_strdup (g_get_user_name ());
+
+  if (discover)
+    {
+      if (argc > 1)
+        return usage_error ("--discover takes no PEER");
+      if (no_discovery)
+        return usage_error ("--discover and --no-discovery cannot be used together");
+      if (plain)
+        return usage_error ("--discover needs Tin Can mode: plain text has no key to announce");
+      identity = load_identity (identity_path, &error);
+      if (identity == NULL)
+        return usage_error (error->message);
+      return tincan_cli_discover (identity, name, TINCAN_DEFAULT_PORT,
+                                  timeout > 0 ? (guint) timeout : TINCAN_CLI_DISCOVER_SECONDS, json);
+    }
+
   if (argc != 2)
     return usage_error (argc < 2 ? "missing PEER (see --help)" : "more than one PEER given");
 
-  if (!tincan_address_parse_peer (argv[1], TINCAN_DEFAULT_PORT, &host, &peer_port, &error))
+  /* Looked up once the link has its port, to announce it. */
+  by_fingerprint = tincan_cli_is_fingerprint (argv[1]);
+  if (by_fingerprint)
+    {
+      if (plain)
+        return usage_error ("a PEER given by fingerprint needs Tin Can mode");
+      if (no_discovery)
+        return usage_error ("a PEER given by fingerprint is found by discovery: not with --no-discovery");
+    }
+  else if (!tincan_address_parse_peer (argv[1], TINCAN_DEFAULT_PORT, &host, &peer_port, &error))
     return usage_error (error->message);
 
   if (listen != NULL)
@@ -650,9 +703,6 @@ main (int   argc,
 
   if (count < 0)
     return usage_error ("--count must not be negative");
-
-  if (timeout < 0)
-    return usage_error ("--timeout must not be negative");
 
   if (trust != NULL && plain)
     return usage_error ("--trust needs Tin Can mode: plain text is not encrypted");
@@ -679,6 +729,30 @@ main (int   argc,
   if (link == NULL)
     return usage_error (error->message);
 
+  /* Found and answering, unless told to stay silent; plain text has no
+   * key to announce.
+   */
+  if (!plain && !no_discovery)
+    discovery = tincan_cli_discovery_new (identity, name, tincan_link_get_local_port (link));
+
+  if (by_fingerprint)
+    {
+      guint seconds = timeout > 0 ? (guint) timeout : TINCAN_CLI_LOOKUP_SECONDS;
+
+      if (discovery == NULL)
+        return 2;
+      if (!tincan_cli_look_up (discovery, argv[1], seconds, &host, &peer_port))
+        {
+          g_printerr ("tincan-cli: nobody with fingerprint %s answered within %u s\n", argv[1], seconds);
+          return 1;
+        }
+      /* The announced key is a claim: the handshake must prove it. */
+      if (trust == NULL)
+        trust = g_strdup (argv[1]);
+    }
+  else if (discovery != NULL)
+    tincan_discovery_announce (discovery);
+
   loop = g_main_loop_new (NULL, FALSE);
   cli.loop = loop;
   cli.link = link;
@@ -694,10 +768,6 @@ main (int   argc,
   g_unix_signal_add (SIGINT, on_signal_cb, &cli);
   g_unix_signal_add (SIGTERM, on_signal_cb, &cli);
 
-  if (g_strcmp0 (g_get_real_name (), "Unknown") != 0 && g_get_real_name ()[0] != '\0')
-    name = g_strdup (g_get_real_name ());
-  else
-    name = g_strdup (g_get_user_name ());
   tincan_link_set_display_name (link, name);
 
   g_signal_connect (link, "message-received", G_CALLBACK (on_message_received_cb), &cli);

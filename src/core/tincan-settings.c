@@ -32,6 +32,7 @@ struct _TincanSettings
   guint16    local_port;
   TincanMode mode;
   guint      waiting_days;
+  gboolean   discovery;
 
   char      *override_address;
   guint16    override_peer_port;
@@ -53,6 +54,7 @@ enum {
   PROP_LOCAL_PORT,
   PROP_MODE,
   PROP_WAITING_DAYS,
+  PROP_DISCOVERY,
   PROP_HAS_PEER,
   PROP_OVERRIDDEN,
   N_PROPS
@@ -86,6 +88,7 @@ tincan_settings_reload (TincanSettings *self)
   guint16 local_port = (guint16) g_settings_get_int (self->settings, "local-port");
   TincanMode mode = g_settings_get_enum (self->settings, "mode");
   guint waiting_days = (guint) g_settings_get_int (self->settings, "waiting-days");
+  gboolean discovery = g_settings_get_boolean (self->settings, "discovery");
   gboolean had_peer = tincan_settings_get_has_peer (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -131,6 +134,12 @@ tincan_settings_reload (TincanSettings *self)
     {
       self->waiting_days = waiting_days;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_DAYS]);
+    }
+
+  if (self->discovery != discovery)
+    {
+      self->discovery = discovery;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY]);
     }
 
   g_object_thaw_notify (G_OBJECT (self));
@@ -212,6 +221,10 @@ tincan_settings_get_property (GObject    *object,
       g_value_set_uint (value, self->waiting_days);
       break;
 
+    case PROP_DISCOVERY:
+      g_value_set_boolean (value, self->discovery);
+      break;
+
     case PROP_HAS_PEER:
       g_value_set_boolean (value, tincan_settings_get_has_peer (self));
       break;
@@ -241,6 +254,10 @@ tincan_settings_set_property (GObject      *object,
 
     case PROP_DISPLAY_NAME:
       tincan_settings_set_display_name (self, g_value_get_string (value));
+      break;
+
+    case PROP_DISCOVERY:
+      tincan_settings_set_discovery (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -294,6 +311,12 @@ tincan_settings_class_init (TincanSettingsClass *klass)
                        1, 365, 7,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Announcing, answering and listening on the local link (TincanDiscovery). */
+  properties[PROP_DISCOVERY] =
+    g_param_spec_boolean ("discovery", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_HAS_PEER] =
     g_param_spec_boolean ("has-peer", NULL, NULL,
                           FALSE,
@@ -316,6 +339,7 @@ tincan_settings_init (TincanSettings *self)
   self->local_port = TINCAN_DEFAULT_PORT;
   self->mode = TINCAN_MODE_RELIABLE;
   self->waiting_days = 7;
+  self->discovery = TRUE;
 }
 
 /**
@@ -414,6 +438,30 @@ tincan_settings_get_mode (TincanSettings *self)
   g_return_val_if_fail (TINCAN_IS_SETTINGS (self), TINCAN_MODE_RELIABLE);
 
   return self->mode;
+}
+
+gboolean
+tincan_settings_get_discovery (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), TRUE);
+
+  return self->discovery;
+}
+
+/**
+ * tincan_settings_set_discovery:
+ * @self: a #TincanSettings
+ * @discovery: whether to find people nearby, and be found
+ *
+ * Stored in GSettings at once; some networks forbid multicast.
+ */
+void
+tincan_settings_set_discovery (TincanSettings *self,
+                               gboolean        discovery)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+
+  g_settings_set_boolean (self->settings, "discovery", discovery);
 }
 
 gboolean

@@ -34,6 +34,9 @@ guint16         tincan_settings_get_peer_port        (TincanSettings  *self);
 guint16         tincan_settings_get_local_port       (TincanSettings  *self);
 TincanMode      tincan_settings_get_mode             (TincanSettings  *self);
 guint           tincan_settings_get_waiting_days     (TincanSettings  *self);
+gboolean        tincan_settings_get_discovery        (TincanSettings  *self);
+void            tincan_settings_set_discovery        (TincanSettings  *self,
+                                                      gboolean         discovery);
 gboolean        tincan_settings_get_has_peer         (TincanSettings  *self);
 gboolean        tincan_settings_get_overridden       (TincanSettings  *self);
 

@@ -14,6 +14,7 @@
 #   tests/fuzz/corpus/route/ one datagram per file, as for wire: the ones
 #                            that carry the receiver's session, and a few
 #                            that do not
+#   tests/fuzz/corpus/announce/  one discovery datagram per file
 import os
 import struct
 
@@ -262,3 +263,18 @@ nonce = struct.pack("<Q", 0x0102030405060708)
 write("noise", "seal", bytes([NOISE_OPEN, NOISE_SEAL]) + nonce + b"\x05" + b"sealed and opened")
 write("noise", "seal-empty", bytes([NOISE_OPEN, NOISE_SEAL]) + nonce + b"\x00")
 write("noise", "open", bytes([NOISE_OPEN, 0]) + nonce + b"\x04" + b"head" + bytes(range(40)))
+
+# Discovery (fuzz-announce.c): the magic "TCDS", version 1, the kind,
+# flags and a reserved byte; an announcement's key, chat port, protocol
+# version and name, or a query's zeros up to the largest announcement.
+def announce(name, key=bytes(range(1, 33)), port=2323, version=VERSION, kind=1):
+    return b"TCDS" + bytes([1, kind, 0, 0]) + key + struct.pack(">HBB", port, version, len(name)) + name
+
+
+write("announce", "announce", announce("Ada Lovelace".encode()))
+write("announce", "announce-empty-name", announce(b""))
+write("announce", "announce-longest-name", announce("é".encode() * 32))
+write("announce", "announce-control", announce(b"Ada\nLovelace"))
+write("announce", "announce-zero-key", announce(b"Ada", key=bytes(32)))
+write("announce", "query", b"TCDS" + bytes([1, 2, 0, 0]) + bytes(100))
+write("announce", "chat-hello", hello())
