@@ -297,6 +297,7 @@ test_stranger (void)
 typedef struct
 {
   guint16       port;
+  guint16       from_port;
   gint          stop;
   gint          done;
   gint          sent;
@@ -312,7 +313,7 @@ flood_thread (gpointer data)
   Flood *flood = data;
   g_autoptr(GInetAddress) from = g_inet_address_new_from_string ("127.0.0.2");
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) bind_address = g_inet_socket_address_new (from, 0);
+  g_autoptr(GSocketAddress) bind_address = g_inet_socket_address_new (from, flood->from_port);
   g_autoptr(GSocketAddress) to = g_inet_socket_address_new (loopback, flood->port);
   g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
                                             G_SOCKET_PROTOCOL_UDP, NULL);
@@ -373,7 +374,8 @@ test_flood (void)
   /* The flooder is the second link's peer: its datagrams are that
    * link's to handle, up to its share.
    */
-  tincan_link_set_peer (flooded.link, "127.0.0.2", 9);
+  flood.from_port = tincan_test_unused_port ();
+  tincan_link_set_peer (flooded.link, "127.0.0.2", flood.from_port);
   flood.port = tincan_port_get_local_port (port);
   thread = g_thread_new ("flood", flood_thread, &flood);
   g_assert_true (tincan_test_wait_for (flooded_a_while, &flood));

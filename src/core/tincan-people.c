@@ -5,13 +5,26 @@
  * The people hub: everyone the sidebar lists, as a GListModel of
  * TincanPerson, and the conversation (a TincanChat) with each.
  *
- * A person's row is kept true by the hub, not by the row: it follows the
- * chat's title, presence and fingerprint, and the last message of its
+ * A person is their key, wherever their computer is (a plain-text
+ * person, who has none, is their address).  The hub holds what they all
+ * share: the history file (each conversation is a view of it), this
+ * installation's identity, the one UDP port every conversation's link is
+ * on, and discovery.  People come from the history at start-up, from the
+ * settings' peer (the "Peer" dialog, as before there were several), from
+ * "Add Person", and from discovery, as "nearby" until a conversation is
+ * started with them.
+ *
+ * Conversations are made when they are needed, not at start-up, so a
+ * long list of people costs a row each: when the person is opened, when
+ * something waits to be sent to them, or when they are seen on the
+ * network (their announcement, a handshake from them).
+ *
+ * A person's row is kept true here, not by the row: it follows the
+ * chat's name, presence and fingerprint and the last message of its
  * history, and counts what arrived since the person was last looked at.
  *
- * This first hub has the one conversation of the settings, as the app
- * had before the sidebar; the people of the history and of discovery
- * join it in later changes, behind the same API.
+ * tincan-people-network.c is the port, discovery, strangers and people
+ * who move; this file is the object and the list.
  */
 
 #define G_LOG_DOMAIN "tincan-people"
@@ -19,24 +32,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "tincan-address.h"
-#include "tincan-people.h"
-
-/* The first line of a message, as the sidebar shows it. */
-#define LAST_TEXT_CHARS 120
-
-struct _TincanPeople
-{
-  GObject         parent_instance;
-
-  TincanSettings *settings;
-  char           *history_path;
-  char           *identity_path;
-  GListStore     *people;          /* of TincanPerson */
-  TincanChat     *first_chat;
-  TincanPerson   *first_person;
-};
+#include "tincan-people-internal.h"
 
 static void tincan_people_list_model_init (GListModelInterface *iface);
 
@@ -53,6 +52,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The model */
 
 static GType
 tincan_people_get_item_type (GListModel *model)
@@ -90,6 +91,75 @@ on_people_items_changed_cb (TincanPeople *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
+/* Conversations first, the latest message first; then the people
+ * nearby, by name.
+ */
+int
+tincan_people_compare (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  TincanPerson *first = (TincanPerson *) a;
+  TincanPerson *second = (TincanPerson *) b;
+  gboolean first_nearby = tincan_person_get_nearby (first);
+  gboolean second_nearby = tincan_person_get_nearby (second);
+  gint64 first_time, second_time;
+
+  if (first_nearby != second_nearby)
+    return first_nearby ? 1 : -1;
+
+  if (first_nearby)
+    return g_utf8_collate (tincan_person_get_name (first) ? tincan_person_get_name (first) : "",
+                           tincan_person_get_name (second) ? tincan_person_get_name (second) : "");
+
+  first_time = tincan_person_get_last_time (first);
+  second_time = tincan_person_get_last_time (second);
+  if (first_time != second_time)
+    return first_time > second_time ? -1 : 1;
+
+  return tincan_person_get_id (first) < tincan_person_get_id (second) ? -1 : 1;
+}
+
+/* Puts @person where the order says, if it is not there already. */
+static void
+place (TincanPeople *self,
+       TincanPerson *person)
+{
+  GListModel *model = G_LIST_MODEL (self->people);
+  guint n = g_list_model_get_n_items (model);
+  guint position;
+
+  if (!g_list_store_find (self->people, person, &position))
+    {
+      g_list_store_insert_sorted (self->people, person, tincan_people_compare, NULL);
+      return;
+    }
+
+  if (position > 0)
+    {
+      g_autoptr(TincanPerson) before = g_list_model_get_item (model, position - 1);
+
+      if (tincan_people_compare (before, person, NULL) > 0)
+        goto move;
+    }
+  if (position + 1 < n)
+    {
+      g_autoptr(TincanPerson) after = g_list_model_get_item (model, position + 1);
+
+      if (tincan_people_compare (person, after, NULL) > 0)
+        goto move;
+    }
+  return;
+
+move:
+  g_object_ref (person);
+  g_list_store_remove (self->people, position);
+  g_list_store_insert_sorted (self->people, person, tincan_people_compare, NULL);
+  g_object_unref (person);
+}
+
+/* Following a conversation */
+
 /* The first line of @text, cut to what a sidebar row can show. */
 static char *
 first_line (const char *text)
@@ -97,9 +167,9 @@ first_line (const char *text)
   const char *end = strchr (text, '\n');
   g_autofree char *line = g_strndup (text, end != NULL ? (gsize) (end - text) : strlen (text));
 
-  if (g_utf8_strlen (line, -1) > LAST_TEXT_CHARS)
+  if (g_utf8_strlen (line, -1) > TINCAN_STORE_PERSON_TEXT_CHARS)
     {
-      char *cut = g_utf8_offset_to_pointer (line, LAST_TEXT_CHARS);
+      char *cut = g_utf8_offset_to_pointer (line, TINCAN_STORE_PERSON_TEXT_CHARS);
 
       *cut = '\0';
       return g_strconcat (line, "…", NULL);
@@ -117,10 +187,7 @@ follow_last_message (TincanPerson *person,
   g_autofree char *text = NULL;
 
   if (n == 0)
-    {
-      g_object_set (person, "last-text", NULL, "last-time", (gint64) 0, NULL);
-      return;
-    }
+    return;
 
   last = g_list_model_get_item (messages, n - 1);
   text = first_line (tincan_message_get_text (last));
@@ -131,69 +198,400 @@ follow_last_message (TincanPerson *person,
                 NULL);
 }
 
+typedef struct
+{
+  TincanPeople *people;   /* not a reference: the hub outlives its chats' signals */
+  TincanPerson *person;
+} Following;
+
 static void
-on_messages_changed_cb (TincanPerson *person,
-                        guint         position,
-                        guint         removed,
-                        guint         added,
-                        GListModel   *messages)
+on_messages_changed_cb (Following  *following,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        GListModel *messages)
 {
   /* Only the end of the history can change the last message. */
-  if (position + added >= g_list_model_get_n_items (messages))
-    follow_last_message (person, messages);
+  if (position + added < g_list_model_get_n_items (messages))
+    return;
+
+  follow_last_message (following->person, messages);
+  place (following->people, following->person);
 }
 
 static void
-on_message_received_cb (TincanPerson  *person,
+on_message_received_cb (Following     *following,
                         TincanMessage *message)
 {
-  g_object_set (person, "unread", tincan_person_get_unread (person) + 1, NULL);
+  g_object_set (following->person, "unread", tincan_person_get_unread (following->person) + 1, NULL);
 }
 
 static void
 follow_chat (TincanPerson *person,
              TincanChat   *chat)
 {
-  g_autofree char *title = tincan_chat_dup_peer_title (chat);
+  TincanLink *link = tincan_chat_get_link (chat);
+  const char *name = link != NULL ? tincan_link_get_peer_name (link) : NULL;
   g_autofree char *fingerprint = tincan_chat_dup_peer_fingerprint (chat);
 
-  g_object_set (person,
-                "name", title,
-                "presence", tincan_chat_get_presence (chat),
-                "fingerprint", fingerprint,
-                NULL);
+  g_object_freeze_notify (G_OBJECT (person));
+  /* The name from their hello; until one came, the one known. */
+  if (name != NULL && *name != '\0')
+    g_object_set (person, "name", name, NULL);
+  else if (tincan_person_get_name (person) == NULL)
+    {
+      g_autofree char *title = tincan_chat_dup_peer_title (chat);
+
+      g_object_set (person, "name", title, NULL);
+    }
+  if (fingerprint != NULL)
+    g_object_set (person, "fingerprint", fingerprint, NULL);
+  g_object_set (person, "presence", tincan_chat_get_presence (chat), NULL);
+  g_object_thaw_notify (G_OBJECT (person));
 }
 
 static void
-on_chat_notify_cb (TincanPerson *person,
-                   GParamSpec   *pspec,
-                   TincanChat   *chat)
+on_chat_notify_cb (Following  *following,
+                   GParamSpec *pspec,
+                   TincanChat *chat)
 {
-  follow_chat (person, chat);
+  TincanPeople *self = following->people;
+  const char *old_name = tincan_person_get_name (following->person);
+  g_autofree char *before = g_strdup (old_name);
+
+  follow_chat (following->person, chat);
+
+  /* A name from a hello is kept for the next start. */
+  if (g_strcmp0 (before, tincan_person_get_name (following->person)) != 0
+      && tincan_person_get_id (following->person) > 0)
+    tincan_store_update_person (self->store, tincan_person_get_id (following->person),
+                                NULL, 0, tincan_person_get_name (following->person),
+                                0, NULL);
 }
 
+static void
+on_same_person_cb (Following  *following,
+                   gint64      owner_id,
+                   TincanChat *chat)
+{
+  TincanPeople *self = following->people;
+  TincanPerson *owner = tincan_people_find_by_id (self, owner_id);
+  TincanLink *link = tincan_chat_get_link (chat);
+  g_autoptr(GInetSocketAddress) address = link ? tincan_link_dup_peer_address (link) : NULL;
+
+  /* Someone known, at the address this person was added by: the
+   * conversation with them follows them here.  This person stays, with
+   * the messages written to them, should they be someone else after all.
+   */
+  if (owner != NULL && address != NULL)
+    tincan_people_move_person (self, owner, address);
+}
+
+static void
+following_free (gpointer data,
+                GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+connect_following (TincanPeople *self,
+                   TincanPerson *person,
+                   gpointer      instance,
+                   const char   *signal,
+                   GCallback     callback)
+{
+  Following *following = g_new0 (Following, 1);
+
+  following->people = self;
+  following->person = person;
+  g_signal_connect_data (instance, signal, callback, following, following_free,
+                         G_CONNECT_SWAPPED);
+}
+
+/**
+ * tincan_people_ensure_chat:
+ *
+ * The conversation with @person, made now if there was none.
+ *
+ * Returns: (transfer none): their chat
+ */
+TincanChat *
+tincan_people_ensure_chat (TincanPeople *self,
+                           TincanPerson *person)
+{
+  g_autoptr(TincanStore) view = NULL;
+  g_autoptr(TincanChat) chat = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = tincan_person_get_id (person);
+  const char *address = tincan_person_get_address (person);
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+
+  if (tincan_person_get_chat (person) != NULL)
+    return tincan_person_get_chat (person);
+
+  g_return_val_if_fail (id > 0, NULL);
+
+  view = tincan_store_open_person (self->store, id);
+  chat = tincan_chat_new_for_person (self->settings, view, self->identity, id);
+
+  connect_following (self, person, chat, "notify", G_CALLBACK (on_chat_notify_cb));
+  connect_following (self, person, chat, "message-received", G_CALLBACK (on_message_received_cb));
+  connect_following (self, person, chat, "same-person", G_CALLBACK (on_same_person_cb));
+  connect_following (self, person, tincan_chat_get_messages (chat), "items-changed",
+                     G_CALLBACK (on_messages_changed_cb));
+
+  g_object_set (person, "chat", chat, NULL);
+
+  tincan_chat_set_port (chat, self->port, self->port_error);
+  if (address != NULL && tincan_address_parse_peer (address, TINCAN_DEFAULT_PORT, &host, &port, &error))
+    tincan_chat_set_person_peer (chat, host, port, tincan_person_get_mode (person));
+  else if (address != NULL)
+    g_debug ("Person %" G_GINT64_FORMAT " has no usable address %s: %s", id, address, error->message);
+
+  follow_chat (person, chat);
+  follow_last_message (person, tincan_chat_get_messages (chat));
+
+  return tincan_person_get_chat (person);
+}
+
+/* People */
+
+static TincanPerson *
+person_from_store (const TincanStorePerson *stored)
+{
+  TincanPerson *person = tincan_person_new (stored->name, stored->mode);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *address = NULL;
+
+  if (stored->has_key)
+    fingerprint = tincan_key_format_fingerprint (stored->key);
+  if (stored->host != NULL)
+    address = tincan_address_format_peer (stored->host, stored->port);
+
+  g_object_set (person,
+                "id", stored->id,
+                "fingerprint", fingerprint,
+                "address", address,
+                "last-text", stored->last_text,
+                "last-time", stored->last_time,
+                "last-outgoing", stored->last_outgoing,
+                "unread", stored->unread,
+                "n-waiting", stored->n_unfinished,
+                NULL);
+
+  /* Until someone is heard, the address stands for the name. */
+  if (stored->name == NULL && address != NULL)
+    g_object_set (person, "name", address, NULL);
+
+  return person;
+}
+
+/**
+ * tincan_people_add_person:
+ *
+ * Adds someone to the history and the list, or finds them there: by
+ * @key, or with none by their address.
+ *
+ * Returns: (transfer none): the person, or %NULL with @error set
+ */
+TincanPerson *
+tincan_people_add_person (TincanPeople  *self,
+                          const guint8  *key,
+                          const char    *host,
+                          guint16        port,
+                          TincanMode     mode,
+                          const char    *name,
+                          GError       **error)
+{
+  g_autofree char *address = tincan_address_format_peer (host, port);
+  g_autofree char *fingerprint = key ? tincan_key_format_fingerprint (key) : NULL;
+  TincanPerson *person;
+  gint64 id;
+
+  id = tincan_store_add_person (self->store, key, host, port, mode, name, error);
+  if (id == 0)
+    return NULL;
+
+  person = tincan_people_find_by_id (self, id);
+  if (person == NULL)
+    {
+      g_autoptr(TincanPerson) made = tincan_person_new (name != NULL ? name : address, mode);
+
+      g_object_set (made, "id", id, NULL);
+      g_list_store_insert_sorted (self->people, made, tincan_people_compare, NULL);
+      person = made;
+    }
+
+  g_object_set (person, "address", address, "mode", mode, NULL);
+  if (fingerprint != NULL && tincan_person_get_fingerprint (person) == NULL)
+    g_object_set (person, "fingerprint", fingerprint, NULL);
+
+  return person;
+}
+
+/* The settings' peer is a person like the others: the one the "Peer"
+ * dialog edits.  A new address there is the same conversation at a new
+ * address, unless someone else already has it.
+ */
 static void
 follow_settings (TincanPeople *self)
 {
   const char *host = tincan_settings_get_peer_address (self->settings);
+  guint16 port = tincan_settings_get_peer_port (self->settings);
+  TincanMode mode = tincan_settings_get_mode (self->settings);
+  g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
+  TincanPerson *person = NULL;
+  gint64 id;
 
-  if (tincan_settings_get_has_peer (self->settings))
-    address = tincan_address_format_peer (host, tincan_settings_get_peer_port (self->settings));
+  if (tincan_settings_get_local_port (self->settings) != self->port_number)
+    tincan_people_bind_port (self);
 
-  g_object_set (self->first_person,
-                "address", address,
-                "mode", tincan_settings_get_mode (self->settings),
-                NULL);
-
-  /* With no peer set up there is nobody to list. */
-  if (tincan_settings_get_has_peer (self->settings)
-      != (g_list_model_get_n_items (G_LIST_MODEL (self->people)) > 0))
+  if (self->discovery != NULL)
     {
-      if (tincan_settings_get_has_peer (self->settings))
-        g_list_store_append (self->people, self->first_person);
-      else
-        g_list_store_remove_all (self->people);
+      g_autofree char *name = tincan_settings_dup_effective_name (self->settings);
+
+      tincan_discovery_set_display_name (self->discovery, name);
+    }
+  tincan_people_follow_discovery (self);
+
+  if (!tincan_settings_get_has_peer (self->settings))
+    return;
+
+  address = tincan_address_format_peer (host, port);
+  if (self->settings_person != NULL
+      && g_strcmp0 (tincan_person_get_address (self->settings_person), address) == 0
+      && tincan_person_get_mode (self->settings_person) == mode)
+    return;
+
+  id = tincan_store_find_person_by_address (self->store, host, port, mode, NULL);
+  if (id != 0)
+    person = tincan_people_find_by_id (self, id);
+
+  if (person == NULL && self->settings_person != NULL)
+    {
+      /* The same person, somewhere else. */
+      person = self->settings_person;
+      if (!tincan_store_update_person (self->store, tincan_person_get_id (person), host, port,
+                                       NULL, 0, &error))
+        g_debug ("Could not keep the peer's new address: %s", error->message);
+      g_object_set (person, "address", address, "mode", mode, NULL);
+      if (tincan_person_get_chat (person) != NULL)
+        tincan_chat_set_person_peer (tincan_person_get_chat (person), host, port, mode);
+    }
+
+  if (person == NULL)
+    {
+      person = tincan_people_add_person (self, NULL, host, port, mode, NULL, &error);
+      if (person == NULL)
+        {
+          g_debug ("Could not add the settings' peer: %s", error->message);
+          return;
+        }
+    }
+
+  g_set_object (&self->settings_person, person);
+  tincan_people_ensure_chat (self, person);
+}
+
+/* A history of one conversation, before there were several, has its
+ * person with no address: the settings' peer is that person.
+ */
+static void
+adopt_migrated_person (TincanPeople *self,
+                       GPtrArray    *stored)
+{
+  for (guint i = 0; i < stored->len; i++)
+    {
+      TincanStorePerson *person = g_ptr_array_index (stored, i);
+
+      if (person->host == NULL && tincan_settings_get_has_peer (self->settings))
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (tincan_store_update_person (self->store, person->id,
+                                          tincan_settings_get_peer_address (self->settings),
+                                          tincan_settings_get_peer_port (self->settings),
+                                          NULL, 0, &error))
+            {
+              person->host = g_strdup (tincan_settings_get_peer_address (self->settings));
+              person->port = tincan_settings_get_peer_port (self->settings);
+            }
+          else
+            g_debug ("Could not give the first person an address: %s", error->message);
+          return;
+        }
+    }
+}
+
+static void
+open_store (TincanPeople *self)
+{
+  g_autofree char *default_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path = self->history_path;
+
+  if (path == NULL)
+    path = default_path = tincan_store_dup_default_path ();
+
+  self->store = tincan_store_new (path, &error);
+  if (self->store == NULL)
+    {
+      g_debug ("Keeping the history in memory: %s", error->message);
+      /* Translators: %s says why the history could not be opened */
+      self->store_problem = g_strdup_printf (_("%s. Messages in this window will not be kept."),
+                                             error->message);
+      g_clear_error (&error);
+      self->store = tincan_store_new (":memory:", &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+load_identity (TincanPeople *self)
+{
+  g_autofree char *default_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path = self->identity_path;
+
+  if (path == NULL)
+    path = default_path = tincan_identity_dup_default_path ();
+
+  self->identity = tincan_identity_load (path, &error);
+  if (self->identity == NULL)
+    {
+      g_debug ("No identity: %s", error->message);
+      self->identity_error = g_strdup (error->message);
+    }
+}
+
+static void
+load_people (TincanPeople *self)
+{
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stored = tincan_store_list_people (self->store, &error);
+  if (stored == NULL)
+    {
+      g_debug ("Could not read the people: %s", error->message);
+      return;
+    }
+
+  adopt_migrated_person (self, stored);
+
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const TincanStorePerson *one = g_ptr_array_index (stored, i);
+      g_autoptr(TincanPerson) person = person_from_store (one);
+
+      g_list_store_insert_sorted (self->people, person, tincan_people_compare, NULL);
+
+      /* What waits for them goes as soon as they are there. */
+      if (one->n_unfinished > 0 && one->host != NULL)
+        tincan_people_ensure_chat (self, person);
     }
 }
 
@@ -201,34 +599,43 @@ static void
 tincan_people_constructed (GObject *object)
 {
   TincanPeople *self = TINCAN_PEOPLE (object);
-  GListModel *messages;
 
   G_OBJECT_CLASS (tincan_people_parent_class)->constructed (object);
 
   g_assert (TINCAN_IS_SETTINGS (self->settings));
 
   self->people = g_list_store_new (TINCAN_TYPE_PERSON);
+  self->strangers = g_ptr_array_new_with_free_func (g_object_unref);
   g_signal_connect_object (self->people, "items-changed",
                            G_CALLBACK (on_people_items_changed_cb), self, G_CONNECT_SWAPPED);
 
-  self->first_chat = tincan_chat_new_full (self->settings, self->history_path, self->identity_path);
-  self->first_person = tincan_person_new (NULL, TINCAN_MODE_RELIABLE);
-  g_object_set (self->first_person, "id", (gint64) 1, "chat", self->first_chat, NULL);
-
-  follow_chat (self->first_person, self->first_chat);
-  g_signal_connect_object (self->first_chat, "notify",
-                           G_CALLBACK (on_chat_notify_cb), self->first_person, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->first_chat, "message-received",
-                           G_CALLBACK (on_message_received_cb), self->first_person, G_CONNECT_SWAPPED);
-
-  messages = tincan_chat_get_messages (self->first_chat);
-  follow_last_message (self->first_person, messages);
-  g_signal_connect_object (messages, "items-changed",
-                           G_CALLBACK (on_messages_changed_cb), self->first_person, G_CONNECT_SWAPPED);
-
+  open_store (self);
+  load_identity (self);
+  tincan_people_bind_port (self);
+  load_people (self);
   follow_settings (self);
   g_signal_connect_object (self->settings, "notify",
                            G_CALLBACK (follow_settings), self, G_CONNECT_SWAPPED);
+}
+
+static void
+disconnect_person (TincanPerson *person,
+                   TincanPeople *self)
+{
+  TincanChat *chat = tincan_person_get_chat (person);
+
+  if (chat == NULL)
+    return;
+
+  g_signal_handlers_disconnect_matched (chat, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        on_chat_notify_cb, NULL);
+  g_signal_handlers_disconnect_matched (chat, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        on_message_received_cb, NULL);
+  g_signal_handlers_disconnect_matched (chat, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        on_same_person_cb, NULL);
+  g_signal_handlers_disconnect_matched (tincan_chat_get_messages (chat), G_SIGNAL_MATCH_FUNC,
+                                        0, 0, NULL, on_messages_changed_cb, NULL);
+  g_object_set (person, "chat", NULL, NULL);
 }
 
 static void
@@ -237,10 +644,27 @@ tincan_people_dispose (GObject *object)
   TincanPeople *self = TINCAN_PEOPLE (object);
 
   if (self->people != NULL)
-    g_list_store_remove_all (self->people);
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->people));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(TincanPerson) person = g_list_model_get_item (G_LIST_MODEL (self->people), i);
+
+          disconnect_person (person, self);
+        }
+      g_list_store_remove_all (self->people);
+    }
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+
+  g_clear_pointer (&self->strangers, g_ptr_array_unref);
   g_clear_object (&self->people);
-  g_clear_object (&self->first_person);
-  g_clear_object (&self->first_chat);
+  g_clear_object (&self->settings_person);
+  g_clear_object (&self->discovery);
+  g_clear_object (&self->port);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (tincan_people_parent_class)->dispose (object);
@@ -253,6 +677,9 @@ tincan_people_finalize (GObject *object)
 
   g_free (self->history_path);
   g_free (self->identity_path);
+  g_free (self->store_problem);
+  g_free (self->identity_error);
+  g_free (self->port_error);
 
   G_OBJECT_CLASS (tincan_people_parent_class)->finalize (object);
 }
@@ -361,60 +788,132 @@ tincan_people_get_settings (TincanPeople *self)
   return self->settings;
 }
 
+/**
+ * tincan_people_get_first_chat:
+ *
+ * Returns: (transfer none) (nullable): the conversation with the
+ *   settings' peer, %NULL while none is set up
+ */
 TincanChat *
 tincan_people_get_first_chat (TincanPeople *self)
 {
   g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
 
-  return self->first_chat;
+  return self->settings_person ? tincan_person_get_chat (self->settings_person) : NULL;
+}
+
+/**
+ * tincan_people_get_history_problem:
+ *
+ * Returns: (nullable): why the history is only in memory
+ */
+const char *
+tincan_people_get_history_problem (TincanPeople *self)
+{
+  g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
+
+  return self->store_problem;
+}
+
+typedef gboolean (*PersonMatch) (TincanPerson *person,
+                                 gconstpointer data);
+
+static TincanPerson *
+find (TincanPeople  *self,
+      PersonMatch    match,
+      gconstpointer  data)
+{
+  GListModel *model = G_LIST_MODEL (self->people);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TincanPerson) person = g_list_model_get_item (model, i);
+
+      if (match (person, data))
+        return person;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_id (TincanPerson  *person,
+        gconstpointer  data)
+{
+  return tincan_person_get_id (person) == *(const gint64 *) data;
+}
+
+static gboolean
+has_chat (TincanPerson  *person,
+          gconstpointer  data)
+{
+  return tincan_person_get_chat (person) == data;
+}
+
+static gboolean
+has_address (TincanPerson  *person,
+             gconstpointer  data)
+{
+  return g_strcmp0 (tincan_person_get_address (person), data) == 0;
+}
+
+static gboolean
+has_fingerprint (TincanPerson  *person,
+                 gconstpointer  data)
+{
+  return g_strcmp0 (tincan_person_get_fingerprint (person), data) == 0;
 }
 
 TincanPerson *
 tincan_people_find_by_id (TincanPeople *self,
                           gint64        id)
 {
-  guint n;
-
   g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->people));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TincanPerson) person = g_list_model_get_item (G_LIST_MODEL (self->people), i);
+  if (id <= 0)
+    return NULL;
 
-      if (tincan_person_get_id (person) == id)
-        return person;
-    }
-
-  return NULL;
+  return find (self, has_id, &id);
 }
 
 TincanPerson *
 tincan_people_find_by_chat (TincanPeople *self,
                             TincanChat   *chat)
 {
-  guint n;
-
   g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
   g_return_val_if_fail (TINCAN_IS_CHAT (chat), NULL);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->people));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TincanPerson) person = g_list_model_get_item (G_LIST_MODEL (self->people), i);
+  return find (self, has_chat, chat);
+}
 
-      if (tincan_person_get_chat (person) == chat)
-        return person;
-    }
+/* Whoever was last seen at @address (a person is not their address: a
+ * hint to who sent something, that the handshake then proves or not).
+ */
+TincanPerson *
+tincan_people_find_by_address (TincanPeople       *self,
+                               GInetSocketAddress *address)
+{
+  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+  g_autofree char *text = tincan_address_format_peer (host, g_inet_socket_address_get_port (address));
 
-  return NULL;
+  return find (self, has_address, text);
+}
+
+TincanPerson *
+tincan_people_find_by_key (TincanPeople *self,
+                           const guint8 *key)
+{
+  g_autofree char *fingerprint = tincan_key_format_fingerprint (key);
+
+  return find (self, has_fingerprint, fingerprint);
 }
 
 /**
  * tincan_people_add_by_address:
  *
- * The person at @host and @port, as the peer dialog adds them.  This
- * hub has one conversation, so that person is the settings' peer.
+ * The person at @host and @port, as "Add Person" adds them: someone new,
+ * or the one already there.
  *
  * Returns: (transfer none): the person, or %NULL with @error set
  */
@@ -426,6 +925,7 @@ tincan_people_add_by_address (TincanPeople  *self,
                               GError       **error)
 {
   g_autofree char *normalized = NULL;
+  TincanPerson *person;
 
   g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
   g_return_val_if_fail (host != NULL, NULL);
@@ -435,17 +935,24 @@ tincan_people_add_by_address (TincanPeople  *self,
   if (normalized == NULL)
     return NULL;
 
-  tincan_settings_save_peer (self->settings, normalized, port,
-                             tincan_settings_get_local_port (self->settings), mode);
+  person = tincan_people_add_person (self, NULL, normalized, port, mode, NULL, error);
+  if (person == NULL)
+    return NULL;
 
-  return self->first_person;
+  tincan_people_ensure_chat (self, person);
+
+  return person;
 }
 
 /**
  * tincan_people_start_conversation:
  *
+ * The conversation with @person: for someone nearby, they join the
+ * history with the key they announced, which their handshake must then
+ * prove.
+ *
  * Returns: (transfer none): the conversation with @person, or %NULL with
- * @error set
+ *   @error set
  */
 TincanChat *
 tincan_people_start_conversation (TincanPeople  *self,
@@ -455,24 +962,104 @@ tincan_people_start_conversation (TincanPeople  *self,
   g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
   g_return_val_if_fail (TINCAN_IS_PERSON (person), NULL);
 
-  if (tincan_person_get_chat (person) == NULL)
+  if (tincan_person_get_nearby (person))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("A conversation with someone nearby cannot be started yet"));
+      GBytes *key = g_object_get_data (G_OBJECT (person), "tincan-announced-key");
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+      guint position;
+      gint64 id;
+
+      g_assert (key != NULL);
+      if (!tincan_address_parse_peer (tincan_person_get_address (person), TINCAN_DEFAULT_PORT,
+                                      &host, &port, error))
+        return NULL;
+
+      id = tincan_store_add_person (self->store, g_bytes_get_data (key, NULL), host, port,
+                                    TINCAN_MODE_RELIABLE, tincan_person_get_name (person), error);
+      if (id == 0)
+        return NULL;
+
+      g_object_ref (person);
+      if (g_list_store_find (self->people, person, &position))
+        g_list_store_remove (self->people, position);
+      self->n_nearby--;
+      g_object_set (person, "id", id, "nearby", FALSE, NULL);
+      g_list_store_insert_sorted (self->people, person, tincan_people_compare, NULL);
+      g_object_unref (person);
+    }
+
+  if (tincan_person_get_id (person) <= 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("This person is no longer on the list"));
       return NULL;
     }
 
-  return tincan_person_get_chat (person);
+  return tincan_people_ensure_chat (self, person);
 }
 
+/**
+ * tincan_people_mark_read:
+ *
+ * Everything from @person so far has been seen: their unread count goes
+ * to zero, here and in the history.
+ */
 void
 tincan_people_mark_read (TincanPeople *self,
                          TincanPerson *person)
 {
+  TincanChat *chat;
+  GListModel *messages;
+  guint n;
+
   g_return_if_fail (TINCAN_IS_PEOPLE (self));
   g_return_if_fail (TINCAN_IS_PERSON (person));
 
   g_object_set (person, "unread", 0, NULL);
+
+  chat = tincan_person_get_chat (person);
+  if (chat == NULL)
+    return;
+
+  messages = tincan_chat_get_messages (chat);
+  n = g_list_model_get_n_items (messages);
+  if (n > 0)
+    {
+      g_autoptr(TincanMessage) last = g_list_model_get_item (messages, n - 1);
+      g_autoptr(GError) error = NULL;
+
+      if (tincan_message_get_store_id (last) > 0
+          && !tincan_store_mark_read (self->store, tincan_person_get_id (person),
+                                      tincan_message_get_store_id (last), &error))
+        g_debug ("Could not keep what was read: %s", error->message);
+    }
+}
+
+/* A person found somewhere else: their conversation follows them. */
+void
+tincan_people_move_person (TincanPeople       *self,
+                           TincanPerson       *person,
+                           GInetSocketAddress *address)
+{
+  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+  guint16 port = g_inet_socket_address_get_port (address);
+  g_autofree char *text = tincan_address_format_peer (host, port);
+  TincanChat *chat;
+
+  if (g_strcmp0 (tincan_person_get_address (person), text) == 0
+      && tincan_person_get_chat (person) != NULL)
+    return;
+
+  g_debug ("Person %" G_GINT64_FORMAT " is now at %s", tincan_person_get_id (person), text);
+  g_object_set (person, "address", text, NULL);
+  tincan_store_update_person (self->store, tincan_person_get_id (person), host, port, NULL, 0, NULL);
+
+  chat = tincan_person_get_chat (person);
+  if (chat == NULL)
+    tincan_people_ensure_chat (self, person);
+  else
+    tincan_chat_move (chat, address);
 }
 
 static void
@@ -481,18 +1068,21 @@ on_chat_closed_cb (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  guint *left = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!tincan_chat_close_finish (TINCAN_CHAT (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
+    g_debug ("Goodbye: %s", error->message);
+
+  if (--*left == 0)
     g_task_return_boolean (task, TRUE);
 }
 
 /**
  * tincan_people_close_async:
  *
- * Says goodbye to everyone (tincan_chat_close_async()).
+ * Says goodbye to everyone with a conversation (tincan_chat_close_async()),
+ * and stops announcing.
  */
 void
 tincan_people_close_async (TincanPeople        *self,
@@ -501,12 +1091,38 @@ tincan_people_close_async (TincanPeople        *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GListModel *model;
+  guint *left;
+  guint n;
 
   g_return_if_fail (TINCAN_IS_PEOPLE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tincan_people_close_async);
-  tincan_chat_close_async (self->first_chat, cancellable, on_chat_closed_cb, g_steal_pointer (&task));
+  left = g_new0 (guint, 1);
+  *left = 1;
+  g_task_set_task_data (task, left, g_free);
+
+  if (self->discovery != NULL)
+    tincan_discovery_set_enabled (self->discovery, FALSE);
+  tincan_people_forget_strangers (self);
+
+  model = G_LIST_MODEL (self->people);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TincanPerson) person = g_list_model_get_item (model, i);
+      TincanChat *chat = tincan_person_get_chat (person);
+
+      if (chat == NULL)
+        continue;
+
+      ++*left;
+      tincan_chat_close_async (chat, cancellable, on_chat_closed_cb, g_object_ref (task));
+    }
+
+  if (--*left == 0)
+    g_task_return_boolean (task, TRUE);
 }
 
 gboolean

@@ -607,7 +607,16 @@ tincan_port_update_link (TincanPort *self,
       tincan_udp_endpoint_from_inet (&key, g_ptr_array_index (addresses, i), port);
       if (port != 0)
         add_route (self, entry, &key);
-      key.port = 0;
-      add_route (self, entry, &key);
+
+      /* The address alone is for plain text (`nc -u` sends from any
+       * port).  A Tin Can peer sends from its port, and a new port is
+       * another Tin Can, or theirs after a restart: a stranger until its
+       * handshake says who.
+       */
+      if (tincan_link_get_mode (entry->link) == TINCAN_MODE_PLAIN || port == 0)
+        {
+          key.port = 0;
+          add_route (self, entry, &key);
+        }
     }
 }
