@@ -271,6 +271,9 @@ find_by_address (TincanStore   *self,
  * Adds a person, or finds them: a person is their key, or with no key
  * their address (@host and @port).  Someone found is updated with the
  * address, mode and name given (what is %NULL or 0 stays as it was).
+ * A key-less person who turns out to have a key (the handshake showed
+ * it) is given it with tincan_store_trust_person_key(), not by adding
+ * them again, which would make a second person.
  *
  * Returns: their ID, or 0 with @error set
  */
