@@ -68,10 +68,10 @@ no_such_person (TincanStore  *self,
   return FALSE;
 }
 
-/* Each count is a range of a partial index on (person, id): unread
- * messages of messages_person_incoming, the outbox of
- * messages_unfinished; the last message is one step into messages_person.
- * test-store-people checks the plan.
+/* Each person costs a few index steps: the last message's ID and the
+ * unread count (what came after read_up_to) from messages_person, which
+ * covers both, the outbox from the partial index messages_unfinished,
+ * then the last message's own row.  test-store-people checks the plan.
  */
 static const char list_people_sql[] =
   "SELECT p.id, p.key, p.host, p.port, p.mode, p.name, p.verified,"
