@@ -79,9 +79,11 @@ static const char *migration_3 =
 /* A person is their identity key; a plain-text one (no key) is their
  * address.  Each conversation reads its pages, count, last message,
  * unread count and outbox through an index that starts with the person,
- * so listing people never reads their messages.  The incoming index
- * holds outgoing, constant as it is, because SQLite reads the table to
- * check a partial index's condition unless the index has the column.
+ * so listing people never reads their conversations.  messages_person
+ * holds outgoing so that the unread count (incoming after read_up_to)
+ * is read from the same index page as the last message's ID, not from
+ * the table: one index serves both, which halved the pages the people
+ * list reads, against a second index of incoming messages.
  */
 static const char *migration_4 =
   "CREATE TABLE people ("
@@ -98,8 +100,7 @@ static const char *migration_4 =
   "CREATE UNIQUE INDEX people_key ON people (key) WHERE key IS NOT NULL;"
   "CREATE UNIQUE INDEX people_address ON people (host, port) WHERE key IS NULL;"
   "ALTER TABLE messages ADD COLUMN person INTEGER NOT NULL DEFAULT 0;"
-  "CREATE INDEX messages_person ON messages (person, id);"
-  "CREATE INDEX messages_person_incoming ON messages (person, id, outgoing) WHERE outgoing = 0;"
+  "CREATE INDEX messages_person ON messages (person, id, outgoing);"
   "DROP INDEX messages_unfinished;"
   "CREATE INDEX messages_unfinished ON messages (person, id)"
   "  WHERE outgoing = 1 AND state IN (0, 1, 3);";

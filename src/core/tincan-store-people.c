@@ -68,10 +68,10 @@ no_such_person (TincanStore  *self,
   return FALSE;
 }
 
-/* Each count is a range of a partial index on (person, id): unread
- * messages of messages_person_incoming, the outbox of
- * messages_unfinished; the last message is one step into messages_person.
- * test-store-people checks the plan.
+/* Each person costs a few index steps: the last message's ID and the
+ * unread count (what came after read_up_to) from messages_person, which
+ * covers both, the outbox from the partial index messages_unfinished,
+ * then the last message's own row.  test-store-people checks the plan.
  */
 static const char list_people_sql[] =
   "SELECT p.id, p.key, p.host, p.port, p.mode, p.name, p.verified,"
@@ -271,6 +271,9 @@ find_by_address (TincanStore   *self,
  * Adds a person, or finds them: a person is their key, or with no key
  * their address (@host and @port).  Someone found is updated with the
  * address, mode and name given (what is %NULL or 0 stays as it was).
+ * A key-less person who turns out to have a key (the handshake showed
+ * it) is given it with tincan_store_trust_person_key(), not by adding
+ * them again, which would make a second person.
  *
  * Returns: their ID, or 0 with @error set
  */

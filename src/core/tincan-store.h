@@ -84,6 +84,28 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TincanStorePerson, tincan_store_person_free)
 
 G_DECLARE_FINAL_TYPE (TincanStore, tincan_store, TINCAN, STORE, GObject)
 
+/* A TincanStore is one conversation of the history file.
+ *
+ * tincan_store_new() opens the file and returns the root store, whose
+ * message functions (add, save_state, load, load_unfinished, find,
+ * get_position, get_count, clear, keep, write, follow) are the FIRST
+ * person's: the one a single-conversation history was migrated to, or in
+ * a new file the first one added, or one made with the first message.  A
+ * caller that knows one conversation keeps working unchanged.
+ *
+ * tincan_store_open_person() returns a view: a store on the same SQLite
+ * connection (one per file: it holds an exclusive lock) whose message
+ * functions are that person's.  The connection lives as long as the root
+ * store or any view does.
+ *
+ * Whether a received message is new is decided for the whole file, by
+ * its sender and ID: one message is stored once, whichever view keeps it.
+ *
+ * The people functions (list, add, find, update, keys, mark_read,
+ * remove) and the peer_keys ones are about the file, and work the same
+ * on the root store and on any view.
+ */
+
 TincanStore   *tincan_store_new                (const char     *path,
                                                 GError        **error);
 TincanStore   *tincan_store_open_person        (TincanStore    *self,
