@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "tincan-conversation-view.h"
 #include "tincan-gui-test-utils.h"
 #include "tincan-test-utils.h"
 #include "tincan-window.h"
@@ -71,6 +72,34 @@ child (gpointer    widget,
   g_assert_nonnull (object);
 
   return object;
+}
+
+/* The conversation the window shows, where the chat.* actions are. */
+GtkWidget *
+conversation_view (gpointer window)
+{
+  return child (window, TINCAN_TYPE_WINDOW, "conversation_view");
+}
+
+/* A part of it. */
+gpointer
+view_child (gpointer    window,
+            const char *name)
+{
+  return child (conversation_view (window), TINCAN_TYPE_CONVERSATION_VIEW, name);
+}
+
+/* The conversation's header as it reads: "Grace · Online". */
+char *
+header_text (gpointer window)
+{
+  AdwWindowTitle *title = view_child (window, "window_title");
+  const char *subtitle = adw_window_title_get_subtitle (title);
+
+  if (subtitle == NULL || subtitle[0] == '\0')
+    return g_strdup (adw_window_title_get_title (title));
+
+  return g_strdup_printf ("%s · %s", adw_window_title_get_title (title), subtitle);
 }
 
 typedef struct

@@ -173,7 +173,7 @@ find_row (RowQuery *query)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_rows (child (query->window, TINCAN_TYPE_WINDOW, "list_view"), rows);
+  collect_rows (view_child (query->window, "list_view"), rows);
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -203,27 +203,30 @@ static gboolean
 subtitle_ends_with (gpointer data)
 {
   gpointer *args = data;
-  const char *subtitle = adw_window_title_get_subtitle (args[0]);
+  g_autofree char *header = header_text (args[0]);
 
-  return subtitle != NULL && g_str_has_suffix (subtitle, args[1]);
+  return g_str_has_suffix (header, args[1]);
 }
 
 void
 wait_subtitle (GtkWindow  *window,
                const char *suffix)
 {
-  gpointer args[2] = { child (window, TINCAN_TYPE_WINDOW, "window_title"), (gpointer) suffix };
+  gpointer args[2] = { window, (gpointer) suffix };
 
   if (!tincan_test_wait_for (subtitle_ends_with, args))
-    g_error ("The header says “%s”, not “…%s”",
-             adw_window_title_get_subtitle (args[0]), suffix);
+    {
+      g_autofree char *header = header_text (window);
+
+      g_error ("The header says “%s”, not “…%s”", header, suffix);
+    }
 }
 
 /* The window's message box. */
 TincanComposeBox *
 compose_box (GtkWindow *window)
 {
-  return child (window, TINCAN_TYPE_WINDOW, "compose_box");
+  return view_child (window, "compose_box");
 }
 
 void
