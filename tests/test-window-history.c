@@ -211,11 +211,14 @@ static void
 history_large_scrolled_up (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (view_child (window, "list_view")));
+  GListModel *shown;
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (view_child (window, "list_view"));
   RowQuery newest = { window, "message 99999", NULL };
   RowQuery top = { window, "message 99900", NULL };
 
+  /* The leaflet maps its panes once it has given them their place. */
+  g_assert_true (tincan_test_wait_for (is_mapped, view_child (window, "list_view")));
+  shown = G_LIST_MODEL (gtk_list_view_get_model (view_child (window, "list_view")));
   g_assert_true (tincan_test_wait_for (row_shown, &newest));
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 100);
 

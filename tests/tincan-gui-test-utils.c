@@ -133,6 +133,15 @@ run_test_cb (gpointer user_data)
 
   g_assert_true (TINCAN_IS_WINDOW (window));
 
+  /* The leaflet maps its panes only once it has placed them: a wide
+   * window is on screen when the conversation is too.
+   */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (child (window, TINCAN_TYPE_WINDOW, "stack")),
+                 "people") == 0
+      && !adw_leaflet_get_folded (child (window, TINCAN_TYPE_WINDOW, "leaflet"))
+      && !gtk_widget_get_mapped (conversation_view (window)))
+    return G_SOURCE_CONTINUE;
+
   data->func (data->app);
   data->ran = TRUE;
 
