@@ -24,6 +24,8 @@
 #include "tincan-wire.h"
 #include "tincan-message-row.h"
 #include "tincan-peer-dialog.h"
+#include "tincan-person-row.h"
+#include "tincan-conversation-view.h"
 #include "tincan-window.h"
 #include "tincan-window-test-utils.h"
 
@@ -175,6 +177,32 @@ chat_both_ways (TincanApplication *app)
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->title, ==, "Grace");
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->body, ==, theirs.text);
 
+  /* The sidebar counts it as unread while nobody looks; the notification
+   * leads back to the person it names, and the count goes.
+   */
+  {
+    Notification *n = g_ptr_array_index (notifications, 0);
+    TincanPerson *grace = tincan_people_find_by_chat (tincan_application_get_people (app),
+                                                      tincan_application_get_chat (app));
+    GtkWidget *row = find_person_row (window, grace);
+
+    g_assert_nonnull (row);
+    g_assert_cmpuint (tincan_person_get_unread (grace), ==, 1);
+    g_assert_true (gtk_widget_get_visible (child (row, TINCAN_TYPE_PERSON_ROW, "unread_label")));
+    g_assert_cmpstr (gtk_label_get_text (child (row, TINCAN_TYPE_PERSON_ROW, "unread_label")), ==, "1");
+    g_assert_cmpstr (gtk_label_get_text (child (row, TINCAN_TYPE_PERSON_ROW, "name_label")), ==, "Grace");
+    g_assert_cmpstr (gtk_label_get_text (child (row, TINCAN_TYPE_PERSON_ROW, "last_label")), ==,
+                     theirs.text);
+
+    g_assert_cmpstr (n->action, ==, "app.open-person");
+    g_assert_nonnull (n->target);
+    g_assert_cmpint (g_variant_get_int64 (n->target), ==, tincan_person_get_id (grace));
+    g_action_group_activate_action (G_ACTION_GROUP (app), "open-person", n->target);
+    g_assert_true (selected_person (window) == grace);
+    g_assert_true (tincan_conversation_view_get_chat (TINCAN_CONVERSATION_VIEW (conversation_view (window)))
+                   == tincan_application_get_chat (app));
+  }
+
   /* Ours again: messages raise no notification.  Without a window
    * manager the X server may move the focus on its own; the check counts
    * only if the window stayed active throughout.
@@ -182,6 +210,15 @@ chat_both_ways (TincanApplication *app)
   gtk_window_destroy (GTK_WINDOW (decoy));
   gtk_window_present (window);
   g_assert_true (tincan_test_wait_for (is_active, window));
+  {
+    TincanPerson *grace = tincan_people_find_by_chat (tincan_application_get_people (app),
+                                                      tincan_application_get_chat (app));
+
+    /* Seen now: read. */
+    g_assert_cmpuint (tincan_person_get_unread (grace), ==, 0);
+    g_assert_false (gtk_widget_get_visible (child (find_person_row (window, grace),
+                                                   TINCAN_TYPE_PERSON_ROW, "unread_label")));
+  }
   tincan_test_run_for (300);
   {
     RowQuery later = { window, "seen it here", NULL };
