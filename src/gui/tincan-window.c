@@ -253,6 +253,7 @@ static void
 on_people_changed_cb (TincanWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->people));
+  gboolean welcome = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "welcome") == 0;
   g_autoptr(TincanPerson) first = NULL;
 
   tincan_window_follow_chats (self);
@@ -273,6 +274,10 @@ on_people_changed_cb (TincanWindow *self)
 
   first = g_list_model_get_item (G_LIST_MODEL (self->people), 0);
   tincan_window_select (self, first, FALSE);
+
+  /* The first person, just added: the next thing is to write to them. */
+  if (welcome)
+    gtk_widget_grab_focus (GTK_WIDGET (self->conversation_view));
 }
 
 static void
@@ -622,6 +627,8 @@ tincan_window_init (TincanWindow *self)
 
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_cb), NULL);
   g_signal_connect_object (self->leaflet, "notify::visible-child",
+                           G_CALLBACK (on_leaflet_visible_child_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded",
                            G_CALLBACK (on_leaflet_visible_child_cb), self, G_CONNECT_SWAPPED);
 
   if (g_getenv ("TINCAN_REPORT_FIRST_FRAME") != NULL)
