@@ -148,7 +148,7 @@ def start_app(history, port, peer_port):
     """The real app, with its own history and ports, under the test's X
     server and session bus."""
     return subprocess.Popen(
-        [os.environ["TINCAN_BIN"], "--history", history, "--port", str(port),
+        [os.environ["TINCAN_BIN"], "--no-discovery", "--history", history, "--port", str(port),
          "--peer", f"{LOOPBACK}:{peer_port}"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

@@ -114,20 +114,19 @@ history_second_run (TincanApplication *app)
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 4);
 
   /* Search finds the older match first, then wraps round. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "chat.search", NULL);
-  g_assert_true (gtk_search_bar_get_search_mode (child (window, TINCAN_TYPE_WINDOW, "search_bar")));
-  gtk_editable_set_text (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "answer");
-  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "activate");
+  gtk_widget_activate_action (conversation_view (window), "chat.search", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (view_child (window, "search_bar")));
+  gtk_editable_set_text (view_child (window, "search_entry"), "answer");
+  g_signal_emit_by_name (view_child (window, "search_entry"), "activate");
   g_assert_cmpuint (gtk_single_selection_get_selected (
-                      GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (window, TINCAN_TYPE_WINDOW,
-                                                                            "list_view")))), ==, 1);
-  gtk_editable_set_text (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "no such words");
-  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "activate");
-  g_assert_true (gtk_widget_has_css_class (child (window, TINCAN_TYPE_WINDOW, "search_entry"), "error"));
-  gtk_search_bar_set_search_mode (child (window, TINCAN_TYPE_WINDOW, "search_bar"), FALSE);
+                      GTK_SINGLE_SELECTION (gtk_list_view_get_model (view_child (window, "list_view")))), ==, 1);
+  gtk_editable_set_text (view_child (window, "search_entry"), "no such words");
+  g_signal_emit_by_name (view_child (window, "search_entry"), "activate");
+  g_assert_true (gtk_widget_has_css_class (view_child (window, "search_entry"), "error"));
+  gtk_search_bar_set_search_mode (view_child (window, "search_bar"), FALSE);
 
   /* Clear History asks first; Cancel keeps everything. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "chat.clear-history", NULL);
+  gtk_widget_activate_action (conversation_view (window), "chat.clear-history", NULL);
   g_assert_true (tincan_test_wait_for (message_dialog_shown, NULL));
   adw_message_dialog_response (find_message_dialog (), "cancel");
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 4);
@@ -136,7 +135,7 @@ history_second_run (TincanApplication *app)
   gtk_window_destroy (GTK_WINDOW (find_message_dialog ()));
   g_assert_true (tincan_test_wait_for (message_dialog_closed, NULL));
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "chat.clear-history", NULL);
+  gtk_widget_activate_action (conversation_view (window), "chat.clear-history", NULL);
   g_assert_true (tincan_test_wait_for (message_dialog_shown, NULL));
   adw_message_dialog_response (find_message_dialog (), "clear");
   wait_n_items (messages, 0);
@@ -162,7 +161,7 @@ history_large (TincanApplication *app)
   TincanStore *store = tincan_history_get_store (history);
   RowQuery newest = { window, "message 99999", NULL };
   RowQuery found = { window, "message 12345", NULL };
-  GtkSearchEntry *search = child (window, TINCAN_TYPE_WINDOW, "search_entry");
+  GtkSearchEntry *search = view_child (window, "search_entry");
   GtkSingleSelection *selection;
 
   /* The newest at the bottom, with a few pages read, not the history. */
@@ -176,14 +175,13 @@ history_large (TincanApplication *app)
                     TINCAN_HISTORY_PAGE_SIZE * TINCAN_HISTORY_MAX_PAGES);
 
   /* The list starts with the newest hundred only. */
-  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (window, TINCAN_TYPE_WINDOW,
-                                                                    "list_view")));
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (view_child (window, "list_view")));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 100);
 
   /* Search jumps there, and shows it selected: the older messages join
    * the list for it.
    */
-  gtk_widget_activate_action (GTK_WIDGET (window), "chat.search", NULL);
+  gtk_widget_activate_action (conversation_view (window), "chat.search", NULL);
   gtk_editable_set_text (GTK_EDITABLE (search), "message 12345");
   g_signal_emit_by_name (search, "activate");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 100000);
@@ -213,13 +211,14 @@ static void
 history_large_scrolled_up (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (child (window, TINCAN_TYPE_WINDOW,
-                                                                    "list_view")));
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (child (window, TINCAN_TYPE_WINDOW,
-                                                                      "list_view"));
+  GListModel *shown;
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (view_child (window, "list_view"));
   RowQuery newest = { window, "message 99999", NULL };
   RowQuery top = { window, "message 99900", NULL };
 
+  /* The leaflet maps its panes once it has given them their place. */
+  g_assert_true (tincan_test_wait_for (is_mapped, view_child (window, "list_view")));
+  shown = G_LIST_MODEL (gtk_list_view_get_model (view_child (window, "list_view")));
   g_assert_true (tincan_test_wait_for (row_shown, &newest));
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 100);
 
@@ -254,12 +253,12 @@ static void
 history_moved_aside (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "moved_aside_label");
+  GtkLabel *label = view_child (window, "moved_aside_label");
   const char *aside = tincan_chat_get_moved_aside (tincan_application_get_chat (app));
   g_autofree char *garbage = NULL;
 
   g_assert_nonnull (aside);
-  g_assert_true (revealed (child (window, TINCAN_TYPE_WINDOW, "moved_aside_revealer")));
+  g_assert_true (revealed (view_child (window, "moved_aside_revealer")));
   g_assert_nonnull (strstr (gtk_label_get_text (label), aside));
   g_assert_true (g_file_get_contents (aside, &garbage, NULL, NULL));
   g_assert_cmpstr (garbage, ==, "this is not a database, and it never was one.");
@@ -291,20 +290,20 @@ static void
 history_in_use (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+  GtkLabel *label = view_child (window, "error_label");
   RowQuery sent = { window, "not kept, still sent", "Delivered" };
 
-  g_assert_true (revealed (child (window, TINCAN_TYPE_WINDOW, "error_revealer")));
+  g_assert_true (revealed (view_child (window, "error_revealer")));
   g_assert_nonnull (strstr (gtk_label_get_text (label), "is open in another Tin Can"));
   g_assert_nonnull (strstr (gtk_label_get_text (label), "will not be kept"));
-  g_assert_false (gtk_widget_get_visible (child (window, TINCAN_TYPE_WINDOW, "error_settings_button")));
+  g_assert_false (gtk_widget_get_visible (view_child (window, "error_settings_button")));
 
   wait_subtitle (window, "Grace · Online");
   type_and_send (window, sent.text);
   g_assert_true (tincan_test_wait_for (row_shown, &sent));
 
   /* Still not kept: the bar stays. */
-  g_assert_true (revealed (child (window, TINCAN_TYPE_WINDOW, "error_revealer")));
+  g_assert_true (revealed (view_child (window, "error_revealer")));
   g_assert_nonnull (strstr (gtk_label_get_text (label), "will not be kept"));
 }
 
@@ -314,7 +313,7 @@ history_full_disk (TincanApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   TincanHistory *history = TINCAN_HISTORY (tincan_chat_get_messages (tincan_application_get_chat (app)));
   TincanStore *store = tincan_history_get_store (history);
-  GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
+  GtkWidget *revealer = view_child (window, "error_revealer");
   g_autofree char *big = g_strnfill (300000, 'z');
   char *text;
   RowQuery small = { window, "before the disk filled", "Delivered" };
@@ -331,7 +330,7 @@ history_full_disk (TincanApplication *app)
   g_assert_true (g_str_equal ((text = compose_text (compose_box (window))), big));
   g_free (text);
   g_assert_true (tincan_test_wait_for (revealed, revealer));
-  g_assert_cmpstr (gtk_label_get_text (child (window, TINCAN_TYPE_WINDOW, "error_label")), ==,
+  g_assert_cmpstr (gtk_label_get_text (view_child (window, "error_label")), ==,
                    "The disk is full, so the history cannot be saved");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 1);
   tincan_test_run_for (200);

@@ -24,6 +24,8 @@
 #include "tincan-wire.h"
 #include "tincan-message-row.h"
 #include "tincan-peer-dialog.h"
+#include "tincan-person-row.h"
+#include "tincan-conversation-view.h"
 #include "tincan-window.h"
 #include "tincan-window-test-utils.h"
 
@@ -143,7 +145,7 @@ chat_both_ways (TincanApplication *app)
   g_assert_false (press_key (compose_box (window), GDK_KEY_a, 0));
 
   wait_subtitle (window, "Grace · Online");
-  g_assert_false (gtk_revealer_get_reveal_child (child (window, TINCAN_TYPE_WINDOW, "plain_revealer")));
+  g_assert_false (gtk_revealer_get_reveal_child (view_child (window, "plain_revealer")));
 
   /* Typed, with a pasted second line: sent as it is. */
   type_and_send (window, mine.text);
@@ -175,6 +177,32 @@ chat_both_ways (TincanApplication *app)
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->title, ==, "Grace");
   g_assert_cmpstr (((Notification *) g_ptr_array_index (notifications, 0))->body, ==, theirs.text);
 
+  /* The sidebar counts it as unread while nobody looks; the notification
+   * leads back to the person it names, and the count goes.
+   */
+  {
+    Notification *n = g_ptr_array_index (notifications, 0);
+    TincanPerson *grace = tincan_people_find_by_chat (tincan_application_get_people (app),
+                                                      tincan_application_get_chat (app));
+    GtkWidget *row = find_person_row (window, grace);
+
+    g_assert_nonnull (row);
+    g_assert_cmpuint (tincan_person_get_unread (grace), ==, 1);
+    g_assert_true (gtk_widget_get_visible (child (row, TINCAN_TYPE_PERSON_ROW, "unread_label")));
+    g_assert_cmpstr (gtk_label_get_text (child (row, TINCAN_TYPE_PERSON_ROW, "unread_label")), ==, "1");
+    g_assert_cmpstr (gtk_label_get_text (child (row, TINCAN_TYPE_PERSON_ROW, "name_label")), ==, "Grace");
+    g_assert_cmpstr (gtk_label_get_text (child (row, TINCAN_TYPE_PERSON_ROW, "last_label")), ==,
+                     theirs.text);
+
+    g_assert_cmpstr (n->action, ==, "app.open-person");
+    g_assert_nonnull (n->target);
+    g_assert_cmpint (g_variant_get_int64 (n->target), ==, tincan_person_get_id (grace));
+    g_action_group_activate_action (G_ACTION_GROUP (app), "open-person", n->target);
+    g_assert_true (selected_person (window) == grace);
+    g_assert_true (tincan_conversation_view_get_chat (TINCAN_CONVERSATION_VIEW (conversation_view (window)))
+                   == tincan_application_get_chat (app));
+  }
+
   /* Ours again: messages raise no notification.  Without a window
    * manager the X server may move the focus on its own; the check counts
    * only if the window stayed active throughout.
@@ -182,6 +210,15 @@ chat_both_ways (TincanApplication *app)
   gtk_window_destroy (GTK_WINDOW (decoy));
   gtk_window_present (window);
   g_assert_true (tincan_test_wait_for (is_active, window));
+  {
+    TincanPerson *grace = tincan_people_find_by_chat (tincan_application_get_people (app),
+                                                      tincan_application_get_chat (app));
+
+    /* Seen now: read. */
+    g_assert_cmpuint (tincan_person_get_unread (grace), ==, 0);
+    g_assert_false (gtk_widget_get_visible (child (find_person_row (window, grace),
+                                                   TINCAN_TYPE_PERSON_ROW, "unread_label")));
+  }
   tincan_test_run_for (300);
   {
     RowQuery later = { window, "seen it here", NULL };
@@ -213,8 +250,8 @@ chat_both_ways (TincanApplication *app)
     g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
     RowQuery plain = { window, "from netcat", "Unverified" };
     RowQuery any = { window, "from netcat", NULL };
-    GtkWidget *plain_revealer = child (window, TINCAN_TYPE_WINDOW, "plain_revealer");
-    GtkLabel *plain_label = child (window, TINCAN_TYPE_WINDOW, "plain_label");
+    GtkWidget *plain_revealer = view_child (window, "plain_revealer");
+    GtkLabel *plain_label = view_child (window, "plain_label");
     LabelQuery three = { plain_label, "3 messages that are not Tin Can were ignored." };
     guint n_messages = g_list_model_get_n_items (messages);
 
@@ -228,7 +265,7 @@ chat_both_ways (TincanApplication *app)
     g_assert_null (find_row (&any));
     g_assert_cmpuint (g_list_model_get_n_items (messages), ==, n_messages);
 
-    g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "use_plain_button"), "clicked");
+    g_signal_emit_by_name (view_child (window, "use_plain_button"), "clicked");
     g_assert_cmpint (g_settings_get_enum (settings, "mode"), ==, TINCAN_MODE_PLAIN);
     g_assert_true (tincan_test_wait_for (hidden, plain_revealer));
     wait_subtitle (window, "· Plain text");
@@ -238,7 +275,7 @@ chat_both_ways (TincanApplication *app)
     g_assert_true (tincan_test_wait_for (row_shown, &plain));
     g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (plain_revealer)));
     wait_encryption (window, "Not encrypted");
-    g_assert_false (gtk_widget_get_visible (child (window, TINCAN_TYPE_WINDOW, "verified_image")));
+    g_assert_false (gtk_widget_get_visible (view_child (window, "verified_image")));
   }
 }
 
@@ -375,7 +412,7 @@ newest_row (GtkWindow *window)
   GtkWidget *newest = NULL;
   gint64 newest_time = 0;
 
-  collect_rows (child (window, TINCAN_TYPE_WINDOW, "list_view"), rows);
+  collect_rows (view_child (window, "list_view"), rows);
   for (guint i = 0; i < rows->len; i++)
     {
       TincanMessage *message = tincan_message_row_get_message (g_ptr_array_index (rows, i));
@@ -404,8 +441,8 @@ chat_long_message_and_scrolling (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   GListModel *messages = tincan_chat_get_messages (tincan_application_get_chat (app));
-  GtkScrolledWindow *scroller = child (window, TINCAN_TYPE_WINDOW, "scroller");
-  GtkWidget *new_messages = child (window, TINCAN_TYPE_WINDOW, "new_messages_button");
+  GtkScrolledWindow *scroller = view_child (window, "scroller");
+  GtkWidget *new_messages = view_child (window, "new_messages_button");
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
   g_autofree char *long_text = g_strnfill (5000, 'w');
   gpointer count[2] = { messages, NULL };
@@ -484,8 +521,8 @@ static void
 chat_port_in_use (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
-  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+  GtkWidget *revealer = view_child (window, "error_revealer");
+  GtkLabel *label = view_child (window, "error_label");
   g_autofree char *expected = g_strdup_printf ("UDP port %u is already in use by another program",
                                                peer.app_port);
   g_autofree char *port_text = NULL;
@@ -578,8 +615,8 @@ static void
 chat_other_version (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
-  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+  GtkWidget *revealer = view_child (window, "error_revealer");
+  GtkLabel *label = view_child (window, "error_label");
   g_autofree char *expected = g_strdup_printf ("The other computer runs an older Tin Can "
                                                "(protocol 2, this one speaks %u): it needs updating",
                                                TINCAN_WIRE_VERSION);
@@ -675,7 +712,7 @@ static void
 wait_encryption (GtkWindow  *window,
                  const char *text)
 {
-  wait_label (child (window, TINCAN_TYPE_WINDOW, "encryption_label"), text);
+  wait_label (view_child (window, "encryption_label"), text);
 }
 
 static gboolean
@@ -737,7 +774,7 @@ chat_trust_on_first_use (TincanApplication *app)
   g_assert_true (tincan_chat_get_encrypted (chat));
   g_assert_false (tincan_chat_get_key_changed (chat));
   g_assert_false (tincan_chat_get_verified (chat));
-  g_assert_false (gtk_widget_get_visible (child (window, TINCAN_TYPE_WINDOW, "verified_image")));
+  g_assert_false (gtk_widget_get_visible (view_child (window, "verified_image")));
 
   /* Both sides work out the same safety number. */
   expected = tincan_key_format_safety_number (tincan_link_get_public_key (peer.link),
@@ -783,7 +820,7 @@ chat_key_changed (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   TincanChat *chat = tincan_application_get_chat (app);
-  GtkWidget *bar = child (window, TINCAN_TYPE_WINDOW, "key_changed_revealer");
+  GtkWidget *bar = view_child (window, "key_changed_revealer");
   g_autoptr(TincanIdentity) identity = app_identity (changed_history);
   RowQuery impostor = { window, "it is me, honest", NULL };
   RowQuery waiting = { window, "is that you?", "Sending…" };
@@ -820,7 +857,7 @@ chat_key_changed (TincanApplication *app)
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
 
   /* Compare Safety Numbers opens the peer dialog, showing the new one. */
-  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "compare_button"), "clicked");
+  g_signal_emit_by_name (view_child (window, "compare_button"), "clicked");
   g_assert_true (tincan_test_wait_for (has_toplevel_of_type,
                                        GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
   dialog = find_toplevel (TINCAN_TYPE_PEER_DIALOG);
@@ -839,14 +876,14 @@ chat_key_changed (TincanApplication *app)
   g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
 
   /* Accept New Key asks first; Cancel changes nothing. */
-  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "accept_key_button"), "clicked");
+  g_signal_emit_by_name (view_child (window, "accept_key_button"), "clicked");
   g_assert_true (tincan_test_wait_for (has_message_dialog, NULL));
   confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (confirm, "cancel");
   tincan_test_run_for (300);
   g_assert_true (tincan_chat_get_key_changed (chat));
 
-  g_signal_emit_by_name (child (window, TINCAN_TYPE_WINDOW, "accept_key_button"), "clicked");
+  g_signal_emit_by_name (view_child (window, "accept_key_button"), "clicked");
   g_assert_true (tincan_test_wait_for (has_message_dialog, NULL));
   confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (confirm, "accept");
@@ -890,7 +927,7 @@ chat_mark_verified (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   TincanChat *chat = tincan_application_get_chat (app);
-  GtkWidget *mark = child (window, TINCAN_TYPE_WINDOW, "verified_image");
+  GtkWidget *mark = view_child (window, "verified_image");
   TincanPeerDialog *dialog;
   GtkButton *button;
   g_autofree char *number = NULL;
@@ -933,7 +970,7 @@ chat_still_verified (TincanApplication *app)
 
   wait_subtitle (window, "Grace · Online");
   wait_encryption (window, "Encrypted");
-  g_assert_true (tincan_test_wait_for (is_visible, child (window, TINCAN_TYPE_WINDOW, "verified_image")));
+  g_assert_true (tincan_test_wait_for (is_visible, view_child (window, "verified_image")));
 }
 
 static void
@@ -966,13 +1003,13 @@ static void
 chat_damaged_identity (TincanApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GtkWidget *revealer = child (window, TINCAN_TYPE_WINDOW, "error_revealer");
-  GtkLabel *label = child (window, TINCAN_TYPE_WINDOW, "error_label");
+  GtkWidget *revealer = view_child (window, "error_revealer");
+  GtkLabel *label = view_child (window, "error_label");
 
   g_assert_true (tincan_test_wait_for (revealed, revealer));
   g_assert_nonnull (strstr (gtk_label_get_text (label), "identity"));
   g_assert_nonnull (strstr (gtk_label_get_text (label), "left as it is"));
-  g_assert_cmpstr (gtk_label_get_text (child (window, TINCAN_TYPE_WINDOW, "encryption_label")),
+  g_assert_cmpstr (gtk_label_get_text (view_child (window, "encryption_label")),
                    ==, "Not encrypted");
   g_assert_false (tincan_chat_has_link (tincan_application_get_chat (app)));
 }

@@ -7,13 +7,14 @@
 
 #include <string.h>
 
+#include "tincan-conversation-view.h"
 #include "tincan-gui-test-utils.h"
 #include "tincan-test-utils.h"
 #include "tincan-window.h"
 
 static const char *settings_keys[] = {
   "display-name", "peer-address", "peer-port", "local-port", "mode",
-  "window-width", "window-height", "window-maximized",
+  "window-width", "window-height", "window-maximized", "waiting-days",
 };
 
 void
@@ -23,6 +24,11 @@ reset_settings (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (settings_keys); i++)
     g_settings_reset (settings, settings_keys[i]);
+
+  /* The tests talk on loopback: nothing is announced on the machine's
+   * own network.
+   */
+  g_settings_set_boolean (settings, "discovery", FALSE);
 }
 
 gboolean
@@ -73,6 +79,34 @@ child (gpointer    widget,
   return object;
 }
 
+/* The conversation the window shows, where the chat.* actions are. */
+GtkWidget *
+conversation_view (gpointer window)
+{
+  return child (window, TINCAN_TYPE_WINDOW, "conversation_view");
+}
+
+/* A part of it. */
+gpointer
+view_child (gpointer    window,
+            const char *name)
+{
+  return child (conversation_view (window), TINCAN_TYPE_CONVERSATION_VIEW, name);
+}
+
+/* The conversation's header as it reads: "Grace · Online". */
+char *
+header_text (gpointer window)
+{
+  AdwWindowTitle *title = view_child (window, "window_title");
+  const char *subtitle = adw_window_title_get_subtitle (title);
+
+  if (subtitle == NULL || subtitle[0] == '\0')
+    return g_strdup (adw_window_title_get_title (title));
+
+  return g_strdup_printf ("%s · %s", adw_window_title_get_title (title), subtitle);
+}
+
 typedef struct
 {
   TincanApplication *app;
@@ -103,6 +137,15 @@ run_test_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   g_assert_true (TINCAN_IS_WINDOW (window));
+
+  /* The leaflet maps its panes only once it has placed them: a wide
+   * window is on screen when the conversation is too.
+   */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (child (window, TINCAN_TYPE_WINDOW, "stack")),
+                 "people") == 0
+      && !adw_leaflet_get_folded (child (window, TINCAN_TYPE_WINDOW, "leaflet"))
+      && !gtk_widget_get_mapped (conversation_view (window)))
+    return G_SOURCE_CONTINUE;
 
   data->func (data->app);
   data->ran = TRUE;

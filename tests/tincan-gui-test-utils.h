@@ -26,6 +26,10 @@ gboolean          has_toplevel_of_type (gpointer            type);
 gpointer          child                (gpointer            widget,
                                         GType               type,
                                         const char         *name);
+GtkWidget        *conversation_view    (gpointer            window);
+gpointer          view_child           (gpointer            window,
+                                        const char         *name);
+char             *header_text          (gpointer            window);
 
 const char       *use_fixed_history    (void);
 void              drop_fixed_history   (void);

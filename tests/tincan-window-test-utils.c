@@ -7,6 +7,7 @@
 
 #include "tincan-gui-test-utils.h"
 #include "tincan-message-row.h"
+#include "tincan-person-row.h"
 #include "tincan-test-utils.h"
 #include "tincan-window.h"
 #include "tincan-window-test-utils.h"
@@ -26,6 +27,8 @@ notification_free (gpointer data)
   g_free (n->id);
   g_free (n->title);
   g_free (n->body);
+  g_free (n->action);
+  g_clear_pointer (&n->target, g_variant_unref);
   g_free (n);
 }
 
@@ -47,6 +50,8 @@ notifications_method_cb (GDBusConnection       *connection,
       g_variant_get (parameters, "(&ss@a{sv})", NULL, &n->id, &data);
       g_variant_lookup (data, "title", "s", &n->title);
       g_variant_lookup (data, "body", "s", &n->body);
+      g_variant_lookup (data, "default-action", "s", &n->action);
+      n->target = g_variant_lookup_value (data, "default-action-target", NULL);
       g_ptr_array_add (notifications, n);
     }
 
@@ -173,7 +178,7 @@ find_row (RowQuery *query)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_rows (child (query->window, TINCAN_TYPE_WINDOW, "list_view"), rows);
+  collect_rows (view_child (query->window, "list_view"), rows);
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -203,27 +208,30 @@ static gboolean
 subtitle_ends_with (gpointer data)
 {
   gpointer *args = data;
-  const char *subtitle = adw_window_title_get_subtitle (args[0]);
+  g_autofree char *header = header_text (args[0]);
 
-  return subtitle != NULL && g_str_has_suffix (subtitle, args[1]);
+  return g_str_has_suffix (header, args[1]);
 }
 
 void
 wait_subtitle (GtkWindow  *window,
                const char *suffix)
 {
-  gpointer args[2] = { child (window, TINCAN_TYPE_WINDOW, "window_title"), (gpointer) suffix };
+  gpointer args[2] = { window, (gpointer) suffix };
 
   if (!tincan_test_wait_for (subtitle_ends_with, args))
-    g_error ("The header says “%s”, not “…%s”",
-             adw_window_title_get_subtitle (args[0]), suffix);
+    {
+      g_autofree char *header = header_text (window);
+
+      g_error ("The header says “%s”, not “…%s”", header, suffix);
+    }
 }
 
 /* The window's message box. */
 TincanComposeBox *
 compose_box (GtkWindow *window)
 {
-  return child (window, TINCAN_TYPE_WINDOW, "compose_box");
+  return view_child (window, "compose_box");
 }
 
 void
@@ -232,6 +240,72 @@ type_and_send (GtkWindow  *window,
 {
   set_compose_text (compose_box (window), text);
   g_assert_true (press_key (compose_box (window), GDK_KEY_Return, 0));
+}
+
+/* The sidebar's row for @person, mapped on screen. */
+GtkWidget *
+find_person_row (GtkWindow    *window,
+                 TincanPerson *person)
+{
+  GtkWidget *list = child (window, TINCAN_TYPE_WINDOW, "people_view");
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, list);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (TINCAN_IS_PERSON_ROW (widget)
+          && tincan_person_row_get_person (TINCAN_PERSON_ROW (widget)) == person
+          && gtk_widget_get_mapped (widget))
+        return widget;
+
+      for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+
+  return NULL;
+}
+
+/* Whom the sidebar has selected. */
+TincanPerson *
+selected_person (GtkWindow *window)
+{
+  GtkListView *list = child (window, TINCAN_TYPE_WINDOW, "people_view");
+
+  return gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (gtk_list_view_get_model (list)));
+}
+
+/* What a key press of @accelerator does on @widget's own shortcuts (the
+ * class's bindings), as GTK would run it; %FALSE if no shortcut has it.
+ */
+gboolean
+activate_shortcut (GtkWidget  *widget,
+                   const char *accelerator)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accelerator);
+
+  g_assert_nonnull (wanted);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+
+  return FALSE;
 }
 
 gboolean

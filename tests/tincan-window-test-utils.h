@@ -14,6 +14,7 @@
 
 #include "tincan-compose-box.h"
 #include "tincan-link-private.h"
+#include "tincan-person.h"
 
 G_BEGIN_DECLS
 
@@ -31,8 +32,10 @@ extern Peer peer;
 typedef struct
 {
   char *id;
-  char *title;
-  char *body;
+  char     *title;
+  char     *body;
+  char     *action;   /* the default action, as "app.open-person" */
+  GVariant *target;   /* its target, or NULL */
 } Notification;
 
 extern GPtrArray *notifications;   /* Notification */
@@ -61,6 +64,11 @@ TincanComposeBox *compose_box       (GtkWindow    *window);
 void              type_and_send     (GtkWindow    *window,
                                      const char   *text);
 gboolean          revealed          (gpointer      revealer);
+GtkWidget        *find_person_row   (GtkWindow    *window,
+                                     TincanPerson *person);
+TincanPerson     *selected_person   (GtkWindow    *window);
+gboolean          activate_shortcut (GtkWidget    *widget,
+                                     const char   *accelerator);
 gboolean          hidden            (gpointer      revealer);
 gboolean          drop_everything   (TincanLink   *link,
                                      const guint8 *datagram,

@@ -37,6 +37,7 @@ struct _TincanSettings
   char      *override_address;
   guint16    override_peer_port;
   guint16    override_local_port;
+  gboolean   override_no_discovery;
 };
 
 G_DEFINE_ENUM_TYPE (TincanMode, tincan_mode,
@@ -88,7 +89,8 @@ tincan_settings_reload (TincanSettings *self)
   guint16 local_port = (guint16) g_settings_get_int (self->settings, "local-port");
   TincanMode mode = g_settings_get_enum (self->settings, "mode");
   guint waiting_days = (guint) g_settings_get_int (self->settings, "waiting-days");
-  gboolean discovery = g_settings_get_boolean (self->settings, "discovery");
+  gboolean discovery = g_settings_get_boolean (self->settings, "discovery")
+                       && !self->override_no_discovery;
   gboolean had_peer = tincan_settings_get_has_peer (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -590,4 +592,20 @@ tincan_settings_get_waiting_days (TincanSettings *self)
   g_return_val_if_fail (TINCAN_IS_SETTINGS (self), 7);
 
   return self->waiting_days;
+}
+
+/**
+ * tincan_settings_override_no_discovery:
+ * @self: a #TincanSettings
+ *
+ * Turns discovery off for this run, without storing it: a run that must
+ * stay silent on the network (tests, screenshots).
+ */
+void
+tincan_settings_override_no_discovery (TincanSettings *self)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+
+  self->override_no_discovery = TRUE;
+  tincan_settings_reload (self);
 }

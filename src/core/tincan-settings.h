@@ -50,5 +50,6 @@ void            tincan_settings_override_peer        (TincanSettings  *self,
                                                       guint16          peer_port);
 void            tincan_settings_override_local_port  (TincanSettings  *self,
                                                       guint16          local_port);
+void            tincan_settings_override_no_discovery (TincanSettings *self);
 
 G_END_DECLS

@@ -2,15 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The application object: command-line options, app-wide actions and the
- * one TincanSettings that every window shares.
+ * The application object: command-line options, app-wide actions, the
+ * one TincanSettings that every window shares and the people hub
+ * (TincanPeople), which holds a conversation with each person.
  *
  * A run started with --peer or --port is a separate instance rather than a
  * second window of one already running: it listens on its own port, which
  * is what two Tin Cans on one computer need.
  *
  * When its last window goes, it says goodbye to the peer before it quits
- * (tincan_chat_close_async()), holding on, with no window, for the few
+ * (tincan_people_close_async()), holding on, with no window, for the few
  * seconds that may take.
  */
 
@@ -30,11 +31,12 @@ struct _TincanApplication
   AdwApplication  parent_instance;
 
   TincanSettings *settings;
-  TincanChat     *chat;
+  TincanPeople   *people;
 
   char           *override_address;
   guint16         override_peer_port;
   guint16         override_local_port;
+  gboolean        no_discovery;
   char           *history_path;
   char           *identity_path;
 
@@ -54,6 +56,8 @@ static const GOptionEntry option_entries[] = {
     N_("Keep the history in FILE for this run"), N_("FILE") },
   { "identity", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Use the identity key in FILE for this run"), N_("FILE") },
+  { "no-discovery", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Neither announce this computer nor look for people nearby, for this run"), NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -81,7 +85,7 @@ tincan_application_set_history_path (TincanApplication *self,
                                      const char        *path)
 {
   g_return_if_fail (TINCAN_IS_APPLICATION (self));
-  g_return_if_fail (self->chat == NULL);
+  g_return_if_fail (self->people == NULL);
 
   g_free (self->history_path);
   self->history_path = g_strdup (path);
@@ -99,7 +103,7 @@ tincan_application_set_identity_path (TincanApplication *self,
                                       const char        *path)
 {
   g_return_if_fail (TINCAN_IS_APPLICATION (self));
-  g_return_if_fail (self->chat == NULL);
+  g_return_if_fail (self->people == NULL);
 
   g_free (self->identity_path);
   self->identity_path = g_strdup (path);
@@ -120,17 +124,32 @@ tincan_application_get_settings (TincanApplication *self)
 }
 
 /**
+ * tincan_application_get_people:
+ * @self: a #TincanApplication
+ *
+ * Returns: (transfer none) (nullable): everyone to chat with, from startup on
+ */
+TincanPeople *
+tincan_application_get_people (TincanApplication *self)
+{
+  g_return_val_if_fail (TINCAN_IS_APPLICATION (self), NULL);
+
+  return self->people;
+}
+
+/**
  * tincan_application_get_chat:
  * @self: a #TincanApplication
  *
- * Returns: (transfer none) (nullable): the conversation, from startup on
+ * Returns: (transfer none) (nullable): the conversation with the person of
+ *   the settings (tincan_people_get_first_chat()), from startup on
  */
 TincanChat *
 tincan_application_get_chat (TincanApplication *self)
 {
   g_return_val_if_fail (TINCAN_IS_APPLICATION (self), NULL);
 
-  return self->chat;
+  return self->people != NULL ? tincan_people_get_first_chat (self->people) : NULL;
 }
 
 static int
@@ -175,6 +194,9 @@ tincan_application_handle_local_options (GApplication *application,
         }
     }
 
+  if (g_variant_dict_contains (options, "no-discovery"))
+    self->no_discovery = TRUE;
+
   if (g_variant_dict_lookup (options, "history", "^&ay", &history))
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (history);
@@ -211,7 +233,7 @@ tincan_application_show_peer_dialog (TincanApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   TincanPeerDialog *dialog;
 
-  dialog = tincan_peer_dialog_new (self->settings, self->chat);
+  dialog = tincan_peer_dialog_new (self->settings, tincan_people_get_first_chat (self->people));
   gtk_window_set_transient_for (GTK_WINDOW (dialog), window);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -300,8 +322,25 @@ present_activated_cb (GSimpleAction *action,
   g_application_activate (G_APPLICATION (user_data));
 }
 
+/* A notification's way back to the person it named. */
+static void
+open_person_activated_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  TincanApplication *self = TINCAN_APPLICATION (user_data);
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.open-person", "x",
+                                g_variant_get_int64 (parameter));
+}
+
 static const GActionEntry app_entries[] = {
   { "present", present_activated_cb },
+  { "open-person", open_person_activated_cb, "x" },
   { "preferences", preferences_activated_cb },
   { "about", about_activated_cb },
   { "shortcuts", shortcuts_activated_cb },
@@ -329,7 +368,10 @@ tincan_application_startup (GApplication *application)
   if (self->override_local_port != 0)
     tincan_settings_override_local_port (self->settings, self->override_local_port);
 
-  self->chat = tincan_chat_new_full (self->settings, self->history_path, self->identity_path);
+  if (self->no_discovery)
+    tincan_settings_override_no_discovery (self->settings);
+
+  self->people = tincan_people_new (self->settings, self->history_path, self->identity_path);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
@@ -360,7 +402,7 @@ on_goodbye_said_cb (GObject      *object,
   g_autoptr(TincanApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!tincan_chat_close_finish (TINCAN_CHAT (object), result, &error))
+  if (!tincan_people_close_finish (TINCAN_PEOPLE (object), result, &error))
     g_debug ("The goodbye was cut short: %s", error->message);
 
   self->saying_goodbye = FALSE;
@@ -370,7 +412,7 @@ on_goodbye_said_cb (GObject      *object,
     g_application_quit (G_APPLICATION (self));
 }
 
-/* The last window is going, and the app with it: the peer is told, and
+/* The last window is going, and the app with it: each peer is told, and
  * acknowledgements it may still be missing are sent again, before the
  * process ends.
  */
@@ -381,12 +423,12 @@ tincan_application_window_removed (GtkApplication *application,
   TincanApplication *self = TINCAN_APPLICATION (application);
   GList *windows = gtk_application_get_windows (application);
 
-  if (self->chat != NULL && !self->saying_goodbye && !self->shut_down
+  if (self->people != NULL && !self->saying_goodbye && !self->shut_down
       && windows != NULL && windows->data == window && windows->next == NULL)
     {
       self->saying_goodbye = TRUE;
       g_application_hold (G_APPLICATION (self));
-      tincan_chat_close_async (self->chat, NULL, on_goodbye_said_cb, g_object_ref (self));
+      tincan_people_close_async (self->people, NULL, on_goodbye_said_cb, g_object_ref (self));
     }
 
   GTK_APPLICATION_CLASS (tincan_application_parent_class)->window_removed (application, window);
@@ -405,7 +447,7 @@ tincan_application_dispose (GObject *object)
 {
   TincanApplication *self = TINCAN_APPLICATION (object);
 
-  g_clear_object (&self->chat);
+  g_clear_object (&self->people);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->override_address, g_free);
   g_clear_pointer (&self->history_path, g_free);

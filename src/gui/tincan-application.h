@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "tincan-chat.h"
+#include "tincan-people.h"
 #include "tincan-settings.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,7 @@ G_DECLARE_FINAL_TYPE (TincanApplication, tincan_application, TINCAN, APPLICATION
 
 TincanApplication *tincan_application_new          (void);
 TincanSettings    *tincan_application_get_settings (TincanApplication *self);
+TincanPeople      *tincan_application_get_people   (TincanApplication *self);
 TincanChat        *tincan_application_get_chat     (TincanApplication *self);
 void               tincan_application_set_history_path (TincanApplication *self,
                                                       const char        *path);

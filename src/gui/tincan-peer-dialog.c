@@ -12,6 +12,10 @@
  * person has edited it (an empty form on first run is not shouted at), and
  * Save stays disabled while any field is wrong, so nothing invalid ever
  * reaches GSettings.
+ *
+ * Made with tincan_peer_dialog_new_add(), it is the same form for adding
+ * a person by address: only address, port and mode, given to the people
+ * hub, and the window then shows that person (win.open-person).
  */
 
 #define G_LOG_DOMAIN "tincan-peer-dialog"
@@ -31,6 +35,7 @@ struct _TincanPeerDialog
 
   TincanSettings      *settings;
   TincanChat          *chat;
+  TincanPeople        *people;         /* adding a person */
 
   GtkButton           *save_button;
   AdwEntryRow         *address_row;
@@ -38,6 +43,8 @@ struct _TincanPeerDialog
   AdwComboRow         *mode_row;
   AdwActionRow        *test_row;
   GtkWidget           *test_button;
+  GtkWidget           *you_group;
+  GtkWidget           *encryption_group;
   GCancellable        *test_cancellable;
   AdwEntryRow         *name_row;
   AdwEntryRow         *local_port_row;
@@ -71,6 +78,7 @@ enum {
   PROP_0,
   PROP_SETTINGS,
   PROP_CHAT,
+  PROP_PEOPLE,
   N_PROPS
 };
 
@@ -447,6 +455,27 @@ save_activated_cb (GtkWidget  *widget,
         }
     }
 
+  if (self->people != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      TincanPerson *person;
+      GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+      person = tincan_people_add_by_address (self->people, host, peer_port, mode, &error);
+      if (person == NULL)
+        {
+          show_field_error (self->address_row, self->address_error, error, TRUE);
+          return;
+        }
+
+      g_debug ("Added %s:%u", host, peer_port);
+      if (parent != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (parent), "win.open-person", "x",
+                                    tincan_person_get_id (person));
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
   g_debug ("Saving peer %s:%u, local port %u", host, peer_port, local_port);
 
   tincan_settings_set_display_name (self->settings,
@@ -515,12 +544,21 @@ tincan_peer_dialog_load (TincanPeerDialog *self)
 
   self->loading = TRUE;
 
+  /* Someone new: nothing of the settings' peer. */
+  if (self->people != NULL)
+    {
+      g_free (peer_port);
+      peer_port = g_strdup_printf ("%u", TINCAN_DEFAULT_PORT);
+    }
+
   gtk_editable_set_text (GTK_EDITABLE (self->address_row),
-                         tincan_settings_get_peer_address (self->settings));
+                         self->people == NULL ? tincan_settings_get_peer_address (self->settings) : "");
   gtk_editable_set_text (GTK_EDITABLE (self->peer_port_row), peer_port);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
   gtk_editable_set_text (GTK_EDITABLE (self->local_port_row), local_port);
-  adw_combo_row_set_selected (self->mode_row, tincan_settings_get_mode (self->settings));
+  adw_combo_row_set_selected (self->mode_row,
+                              self->people == NULL ? tincan_settings_get_mode (self->settings)
+                                                   : TINCAN_MODE_RELIABLE);
 
   self->loading = FALSE;
 
@@ -535,6 +573,19 @@ tincan_peer_dialog_constructed (GObject *object)
   TincanPeerDialog *self = TINCAN_PEER_DIALOG (object);
 
   G_OBJECT_CLASS (tincan_peer_dialog_parent_class)->constructed (object);
+
+  if (self->people != NULL)
+    {
+      g_assert (self->settings == NULL);
+      self->settings = g_object_ref (tincan_people_get_settings (self->people));
+      gtk_window_set_title (GTK_WINDOW (self), _("Add Person"));
+      gtk_button_set_label (self->save_button, _("_Add"));
+      gtk_window_set_default_size (GTK_WINDOW (self), 480, -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->test_row), FALSE);
+      gtk_widget_set_visible (self->you_group, FALSE);
+      gtk_widget_set_visible (self->encryption_group, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->addresses_group), FALSE);
+    }
 
   tincan_peer_dialog_fill_addresses (self);
   tincan_peer_dialog_load (self);
@@ -560,6 +611,7 @@ tincan_peer_dialog_dispose (GObject *object)
   g_clear_object (&self->test_cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->chat);
+  g_clear_object (&self->people);
 
   G_OBJECT_CLASS (tincan_peer_dialog_parent_class)->dispose (object);
 }
@@ -580,6 +632,10 @@ tincan_peer_dialog_get_property (GObject    *object,
 
     case PROP_CHAT:
       g_value_set_object (value, self->chat);
+      break;
+
+    case PROP_PEOPLE:
+      g_value_set_object (value, self->people);
       break;
 
     default:
@@ -603,6 +659,10 @@ tincan_peer_dialog_set_property (GObject      *object,
 
     case PROP_CHAT:
       self->chat = g_value_dup_object (value);
+      break;
+
+    case PROP_PEOPLE:
+      self->people = g_value_dup_object (value);
       break;
 
     default:
@@ -631,6 +691,11 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
                          TINCAN_TYPE_CHAT,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_PEOPLE] =
+    g_param_spec_object ("people", NULL, NULL,
+                         TINCAN_TYPE_PEOPLE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -641,6 +706,8 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, mode_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, test_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, test_button);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, you_group);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, encryption_group);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, local_port_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, address_error);
@@ -696,5 +763,23 @@ tincan_peer_dialog_new (TincanSettings *settings,
   return g_object_new (TINCAN_TYPE_PEER_DIALOG,
                        "settings", settings,
                        "chat", chat,
+                       NULL);
+}
+
+/**
+ * tincan_peer_dialog_new_add:
+ * @people: the people to add someone to
+ *
+ * The form for adding a person by address: address, port and mode.
+ *
+ * Returns: (transfer full): a new #TincanPeerDialog
+ */
+TincanPeerDialog *
+tincan_peer_dialog_new_add (TincanPeople *people)
+{
+  g_return_val_if_fail (TINCAN_IS_PEOPLE (people), NULL);
+
+  return g_object_new (TINCAN_TYPE_PEER_DIALOG,
+                       "people", people,
                        NULL);
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "tincan-chat.h"
+#include "tincan-people.h"
 #include "tincan-settings.h"
 
 G_BEGIN_DECLS
@@ -16,7 +17,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TincanPeerDialog, tincan_peer_dialog, TINCAN, PEER_DIALOG, AdwWindow)
 
-TincanPeerDialog *tincan_peer_dialog_new (TincanSettings *settings,
-                                          TincanChat     *chat);
+TincanPeerDialog *tincan_peer_dialog_new     (TincanSettings *settings,
+                                              TincanChat     *chat);
+TincanPeerDialog *tincan_peer_dialog_new_add (TincanPeople   *people);
 
 G_END_DECLS

@@ -2,13 +2,19 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The main window.  With no peer set up it welcomes the person and offers
- * the peer dialog; with a peer it is the conversation: the messages, each
- * with what became of it, and a TincanComposeBox to write the next one in.
+ * The main window: a sidebar of people (TincanPeople, each a
+ * TincanPersonRow) beside the conversation with the one selected (a
+ * TincanConversationView), in an AdwLeaflet that folds to one pane on a
+ * narrow window.  With nobody at all it welcomes the person and offers
+ * to add someone by address.
  *
- * The list follows new messages while it is scrolled to the bottom; when
- * the person has scrolled up to read, it stays put and offers a button to
- * the new ones instead.
+ * The sidebar's selection is the person shown.  The hub may reorder its
+ * list as messages come (most recent first), so the window remembers
+ * whom it shows and keeps them selected wherever they move.
+ *
+ * What else is the window's own: its size, the keyboard ways between
+ * people, and notifications for messages that come while it is not
+ * looked at, which bring back the person they name (app.open-person).
  */
 
 #define G_LOG_DOMAIN "tincan-window"
@@ -17,547 +23,162 @@
 
 #include <glib/gi18n.h>
 
-#include "tincan-compose-box.h"
-#include "tincan-message-row.h"
+#include "tincan-conversation-view.h"
+#include "tincan-peer-dialog.h"
+#include "tincan-person-row.h"
 #include "tincan-window.h"
-
-/* How close to the end counts as "at the bottom", in pixels. */
-#define BOTTOM_SLACK 8
-
-/* How many of the newest messages the list has at first; the older ones
- * join it when it is scrolled to the top, or a search goes there.
- */
-#define SHOWN_FIRST 100
 
 struct _TincanWindow
 {
-  AdwApplicationWindow  parent_instance;
+  AdwApplicationWindow    parent_instance;
 
-  TincanSettings       *settings;
-  TincanChat           *chat;
-  gboolean              stick_to_bottom;
+  TincanPeople           *people;
+  TincanPerson           *person;         /* the one shown */
+  GtkSingleSelection     *selection;
+  GHashTable             *chats;          /* TincanChat whose messages notify */
+  gboolean                selecting;      /* the window, not a person, selects */
 
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  GtkWidget            *encryption_box;
-  GtkImage             *encryption_image;
-  GtkLabel             *encryption_label;
-  GtkWidget            *verified_image;
-  GtkRevealer          *key_changed_revealer;
-  GtkWidget            *compare_button;
-  GtkWidget            *accept_key_button;
-  GtkStack             *stack;
-  AdwStatusPage        *welcome_page;
-  GtkWidget            *chat_page;
-  GtkRevealer          *error_revealer;
-  GtkLabel             *error_label;
-  GtkWidget            *error_settings_button;
-  GtkRevealer          *moved_aside_revealer;
-  GtkLabel             *moved_aside_label;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkSliceListModel    *shown;
-  GtkSingleSelection   *selection;
-  guint                 show_all_idle;
-  GtkRevealer          *plain_revealer;
-  GtkLabel             *plain_label;
-  GtkWidget            *use_plain_button;
-  GtkScrolledWindow    *scroller;
-  GtkListView          *list_view;
-  GtkWidget            *new_messages_button;
-  TincanComposeBox     *compose_box;
+  GtkStack               *stack;
+  AdwWindowTitle         *window_title;
+  AdwStatusPage          *welcome_page;
+  AdwLeaflet             *leaflet;
+  GtkListView            *people_view;
+  GtkStack               *content_stack;
+  TincanConversationView *conversation_view;
+  AdwWindowTitle         *nearby_title;
+  AdwStatusPage          *nearby_page;
 };
 
 G_DEFINE_FINAL_TYPE (TincanWindow, tincan_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
-  PROP_SETTINGS,
-  PROP_CHAT,
+  PROP_PEOPLE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *
-presence_label (TincanPresence presence)
+static guint
+person_position (TincanWindow *self,
+                 TincanPerson *person)
 {
-  switch (presence)
+  GListModel *model = G_LIST_MODEL (self->people);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; person != NULL && i < n; i++)
     {
-    case TINCAN_PRESENCE_ONLINE:
-      return _("Online");
+      g_autoptr(TincanPerson) item = g_list_model_get_item (model, i);
 
-    case TINCAN_PRESENCE_OFFLINE:
-      return _("Offline");
+      if (item == person)
+        return i;
+    }
 
-    case TINCAN_PRESENCE_NOT_LISTENING:
-      return _("Not listening");
+  return GTK_INVALID_LIST_POSITION;
+}
 
-    case TINCAN_PRESENCE_UNKNOWN:
-    default:
-      return _("Waiting for an answer");
+/* Read once they are in view: the window looked at, the person shown,
+ * and not hidden behind the sidebar of a folded leaflet.
+ */
+static void
+tincan_window_mark_read (TincanWindow *self)
+{
+  if (self->person == NULL || !gtk_window_is_active (GTK_WINDOW (self))
+      || tincan_person_get_unread (self->person) == 0)
+    return;
+
+  if (adw_leaflet_get_folded (self->leaflet)
+      && adw_leaflet_get_visible_child (self->leaflet) != GTK_WIDGET (self->content_stack))
+    return;
+
+  tincan_people_mark_read (self->people, self->person);
+}
+
+static void tincan_window_follow_chats (TincanWindow *self);
+
+static void
+on_person_notify_cb (TincanWindow *self,
+                     GParamSpec   *pspec,
+                     TincanPerson *person)
+{
+  if (g_str_equal (pspec->name, "unread"))
+    tincan_window_mark_read (self);
+  else if (g_str_equal (pspec->name, "chat") || g_str_equal (pspec->name, "name"))
+    {
+      /* A nearby person's conversation started, here or elsewhere. */
+      TincanChat *chat = tincan_person_get_chat (person);
+
+      tincan_window_follow_chats (self);
+      tincan_conversation_view_set_chat (self->conversation_view, chat);
+      gtk_stack_set_visible_child_name (self->content_stack, chat != NULL ? "conversation" : "nearby");
+      adw_window_title_set_title (self->nearby_title, tincan_person_get_name (person));
+      adw_status_page_set_title (self->nearby_page, tincan_person_get_name (person));
     }
 }
 
-/* Plainly, in the header: whether anyone on the way could read along,
- * and whether a person checked the key.
- */
 static void
-tincan_window_update_encryption (TincanWindow *self)
+tincan_window_show_person (TincanWindow *self,
+                           TincanPerson *person)
 {
-  gboolean has_peer = tincan_settings_get_has_peer (self->settings);
-  gboolean encrypted = tincan_chat_get_encrypted (self->chat);
-  gboolean changed = tincan_chat_get_key_changed (self->chat);
+  if (self->person == person)
+    return;
 
-  gtk_widget_set_visible (self->encryption_box, has_peer);
-  gtk_image_set_from_icon_name (self->encryption_image,
-                                encrypted ? "channel-secure-symbolic" : "channel-insecure-symbolic");
-  gtk_label_set_label (self->encryption_label, encrypted ? _("Encrypted") : _("Not encrypted"));
-  /* The key in use is the verified one, but the peer now answers with
-   * another: no reassurance until that is settled.
-   */
-  gtk_widget_set_visible (self->verified_image,
-                          encrypted && !changed && tincan_chat_get_verified (self->chat));
-  gtk_revealer_set_reveal_child (self->key_changed_revealer, has_peer && changed);
-}
+  if (self->person != NULL)
+    g_signal_handlers_disconnect_by_data (self->person, self);
+  g_set_object (&self->person, person);
 
-static void
-tincan_window_update (TincanWindow *self)
-{
-  g_autofree char *title = NULL;
-  g_autofree char *subtitle = NULL;
-  const char *error;
-  guint n_ignored;
-
-  tincan_window_update_encryption (self);
-
-  if (!tincan_settings_get_has_peer (self->settings))
+  if (person == NULL)
     {
-      adw_window_title_set_subtitle (self->window_title, _("No peer set up"));
-      gtk_stack_set_visible_child_name (self->stack, "welcome");
+      tincan_conversation_view_set_chat (self->conversation_view, NULL);
+      gtk_stack_set_visible_child_name (self->content_stack, "conversation");
       return;
     }
 
-  title = tincan_chat_dup_peer_title (self->chat);
-  if (tincan_settings_get_mode (self->settings) == TINCAN_MODE_PLAIN)
-    /* Translators: the peer's name or address, and "Plain text" */
-    subtitle = g_strdup_printf (_("%s · Plain text"), title ? title : "");
-  else
-    /* Translators: the peer's name or address, and its presence, such as "Online" */
-    subtitle = g_strdup_printf (_("%s · %s"), title ? title : "",
-                                presence_label (tincan_chat_get_presence (self->chat)));
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-
-  /* A peer sending what is not Tin Can likely speaks plain text. */
-  n_ignored = tincan_chat_get_n_ignored (self->chat);
-  if (n_ignored > 0 && tincan_settings_get_mode (self->settings) == TINCAN_MODE_RELIABLE)
-    {
-      g_autofree char *ignored = NULL;
-
-      ignored = g_strdup_printf (ngettext ("%u message that is not Tin Can was ignored. The other computer may be sending plain text.",
-                                           "%u messages that are not Tin Can were ignored. The other computer may be sending plain text.",
-                                           n_ignored),
-                                 n_ignored);
-      gtk_label_set_label (self->plain_label, ignored);
-    }
-  gtk_revealer_set_reveal_child (self->plain_revealer,
-                                 n_ignored > 0
-                                 && tincan_settings_get_mode (self->settings) == TINCAN_MODE_RELIABLE);
-
-  /* The link's problem first: without a link, nothing is sent at all. */
-  error = tincan_chat_get_error (self->chat);
-  gtk_widget_set_visible (self->error_settings_button, error != NULL);
-  if (error == NULL)
-    error = tincan_chat_get_history_problem (self->chat);
-  if (error != NULL)
-    gtk_label_set_label (self->error_label, error);
-  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
-
-  gtk_stack_set_visible_child_name (self->stack, "chat");
+  g_signal_connect_object (person, "notify",
+                           G_CALLBACK (on_person_notify_cb), self, G_CONNECT_SWAPPED);
+  on_person_notify_cb (self, g_object_class_find_property (G_OBJECT_GET_CLASS (person), "chat"),
+                       person);
+  tincan_window_mark_read (self);
 }
 
-static void
-on_state_changed_cb (TincanWindow *self)
-{
-  tincan_window_update (self);
-}
-
-/* Scrolling */
-
-static GtkAdjustment *
-vadjustment (TincanWindow *self)
-{
-  return gtk_scrolled_window_get_vadjustment (self->scroller);
-}
-
-static gboolean
-at_bottom (TincanWindow *self)
-{
-  GtkAdjustment *adjustment = vadjustment (self);
-
-  return gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
-         >= gtk_adjustment_get_upper (adjustment) - BOTTOM_SLACK;
-}
-
-static void
-scroll_to_bottom (TincanWindow *self)
-{
-  GtkAdjustment *adjustment = vadjustment (self);
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
-
-  /* The list places its rows from an anchor item: in a long history the
-   * end of the adjustment alone is only an estimate of where that is.
-   */
-  if (n_items > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
-                                n_items - 1);
-
-  gtk_adjustment_set_value (adjustment,
-                            gtk_adjustment_get_upper (adjustment)
-                            - gtk_adjustment_get_page_size (adjustment));
-}
-
-static void
-on_adjustment_changed_cb (TincanWindow  *self,
-                          GtkAdjustment *adjustment)
-{
-  /* The content grew or the window was resized. */
-  if (self->stick_to_bottom)
-    scroll_to_bottom (self);
-}
-
-static void
-show_all (TincanWindow *self)
-{
-  gtk_slice_list_model_set_offset (self->shown, 0);
-}
-
-static gboolean
-show_all_idle_cb (gpointer user_data)
-{
-  TincanWindow *self = user_data;
-  guint top = gtk_slice_list_model_get_offset (self->shown);
-
-  self->show_all_idle = 0;
-  show_all (self);
-
-  /* The row that was at the top stays in view. */
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", top);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_adjustment_value_changed_cb (TincanWindow  *self,
-                                GtkAdjustment *adjustment)
-{
-  self->stick_to_bottom = at_bottom (self);
-  if (self->stick_to_bottom)
-    gtk_widget_set_visible (self->new_messages_button, FALSE);
-
-  /* Near the top of what the list has: the older messages join it, above
-   * the rows on screen, which stay where they are.
-   */
-  if (gtk_slice_list_model_get_offset (self->shown) > 0 && self->show_all_idle == 0
-      && gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_page_size (adjustment))
-    self->show_all_idle = g_idle_add (show_all_idle_cb, self);
-}
-
-static void
-on_new_messages_button_clicked_cb (TincanWindow *self)
-{
-  self->stick_to_bottom = TRUE;
-  scroll_to_bottom (self);
-  gtk_widget_set_visible (self->new_messages_button, FALSE);
-}
-
-static void
-on_items_changed_cb (TincanWindow *self,
-                     guint         position,
-                     guint         removed,
-                     guint         added,
-                     GListModel   *model)
-{
-  if (added > 0 && !self->stick_to_bottom)
-    gtk_widget_set_visible (self->new_messages_button, TRUE);
-
-  /* Cleared: what is left may be fewer than the slice skipped. */
-  if (removed > 0)
-    show_all (self);
-}
-
-/* The model goes in when the list is first shown, with the newest row
- * as its anchor: set any earlier, the list lays out the oldest rows first,
- * and reads them, only to leave them at once.
+/* Selects @person in the sidebar and shows them; a person's choice (not
+ * the window's own) also turns a folded leaflet to the conversation.
  */
 static void
-on_list_view_map_cb (TincanWindow *self)
+tincan_window_select (TincanWindow *self,
+                      TincanPerson *person,
+                      gboolean      navigate)
 {
-  if (gtk_list_view_get_model (self->list_view) != NULL)
+  guint position = person_position (self, person);
+
+  if (position == GTK_INVALID_LIST_POSITION)
     return;
 
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-  scroll_to_bottom (self);
-}
-
-/* Sending */
-
-static void
-show_toast (TincanWindow *self,
-            const char   *text)
-{
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-}
-
-static void
-on_compose_box_send_cb (TincanWindow     *self,
-                        const char       *text,
-                        TincanComposeBox *box)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (tincan_chat_send (self->chat, text, &error) == NULL)
-    {
-      /* It stays in the box, to be shortened or sent later. */
-      tincan_compose_box_set_error (box, TRUE);
-      show_toast (self, error->message);
-      return;
-    }
-
-  tincan_compose_box_clear (box);
-  gtk_widget_grab_focus (GTK_WIDGET (box));
-
-  /* One's own message is always worth seeing. */
-  self->stick_to_bottom = TRUE;
-  scroll_to_bottom (self);
-}
-
-/* A message is at most what the chat sends: text that would make the box
- * hold more is refused whole, with a reason, rather than cut.
- */
-static void
-on_compose_box_text_refused_cb (TincanWindow *self)
-{
-  g_autofree char *message = NULL;
-
-  /* Translators: %d is 1048576 */
-  message = g_strdup_printf (_("Not added: a message holds up to 1 MiB (%d bytes)"),
-                             (int) tincan_chat_get_max_message_size (self->chat));
-  show_toast (self, message);
-}
-
-static void
-retry_activated_cb (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  TincanWindow *self = TINCAN_WINDOW (widget);
-  const char *id = g_variant_get_string (parameter, NULL);
-  TincanMessage *message = tincan_chat_find_outgoing (self->chat, id);
-  g_autoptr(GError) error = NULL;
-
-  if (message != NULL && !tincan_chat_retry (self->chat, message, &error))
-    show_toast (self, error->message);
-}
-
-static void
-cancel_activated_cb (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  TincanWindow *self = TINCAN_WINDOW (widget);
-  const char *id = g_variant_get_string (parameter, NULL);
-  TincanMessage *message = tincan_chat_find_outgoing (self->chat, id);
-  g_autoptr(GError) error = NULL;
-
-  if (message != NULL && !tincan_chat_cancel (self->chat, message, &error))
-    show_toast (self, error->message);
-}
-
-/* History */
-
-static void
-on_accept_key_response_cb (AdwMessageDialog *dialog,
-                           const char       *response,
-                           TincanWindow     *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (response, "accept") != 0)
-    return;
-
-  if (!tincan_chat_accept_new_key (self->chat, &error))
-    show_toast (self, error->message);
-}
-
-static void
-accept_new_key_activated_cb (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
-{
-  TincanWindow *self = TINCAN_WINDOW (widget);
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Accept the New Key?"),
-                                                       _("Do this only if the safety numbers on both "
-                                                         "computers are the same, or you know Tin Can "
-                                                         "was installed again there. Messages that "
-                                                         "waited will then be sent.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "accept", _("_Accept New Key"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "accept", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_accept_key_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_moved_aside_close_clicked_cb (TincanWindow *self)
-{
-  gtk_revealer_set_reveal_child (self->moved_aside_revealer, FALSE);
-}
-
-static void
-on_clear_response_cb (AdwMessageDialog *dialog,
-                      const char       *response,
-                      TincanWindow     *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (response, "clear") != 0)
-    return;
-
-  if (!tincan_chat_clear_history (self->chat, &error))
-    show_toast (self, error->message);
-}
-
-static void
-clear_history_activated_cb (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
-{
-  TincanWindow *self = TINCAN_WINDOW (widget);
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Clear History?"),
-                                                       _("Every message in this conversation will be "
-                                                         "deleted from this computer. Messages still "
-                                                         "being sent are kept until they are delivered.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "clear", _("_Clear"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "clear", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_clear_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Search */
-
-static void
-search_activated_cb (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  TincanWindow *self = TINCAN_WINDOW (widget);
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-/* @position is in the whole history. */
-static void
-show_search_result (TincanWindow *self,
-                    guint         position)
-{
-  if (position < gtk_slice_list_model_get_offset (self->shown))
-    show_all (self);
-  position -= gtk_slice_list_model_get_offset (self->shown);
-
-  self->stick_to_bottom = FALSE;
+  self->selecting = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
-}
+  self->selecting = FALSE;
+  tincan_window_show_person (self, person);
 
-/* Each search goes to the next older match, and from the oldest back to
- * the newest.
- */
-static void
-on_search_next_cb (TincanWindow *self)
-{
-  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  guint n_items = g_list_model_get_n_items (tincan_chat_get_messages (self->chat));
-  guint selected = gtk_single_selection_get_selected (self->selection);
-  g_autoptr(GError) error = NULL;
-  int found;
-
-  if (query[0] == '\0')
-    return;
-
-  if (selected != GTK_INVALID_LIST_POSITION)
-    selected += gtk_slice_list_model_get_offset (self->shown);
-
-  found = tincan_chat_find (self->chat, query, MIN (selected, n_items), &error);
-  if (found < 0 && error == NULL && selected != GTK_INVALID_LIST_POSITION)
-    found = tincan_chat_find (self->chat, query, n_items, &error);
-
-  if (error != NULL)
-    show_toast (self, error->message);
-
-  if (found < 0)
+  if (navigate)
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
-      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-      return;
+      adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+      tincan_window_mark_read (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->conversation_view));
     }
-
-  gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
-  show_search_result (self, found);
 }
 
 static void
-on_search_changed_cb (TincanWindow *self)
+on_selected_cb (TincanWindow *self)
 {
-  /* A new query starts from the newest message again. */
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
-  on_search_next_cb (self);
-}
+  TincanPerson *person = gtk_single_selection_get_selected_item (self->selection);
 
-static void
-on_search_stopped_cb (TincanWindow *self)
-{
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-}
-
-static void
-on_search_mode_cb (TincanWindow *self)
-{
-  if (gtk_search_bar_get_search_mode (self->search_bar))
+  /* Gone from the list for a moment, as it is reordered: the window puts
+   * the selection back when it has settled.
+   */
+  if (person == NULL || self->selecting)
     return;
 
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  gtk_widget_grab_focus (GTK_WIDGET (self->compose_box));
-}
-
-static void
-use_plain_text_activated_cb (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
-{
-  TincanWindow *self = TINCAN_WINDOW (widget);
-
-  tincan_settings_save_peer (self->settings,
-                             tincan_settings_get_peer_address (self->settings),
-                             tincan_settings_get_peer_port (self->settings),
-                             tincan_settings_get_local_port (self->settings),
-                             TINCAN_MODE_PLAIN);
+  tincan_window_select (self, person, person != self->person);
 }
 
 /* Notifications */
@@ -568,6 +189,7 @@ on_message_received_cb (TincanWindow  *self,
                         TincanChat    *chat)
 {
   GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  TincanPerson *person = tincan_people_find_by_chat (self->people, chat);
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
@@ -575,14 +197,21 @@ on_message_received_cb (TincanWindow  *self,
   if (application == NULL || gtk_window_is_active (GTK_WINDOW (self)))
     return;
 
-  title = tincan_chat_dup_peer_title (chat);
+  if (person != NULL && tincan_person_get_name (person) != NULL)
+    title = g_strdup (tincan_person_get_name (person));
+  else
+    title = tincan_chat_dup_peer_title (chat);
   /* The start of it: g_utf8_substring() must not be asked past the end. */
   body = g_utf8_substring (tincan_message_get_text (message), 0,
                            MIN (g_utf8_strlen (tincan_message_get_text (message), 800), 200));
 
   notification = g_notification_new (title ? title : _("Tin Can"));
   g_notification_set_body (notification, body);
-  g_notification_set_default_action (notification, "app.present");
+  if (person != NULL)
+    g_notification_set_default_action_and_target (notification, "app.open-person", "x",
+                                                  tincan_person_get_id (person));
+  else
+    g_notification_set_default_action (notification, "app.present");
   g_application_send_notification (application, "new-message", notification);
 }
 
@@ -593,18 +222,80 @@ on_is_active_cb (TincanWindow *self)
 
   if (application != NULL && gtk_window_is_active (GTK_WINDOW (self)))
     g_application_withdraw_notification (application, "new-message");
+
+  tincan_window_mark_read (self);
 }
 
-/* The list */
+/* Each conversation's messages, whoever it is with, once. */
+static void
+tincan_window_follow_chats (TincanWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (self->people);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TincanPerson) person = g_list_model_get_item (model, i);
+      TincanChat *chat = tincan_person_get_chat (person);
+
+      if (chat == NULL || g_hash_table_contains (self->chats, chat))
+        continue;
+
+      g_hash_table_add (self->chats, g_object_ref (chat));
+      g_signal_connect_object (chat, "message-received",
+                               G_CALLBACK (on_message_received_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+/* The people */
+
+static void
+on_people_changed_cb (TincanWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->people));
+  gboolean welcome = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "welcome") == 0;
+  g_autoptr(TincanPerson) first = NULL;
+
+  tincan_window_follow_chats (self);
+  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "people" : "welcome");
+
+  if (n == 0)
+    {
+      tincan_window_show_person (self, NULL);
+      return;
+    }
+
+  /* Whoever was shown stays, wherever the list put them. */
+  if (person_position (self, self->person) != GTK_INVALID_LIST_POSITION)
+    {
+      tincan_window_select (self, self->person, FALSE);
+      return;
+    }
+
+  first = g_list_model_get_item (G_LIST_MODEL (self->people), 0);
+  tincan_window_select (self, first, FALSE);
+
+  /* The first person, just added: the next thing is to write to them. */
+  if (welcome)
+    gtk_widget_grab_focus (GTK_WIDGET (self->conversation_view));
+}
+
+static void
+on_person_items_changed_cb (TincanWindow *self,
+                            guint         position,
+                            guint         removed,
+                            guint         added,
+                            GListModel   *model)
+{
+  on_people_changed_cb (self);
+}
 
 static void
 on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *item,
                      gpointer                  user_data)
 {
-  gtk_list_item_set_child (item, tincan_message_row_new ());
-  gtk_list_item_set_activatable (item, FALSE);
-  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_child (item, tincan_person_row_new ());
 }
 
 static void
@@ -612,8 +303,8 @@ on_factory_bind_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *item,
                     gpointer                  user_data)
 {
-  tincan_message_row_set_message (TINCAN_MESSAGE_ROW (gtk_list_item_get_child (item)),
-                                  gtk_list_item_get_item (item));
+  tincan_person_row_set_person (TINCAN_PERSON_ROW (gtk_list_item_get_child (item)),
+                                gtk_list_item_get_item (item));
 }
 
 static void
@@ -621,7 +312,111 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *item,
                       gpointer                  user_data)
 {
-  tincan_message_row_set_message (TINCAN_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
+  tincan_person_row_set_person (TINCAN_PERSON_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* Actions */
+
+static void
+add_person_activated_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  TincanPeerDialog *dialog = tincan_peer_dialog_new_add (self->people);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_person_activated_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  TincanPerson *person = tincan_people_find_by_id (self->people, g_variant_get_int64 (parameter));
+
+  if (person != NULL)
+    tincan_window_select (self, person, TRUE);
+}
+
+static void
+select_nth (TincanWindow *self,
+            guint         position)
+{
+  g_autoptr(TincanPerson) person = NULL;
+
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->people)))
+    return;
+
+  person = g_list_model_get_item (G_LIST_MODEL (self->people), position);
+  tincan_window_select (self, person, TRUE);
+}
+
+static void
+select_person_activated_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  select_nth (TINCAN_WINDOW (widget), g_variant_get_uint32 (parameter));
+}
+
+static void
+next_person_activated_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  guint position = person_position (self, self->person);
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    select_nth (self, position + 1);
+}
+
+static void
+previous_person_activated_cb (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  guint position = person_position (self, self->person);
+
+  if (position != GTK_INVALID_LIST_POSITION && position > 0)
+    select_nth (self, position - 1);
+}
+
+static void
+back_activated_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+start_conversation_activated_cb (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  TincanWindow *self = TINCAN_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  /* Once started, the person's chat is set, and the conversation shown. */
+  if (self->person == NULL
+      || tincan_people_start_conversation (self->people, self->person, &error) != NULL)
+    return;
+
+  /* Said where the person looks, in place of the invitation. */
+  adw_status_page_set_description (self->nearby_page, error->message);
+}
+
+static void
+on_leaflet_visible_child_cb (TincanWindow *self)
+{
+  tincan_window_mark_read (self);
 }
 
 /* For tests/bench: with TINCAN_REPORT_FIRST_FRAME set, one line on
@@ -651,7 +446,7 @@ on_map_cb (TincanWindow *self)
 static void
 tincan_window_save_state (TincanWindow *self)
 {
-  GSettings *settings = tincan_settings_get_gsettings (self->settings);
+  GSettings *settings = tincan_settings_get_gsettings (tincan_people_get_settings (self->people));
   gboolean maximized = gtk_window_is_maximized (GTK_WINDOW (self));
   int width, height;
 
@@ -678,68 +473,40 @@ tincan_window_constructed (GObject *object)
 {
   TincanWindow *self = TINCAN_WINDOW (object);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  GListModel *messages;
-  const char *moved_aside;
-  guint n_items;
+  TincanSettings *settings;
   GSettings *gsettings;
 
   G_OBJECT_CLASS (tincan_window_parent_class)->constructed (object);
 
-  g_assert (TINCAN_IS_SETTINGS (self->settings));
-  g_assert (TINCAN_IS_CHAT (self->chat));
+  g_assert (TINCAN_IS_PEOPLE (self->people));
+  settings = tincan_people_get_settings (self->people);
 
-  g_signal_connect_object (self->settings, "notify",
-                           G_CALLBACK (on_state_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->chat, "notify",
-                           G_CALLBACK (on_state_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->chat, "message-received",
-                           G_CALLBACK (on_message_received_cb), self, G_CONNECT_SWAPPED);
-
-  messages = tincan_chat_get_messages (self->chat);
-  /* Selected is the search result; people cannot select rows. */
-  n_items = g_list_model_get_n_items (messages);
-  self->shown = gtk_slice_list_model_new (g_object_ref (messages),
-                                          n_items > SHOWN_FIRST ? n_items - SHOWN_FIRST : 0,
-                                          G_MAXUINT);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->people)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
-  gtk_list_view_set_factory (self->list_view, factory);
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  tincan_compose_box_set_max_bytes (self->compose_box,
-                                    tincan_chat_get_max_message_size (self->chat));
-  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
-                           G_CALLBACK (on_search_mode_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_view_set_factory (self->people_view, factory);
+  gtk_list_view_set_model (self->people_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selected_cb), self, G_CONNECT_SWAPPED);
+  /* After the selection's own handler: the list has settled by then. */
+  g_signal_connect_object (self->people, "items-changed",
+                           G_CALLBACK (on_person_items_changed_cb), self, G_CONNECT_SWAPPED);
 
-  moved_aside = tincan_chat_get_moved_aside (self->chat);
-  if (moved_aside != NULL)
-    {
-      g_autofree char *text = NULL;
+  tincan_conversation_view_set_settings (self->conversation_view, settings);
+  on_people_changed_cb (self);
 
-      /* Translators: %s is a file name */
-      text = g_strdup_printf (_("The history was damaged. It was moved to “%s”, and a new one "
-                                "was started."), moved_aside);
-      gtk_label_set_label (self->moved_aside_label, text);
-      gtk_revealer_set_reveal_child (self->moved_aside_revealer, TRUE);
-    }
-  g_signal_connect_object (messages, "items-changed",
-                           G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
-
-  gsettings = tincan_settings_get_gsettings (self->settings);
+  gsettings = tincan_settings_get_gsettings (settings);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (gsettings, "window-width"),
                                g_settings_get_int (gsettings, "window-height"));
   if (g_settings_get_boolean (gsettings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  tincan_window_update (self);
-
   /* A person can just start typing. */
-  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->compose_box));
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->conversation_view));
 }
 
 static void
@@ -747,12 +514,13 @@ tincan_window_dispose (GObject *object)
 {
   TincanWindow *self = TINCAN_WINDOW (object);
 
+  if (self->person != NULL)
+    g_signal_handlers_disconnect_by_data (self->person, self);
+  g_clear_object (&self->person);
   gtk_widget_dispose_template (GTK_WIDGET (self), TINCAN_TYPE_WINDOW);
-  g_clear_object (&self->chat);
-  g_clear_object (&self->settings);
-  g_clear_handle_id (&self->show_all_idle, g_source_remove);
   g_clear_object (&self->selection);
-  g_clear_object (&self->shown);
+  g_clear_pointer (&self->chats, g_hash_table_unref);
+  g_clear_object (&self->people);
 
   G_OBJECT_CLASS (tincan_window_parent_class)->dispose (object);
 }
@@ -767,12 +535,8 @@ tincan_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-
-    case PROP_CHAT:
-      g_value_set_object (value, self->chat);
+    case PROP_PEOPLE:
+      g_value_set_object (value, self->people);
       break;
 
     default:
@@ -790,12 +554,8 @@ tincan_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-
-    case PROP_CHAT:
-      self->chat = g_value_dup_object (value);
+    case PROP_PEOPLE:
+      self->people = g_value_dup_object (value);
       break;
 
     default:
@@ -817,84 +577,59 @@ tincan_window_class_init (TincanWindowClass *klass)
 
   window_class->close_request = tincan_window_close_request;
 
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL,
-                         TINCAN_TYPE_SETTINGS,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  properties[PROP_CHAT] =
-    g_param_spec_object ("chat", NULL, NULL,
-                         TINCAN_TYPE_CHAT,
+  properties[PROP_PEOPLE] =
+    g_param_spec_object ("people", NULL, NULL,
+                         TINCAN_TYPE_PEOPLE,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (TINCAN_TYPE_COMPOSE_BOX);
+  g_type_ensure (TINCAN_TYPE_CONVERSATION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tincan-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, encryption_box);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, encryption_image);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, encryption_label);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, verified_image);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, key_changed_revealer);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, compare_button);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, accept_key_button);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, welcome_page);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, chat_page);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_revealer);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_label);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, error_settings_button);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, moved_aside_revealer);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, moved_aside_label);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, plain_revealer);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, plain_label);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, use_plain_button);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, scroller);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, list_view);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, new_messages_button);
-  gtk_widget_class_bind_template_child (widget_class, TincanWindow, compose_box);
-  gtk_widget_class_bind_template_callback (widget_class, on_new_messages_button_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_moved_aside_close_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_next_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_stopped_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_compose_box_send_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_compose_box_text_refused_cb);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, people_view);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, conversation_view);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, nearby_title);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, nearby_page);
 
-  gtk_widget_class_install_action (widget_class, "chat.retry", "s", retry_activated_cb);
-  gtk_widget_class_install_action (widget_class, "chat.cancel", "s", cancel_activated_cb);
-  gtk_widget_class_install_action (widget_class, "chat.use-plain-text", NULL,
-                                   use_plain_text_activated_cb);
-  gtk_widget_class_install_action (widget_class, "chat.clear-history", NULL,
-                                   clear_history_activated_cb);
-  gtk_widget_class_install_action (widget_class, "chat.search", NULL, search_activated_cb);
-  gtk_widget_class_install_action (widget_class, "chat.accept-new-key", NULL,
-                                   accept_new_key_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.add-person", NULL, add_person_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-person", "x", open_person_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.select-person", "u",
+                                   select_person_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.next-person", NULL, next_person_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.previous-person", NULL,
+                                   previous_person_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.start-conversation", NULL,
+                                   start_conversation_activated_cb);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "chat.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.add-person", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK,
+                                       "win.next-person", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK,
+                                       "win.previous-person", NULL);
+  for (guint i = 0; i < 9; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.select-person", "u", i);
 }
 
 static void
 tincan_window_init (TincanWindow *self)
 {
-  GtkAdjustment *adjustment;
-
-  self->stick_to_bottom = TRUE;
+  self->chats = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  adjustment = vadjustment (self);
-  g_signal_connect_object (adjustment, "changed",
-                           G_CALLBACK (on_adjustment_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (adjustment, "value-changed",
-                           G_CALLBACK (on_adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_cb), NULL);
-  g_signal_connect_swapped (self->list_view, "map", G_CALLBACK (on_list_view_map_cb), self);
+  g_signal_connect_object (self->leaflet, "notify::visible-child",
+                           G_CALLBACK (on_leaflet_visible_child_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded",
+                           G_CALLBACK (on_leaflet_visible_child_cb), self, G_CONNECT_SWAPPED);
 
   if (g_getenv ("TINCAN_REPORT_FIRST_FRAME") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
@@ -911,7 +646,6 @@ tincan_window_new (TincanApplication *application)
 
   return g_object_new (TINCAN_TYPE_WINDOW,
                        "application", application,
-                       "settings", tincan_application_get_settings (application),
-                       "chat", tincan_application_get_chat (application),
+                       "people", tincan_application_get_people (application),
                        NULL);
 }
