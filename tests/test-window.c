@@ -721,7 +721,9 @@ is_visible (gpointer widget)
   return gtk_widget_get_visible (widget);
 }
 
-/* The key the app pinned for the test's peer, from its history on disk. */
+/* The key the app pinned for the test's peer, the person at its
+ * address, from its history on disk.
+ */
 static gboolean
 pinned_key (const char *history,
             guint8     *key,
@@ -729,12 +731,15 @@ pinned_key (const char *history,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TincanStore) store = tincan_store_new (history, &error);
-  g_autofree char *name = NULL;
   gboolean found;
+  gint64 id;
 
   g_assert_no_error (error);
-  name = g_strdup_printf ("127.0.0.1:%u", peer.peer_port);
-  found = tincan_store_get_peer_key (store, name, key, verified, &error);
+  id = tincan_store_find_person_by_address (store, "127.0.0.1", peer.peer_port,
+                                            TINCAN_MODE_RELIABLE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  found = tincan_store_get_person_key (store, id, key, verified, &error);
   g_assert_no_error (error);
 
   return found;

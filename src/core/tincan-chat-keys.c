@@ -41,8 +41,8 @@ tincan_chat_load_identity (TincanChat *self)
   g_autoptr(GError) error = NULL;
   const char *path = self->identity_path;
 
-  /* The hub's, for a person's conversation. */
-  if (self->identity != NULL)
+  /* The hub's, for a person's conversation, and so is the problem. */
+  if (self->identity != NULL || self->person_id != 0)
     return;
 
   if (path == NULL)

@@ -22,6 +22,7 @@
  * @store: the person's view of the history (tincan_store_open_person())
  * @identity: (nullable): this installation's identity; %NULL if it could
  *   not be loaded, which keeps Tin Can mode off
+ * @identity_error: (nullable): why not, for #TincanChat:error
  * @person_id: the person's ID in the history
  *
  * The conversation starts when it has a port (tincan_chat_set_port())
@@ -33,19 +34,25 @@ TincanChat *
 tincan_chat_new_for_person (TincanSettings *settings,
                             TincanStore    *store,
                             TincanIdentity *identity,
+                            const char     *identity_error,
                             gint64          person_id)
 {
+  TincanChat *self;
+
   g_return_val_if_fail (TINCAN_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (TINCAN_IS_STORE (store), NULL);
   g_return_val_if_fail (identity == NULL || TINCAN_IS_IDENTITY (identity), NULL);
   g_return_val_if_fail (person_id > 0, NULL);
 
-  return g_object_new (TINCAN_TYPE_CHAT,
+  self = g_object_new (TINCAN_TYPE_CHAT,
                        "settings", settings,
                        "store", store,
                        "identity", identity,
                        "person-id", person_id,
                        NULL);
+  self->identity_error = g_strdup (identity_error);
+
+  return self;
 }
 
 gint64
@@ -145,4 +152,26 @@ tincan_chat_move (TincanChat         *self,
   self->link_peer_host = g_strdup (host);
   self->link_peer_port = port;
   tincan_link_move (self->link, address);
+}
+
+/**
+ * tincan_chat_set_history_problem:
+ * @self: a person's #TincanChat
+ * @problem: (nullable): why the hub's history is only in memory
+ *
+ * The hub opened the history for everyone; if it could not, each
+ * conversation says so, as a chat that opened its own does.
+ */
+void
+tincan_chat_set_history_problem (TincanChat *self,
+                                 const char *problem)
+{
+  g_return_if_fail (TINCAN_IS_CHAT (self));
+
+  if (g_strcmp0 (self->open_problem, problem) == 0)
+    return;
+
+  g_free (self->open_problem);
+  self->open_problem = g_strdup (problem);
+  tincan_chat_notify_property (self, PROP_HISTORY_PROBLEM);
 }

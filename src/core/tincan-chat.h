@@ -28,6 +28,7 @@ TincanChat     *tincan_chat_new_full       (TincanSettings  *settings,
 TincanChat     *tincan_chat_new_for_person (TincanSettings  *settings,
                                             TincanStore     *store,
                                             TincanIdentity  *identity,
+                                            const char      *identity_error,
                                             gint64           person_id);
 gint64          tincan_chat_get_person_id  (TincanChat      *self);
 void            tincan_chat_set_port       (TincanChat      *self,
@@ -39,6 +40,8 @@ void            tincan_chat_set_person_peer (TincanChat     *self,
                                             TincanMode       mode);
 void            tincan_chat_move           (TincanChat      *self,
                                             GInetSocketAddress *address);
+void            tincan_chat_set_history_problem (TincanChat *self,
+                                            const char      *problem);
 
 GListModel     *tincan_chat_get_messages   (TincanChat      *self);
 TincanLink     *tincan_chat_get_link       (TincanChat      *self);

@@ -42,6 +42,7 @@ struct _TincanPeople
   GListStore      *people;           /* TincanPerson: conversations, most recent first, then nearby */
   TincanPerson    *settings_person;  /* the settings' peer */
   guint            n_nearby;
+  gboolean         moving;           /* place(): one items-changed for a move */
   GPtrArray       *strangers;        /* TincanLink: handshakes from unknown addresses */
 };
 

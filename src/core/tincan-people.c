@@ -88,6 +88,10 @@ on_people_items_changed_cb (TincanPeople *self,
                             guint         removed,
                             guint         added)
 {
+  /* place() says it once, as a move. */
+  if (self->moving)
+    return;
+
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
@@ -120,14 +124,17 @@ tincan_people_compare (gconstpointer a,
   return tincan_person_get_id (first) < tincan_person_get_id (second) ? -1 : 1;
 }
 
-/* Puts @person where the order says, if it is not there already. */
+/* Puts @person where the order says, if it is not there already.  A
+ * move is one change of the model, not a removal and an insertion, so a
+ * view's selection stays on them.
+ */
 static void
 place (TincanPeople *self,
        TincanPerson *person)
 {
   GListModel *model = G_LIST_MODEL (self->people);
   guint n = g_list_model_get_n_items (model);
-  guint position;
+  guint position, moved_to, first, last;
 
   if (!g_list_store_find (self->people, person, &position))
     {
@@ -152,10 +159,16 @@ place (TincanPeople *self,
   return;
 
 move:
+  self->moving = TRUE;
   g_object_ref (person);
   g_list_store_remove (self->people, position);
-  g_list_store_insert_sorted (self->people, person, tincan_people_compare, NULL);
+  moved_to = g_list_store_insert_sorted (self->people, person, tincan_people_compare, NULL);
   g_object_unref (person);
+  self->moving = FALSE;
+
+  first = MIN (position, moved_to);
+  last = MAX (position, moved_to);
+  g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
 }
 
 /* Following a conversation */
@@ -334,7 +347,8 @@ tincan_people_ensure_chat (TincanPeople *self,
   g_return_val_if_fail (id > 0, NULL);
 
   view = tincan_store_open_person (self->store, id);
-  chat = tincan_chat_new_for_person (self->settings, view, self->identity, id);
+  chat = tincan_chat_new_for_person (self->settings, view, self->identity,
+                                     self->identity_error, id);
 
   connect_following (self, person, chat, "notify", G_CALLBACK (on_chat_notify_cb));
   connect_following (self, person, chat, "message-received", G_CALLBACK (on_message_received_cb));
@@ -342,6 +356,7 @@ tincan_people_ensure_chat (TincanPeople *self,
   connect_following (self, person, tincan_chat_get_messages (chat), "items-changed",
                      G_CALLBACK (on_messages_changed_cb));
 
+  tincan_chat_set_history_problem (chat, self->store_problem);
   g_object_set (person, "chat", chat, NULL);
 
   tincan_chat_set_port (chat, self->port, self->port_error);
@@ -563,7 +578,9 @@ load_identity (TincanPeople *self)
   if (self->identity == NULL)
     {
       g_debug ("No identity: %s", error->message);
-      self->identity_error = g_strdup (error->message);
+      /* Translators: %s says what is wrong with the identity file */
+      self->identity_error = g_strdup_printf (_("%s. Tin Can messages cannot be sent without it; "
+                                                "the file was left as it is."), error->message);
     }
 }
 
@@ -967,7 +984,6 @@ tincan_people_start_conversation (TincanPeople  *self,
       GBytes *key = g_object_get_data (G_OBJECT (person), "tincan-announced-key");
       g_autofree char *host = NULL;
       guint16 port = 0;
-      guint position;
       gint64 id;
 
       g_assert (key != NULL);
@@ -980,13 +996,9 @@ tincan_people_start_conversation (TincanPeople  *self,
       if (id == 0)
         return NULL;
 
-      g_object_ref (person);
-      if (g_list_store_find (self->people, person, &position))
-        g_list_store_remove (self->people, position);
       self->n_nearby--;
       g_object_set (person, "id", id, "nearby", FALSE, NULL);
-      g_list_store_insert_sorted (self->people, person, tincan_people_compare, NULL);
-      g_object_unref (person);
+      place (self, person);
     }
 
   if (tincan_person_get_id (person) <= 0)

@@ -136,10 +136,30 @@ tincan_port_parse_session (const guint8 *datagram,
   return value != 0;
 }
 
+/* Whether @datagram has a Tin Can header, of any version so far: text
+ * that starts with "TC" has a printable third byte, never one of these.
+ */
+static gboolean
+is_tincan (const guint8 *datagram,
+           gsize         length)
+{
+  return length >= TINCAN_WIRE_HEADER_SIZE && datagram[0] == 'T' && datagram[1] == 'C'
+         && datagram[2] >= 1 && datagram[2] <= 8;
+}
+
+/* The link whose peer is at @address: its address and port, or its
+ * address alone.  The address alone is for plain text (`nc -u` sends from
+ * any port, and plain text from a Tin Can peer's computer is worth a
+ * word), so a Tin Can packet (@tincan) matches it only for a plain-text
+ * link: a Tin Can peer sends from its port, and another port of a known
+ * address is someone else, or them after a restart on another port, a
+ * stranger until a handshake says who.
+ */
 static PortLink *
 find_by_address (TincanPort            *self,
                  const struct sockaddr *address,
                  socklen_t              length,
+                 gboolean               tincan,
                  TincanUdpEndpoint     *endpoint)
 {
   PortLink *entry = NULL;
@@ -151,7 +171,11 @@ find_by_address (TincanPort            *self,
       entry = g_hash_table_lookup (self->by_endpoint, endpoint);
       host.port = 0;
       if (entry == NULL)
-        entry = g_hash_table_lookup (self->by_host, &host);
+        {
+          entry = g_hash_table_lookup (self->by_host, &host);
+          if (entry != NULL && tincan && tincan_link_get_mode (entry->link) != TINCAN_MODE_PLAIN)
+            entry = NULL;
+        }
     }
 
   return entry != NULL ? entry : self->fallback;
@@ -217,7 +241,8 @@ route (TincanPort           *self,
   if (tincan_port_parse_session (datagram->data, datagram->length, &session))
     entry = g_hash_table_lookup (self->by_session, &session);
   if (entry == NULL)
-    entry = find_by_address (self, datagram->from, datagram->from_length, &from);
+    entry = find_by_address (self, datagram->from, datagram->from_length,
+                             is_tincan (datagram->data, datagram->length), &from);
 
   if (entry == NULL)
     {
@@ -307,7 +332,7 @@ on_refused_cb (const struct sockaddr *destination,
 {
   TincanPort *self = TINCAN_PORT (user_data);
   TincanUdpEndpoint endpoint;
-  PortLink *entry = find_by_address (self, destination, length, &endpoint);
+  PortLink *entry = find_by_address (self, destination, length, FALSE, &endpoint);
 
   if (entry != NULL)
     {
@@ -608,15 +633,7 @@ tincan_port_update_link (TincanPort *self,
       if (port != 0)
         add_route (self, entry, &key);
 
-      /* The address alone is for plain text (`nc -u` sends from any
-       * port).  A Tin Can peer sends from its port, and a new port is
-       * another Tin Can, or theirs after a restart: a stranger until its
-       * handshake says who.
-       */
-      if (tincan_link_get_mode (entry->link) == TINCAN_MODE_PLAIN || port == 0)
-        {
-          key.port = 0;
-          add_route (self, entry, &key);
-        }
+      key.port = 0;
+      add_route (self, entry, &key);
     }
 }

@@ -134,6 +134,10 @@ tincan_window_show_person (TincanWindow *self,
       return;
     }
 
+  /* Someone of the history: their conversation opens when they are. */
+  if (tincan_person_get_chat (person) == NULL && !tincan_person_get_nearby (person))
+    tincan_people_start_conversation (self->people, person, NULL);
+
   g_signal_connect_object (person, "notify",
                            G_CALLBACK (on_person_notify_cb), self, G_CONNECT_SWAPPED);
   on_person_notify_cb (self, g_object_class_find_property (G_OBJECT_GET_CLASS (person), "chat"),
