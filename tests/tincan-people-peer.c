@@ -378,6 +378,7 @@ main (int   argc,
   g_main_loop_run (peer.loop);
 
   g_clear_object (&peer.input);
+  g_signal_handlers_disconnect_by_data (peer.people, &peer);
   g_clear_object (&peer.people);
   g_hash_table_unref (peer.followed);
   g_main_loop_unref (peer.loop);

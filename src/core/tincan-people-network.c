@@ -249,6 +249,13 @@ on_person_found_cb (TincanPeople       *self,
   if (g_bytes_get_size (key) != TINCAN_IDENTITY_KEY_SIZE || version != TINCAN_WIRE_VERSION)
     return;
 
+  /* A link-local IPv6 address is no use without its interface, which an
+   * address in the history cannot carry: the person's other addresses
+   * stand for them.
+   */
+  if (g_inet_address_get_is_link_local (g_inet_socket_address_get_address (address)))
+    return;
+
   id = tincan_store_find_person_by_key (self->store, key_data, NULL);
   person = id != 0 ? tincan_people_find_by_id (self, id) : NULL;
   if (person != NULL)
@@ -311,6 +318,9 @@ tincan_people_follow_discovery (TincanPeople *self)
       g_signal_connect_object (self->discovery, "person-found",
                                G_CALLBACK (on_person_found_cb), self, G_CONNECT_SWAPPED);
       tincan_discovery_set_display_name (self->discovery, name);
+      /* Who is there, and here we are. */
+      tincan_discovery_query (self->discovery);
+      return;
     }
 
   if (self->discovery != NULL)
