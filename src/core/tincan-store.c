@@ -33,7 +33,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "tincan-identity.h"
 #include "tincan-store-internal.h"
 #include "tincan-store-private.h"
 
