@@ -5,8 +5,9 @@
  * History per person (schema 4): the migration of a version 3 file made
  * by Tin Can itself (tests/data/history-v3.sqlite, always a copy), views
  * of two conversations on one connection, the people list and what it
- * shows, adding and finding people, trust on first use of a person's key,
- * removing a person, and the plan of the people query.
+ * shows, search with and without FTS5, adding and finding people, trust
+ * on first use of a person's key, removing a person, and the plan of the
+ * people query.
  */
 
 #include "config.h"
@@ -432,6 +433,33 @@ test_migration_v3_no_key (Fixture       *fixture,
   g_assert_cmpstr (person_at (people, 0)->name, ==, "B");
   g_assert_cmpint (tincan_store_find_person_by_address (store, V3_HOST, V3_PORT, TINCAN_MODE_RELIABLE, NULL),
                    ==, id);
+}
+
+/* Without FTS5 (a file made where SQLite had none), search uses LIKE,
+ * also within one conversation.
+ */
+static void
+test_search_without_fts (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(TincanStore) store = NULL;
+  g_autoptr(TincanStore) other = NULL;
+  gint64 reply, other_reply;
+
+  copy_fixture (fixture->path);
+  exec_sql (fixture->path,
+            "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete; DROP TABLE messages_fts;");
+  reply = query_int (fixture->path, "SELECT id FROM messages WHERE text LIKE 'Reply%'");
+
+  store = open_store (fixture->path);
+  g_assert_false (tincan_store_get_has_fts (store));
+  other = tincan_store_open_person (store, add_person (store, NULL, "192.0.2.1", 2323, TINCAN_MODE_PLAIN, NULL));
+  other_reply = add_incoming (other, SENDER_A, 1, "Reply from elsewhere");
+
+  g_assert_cmpint (tincan_store_find (store, "reply", 0, NULL), ==, reply);
+  g_assert_cmpint (tincan_store_find (other, "reply", 0, NULL), ==, other_reply);
+  g_assert_cmpint (tincan_store_find (other, "reply", other_reply, NULL), ==, 0);
+  g_assert_cmpint (tincan_store_find (other, "Queued", 0, NULL), ==, 0);
 }
 
 static void
@@ -922,6 +950,7 @@ main (int   argc,
   ADD ("/store-people/migration-v3", test_migration_v3);
   ADD ("/store-people/migration-v3-two-keys", test_migration_v3_two_keys);
   ADD ("/store-people/migration-v3-no-key", test_migration_v3_no_key);
+  ADD ("/store-people/search-without-fts", test_search_without_fts);
   ADD ("/store-people/two-views", test_two_views);
   ADD ("/store-people/new-file-root", test_new_file_root);
   ADD ("/store-people/list", test_list_people);

@@ -33,7 +33,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "tincan-identity.h"
 #include "tincan-store-internal.h"
 #include "tincan-store-private.h"
 
@@ -358,7 +357,7 @@ tincan_store_add (TincanStore    *self,
   sqlite3_stmt *stmt;
   gint64 person;
   gboolean made_person = FALSE;
-  guint count;
+  gpointer count;
   int rc;
 
   g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
@@ -367,9 +366,6 @@ tincan_store_add (TincanStore    *self,
 
   if (duplicate != NULL)
     *duplicate = FALSE;
-
-  /* Counted before the transaction, which would hide a failure to count. */
-  count = tincan_store_get_count (self);
 
   if (!tincan_store_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -453,7 +449,9 @@ tincan_store_add (TincanStore    *self,
   tincan_message_set_store_id (message, sqlite3_last_insert_rowid (self->shared->db));
   if (made_person)
     self->shared->first_person = person;
-  tincan_store_set_count (self, person, count + 1);
+  /* A count not read yet is read when it is first asked for. */
+  if (g_hash_table_lookup_extended (self->shared->counts, &person, NULL, &count))
+    tincan_store_set_count (self, person, GPOINTER_TO_UINT (count) + 1);
 
   return TRUE;
 
@@ -550,8 +548,8 @@ read_rows (TincanStore   *self,
  *
  * Reads from whichever end of @self's conversation is nearer, so a page
  * near the newest messages costs the same in any size of history.  The
- * messages skipped are counted in the index on (person, id) alone; only
- * the page's own rows are read.
+ * messages skipped are counted in the index that starts with (person,
+ * id) alone; only the page's own rows are read.
  *
  * Returns: (transfer full) (element-type TincanMessage): oldest first
  */
