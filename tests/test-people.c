@@ -449,6 +449,57 @@ test_people_person_moves (Fixture       *fixture,
   g_assert_cmpuint (n_people (fixture), ==, 1);
 }
 
+static gboolean
+is_one_person (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (fixture->people)) == 1;
+}
+
+/* Grace's computer has two addresses (here: two ports).  Added again by
+ * the second, she proves her key there: she is one person, whose
+ * conversation goes on at the address she was added by.
+ */
+static void
+test_people_same_person (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autofree char *key_path = g_build_filename (fixture->folder, "grace-identity", NULL);
+  g_autoptr(TincanIdentity) grace_key = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second = NULL;
+  TincanPerson *grace, *added;
+  Expect expect;
+  gpointer args[2];
+
+  grace_key = tincan_identity_load (key_path, &error);
+  g_assert_no_error (error);
+  peer_open (fixture, &fixture->grace, "Grace", 0, tincan_identity_get_private_key (grace_key));
+  peer_open (fixture, &fixture->alan, "Grace", 0, tincan_identity_get_private_key (grace_key));
+  grace = add_peer (fixture, &fixture->grace);
+  expect = (Expect) { grace, "Grace", 0 };
+  g_assert_true (tincan_test_wait_for (person_is, &expect));
+
+  added = add_peer (fixture, &fixture->alan);
+  g_assert_true (added != grace);
+  g_assert_cmpuint (n_people (fixture), ==, 2);
+
+  second = g_strdup_printf ("127.0.0.1:%u", tincan_link_get_local_port (fixture->alan.link));
+  args[0] = grace;
+  args[1] = second;
+  g_assert_true (tincan_test_wait_for (at_address, args));
+  g_assert_true (tincan_test_wait_for (is_one_person, fixture));
+  g_assert_true (person_at (fixture->people, 0) == grace);
+  g_assert_true (tincan_test_wait_for (person_is, &expect));
+
+  g_assert_nonnull (tincan_chat_send (tincan_person_get_chat (grace), "at your second address", &error));
+  g_assert_no_error (error);
+  g_assert_true (tincan_test_wait_for_length (fixture->alan.received, 1));
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->alan.received, 0)), ==,
+                   "at your second address");
+}
+
 /* The settings' peer, as the Peer dialog sets it, is a person. */
 static void
 test_people_settings_peer (Fixture       *fixture,
@@ -484,6 +535,7 @@ main (int   argc,
   ADD ("/people/two-at-once", test_people_two_at_once);
   ADD ("/people/kept", test_people_kept);
   ADD ("/people/person-moves", test_people_person_moves);
+  ADD ("/people/same-person", test_people_same_person);
   ADD ("/people/settings-peer", test_people_settings_peer);
 
   return g_test_run ();

@@ -282,6 +282,57 @@ on_chat_notify_cb (Following  *following,
                                 0, NULL);
 }
 
+static void disconnect_person (TincanPerson *person,
+                               TincanPeople *self);
+
+typedef struct
+{
+  TincanPeople       *people;
+  TincanPerson       *added;     /* by address, with no key */
+  TincanPerson       *owner;     /* whose key their computer proved */
+  GInetSocketAddress *address;
+} Merge;
+
+static void
+merge_free (gpointer data)
+{
+  Merge *merge = data;
+
+  g_object_unref (merge->people);
+  g_object_unref (merge->added);
+  g_object_unref (merge->owner);
+  g_object_unref (merge->address);
+  g_free (merge);
+}
+
+/* At idle: the link that found out is still in its handshake when told. */
+static gboolean
+merge_cb (gpointer data)
+{
+  Merge *merge = data;
+  TincanPeople *self = merge->people;
+  TincanChat *chat = tincan_person_get_chat (merge->added);
+  guint n_messages = chat ? g_list_model_get_n_items (tincan_chat_get_messages (chat)) : 0;
+  guint position;
+
+  /* Their address is the owner's now: the added person lets go of it.
+   * With nothing written to them, they were only ever the owner.
+   */
+  disconnect_person (merge->added, self);
+  if (n_messages == 0 && g_list_store_find (self->people, merge->added, &position))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!tincan_store_remove_person (self->store, tincan_person_get_id (merge->added), &error))
+        g_debug ("Could not remove a person met twice: %s", error->message);
+      g_list_store_remove (self->people, position);
+    }
+
+  tincan_people_move_person (self, merge->owner, merge->address);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_same_person_cb (Following  *following,
                    gint64      owner_id,
@@ -291,13 +342,20 @@ on_same_person_cb (Following  *following,
   TincanPerson *owner = tincan_people_find_by_id (self, owner_id);
   TincanLink *link = tincan_chat_get_link (chat);
   g_autoptr(GInetSocketAddress) address = link ? tincan_link_dup_peer_address (link) : NULL;
+  Merge *merge;
 
-  /* Someone known, at the address this person was added by: the
-   * conversation with them follows them here.  This person stays, with
-   * the messages written to them, should they be someone else after all.
+  /* Someone known, at the address this person was added by: they are
+   * one person, and the conversation with them follows them here.
    */
-  if (owner != NULL && address != NULL)
-    tincan_people_move_person (self, owner, address);
+  if (owner == NULL || address == NULL || owner == following->person)
+    return;
+
+  merge = g_new0 (Merge, 1);
+  merge->people = g_object_ref (self);
+  merge->added = g_object_ref (following->person);
+  merge->owner = g_object_ref (owner);
+  merge->address = g_steal_pointer (&address);
+  g_idle_add_full (G_PRIORITY_DEFAULT, merge_cb, merge, merge_free);
 }
 
 static void
