@@ -98,7 +98,11 @@ stranger_proven_cb (gpointer user_data)
   person = id != 0 ? tincan_people_find_by_id (self, id) : NULL;
   if (person != NULL)
     {
-      tincan_people_move_person (self, person, address);
+      TincanChat *chat = tincan_person_get_chat (person);
+
+      /* Online where they are: another address of theirs, not a move. */
+      if (chat == NULL || tincan_chat_get_presence (chat) != TINCAN_PRESENCE_ONLINE)
+        tincan_people_move_person (self, person, address);
       return G_SOURCE_REMOVE;
     }
 
