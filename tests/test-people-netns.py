@@ -8,7 +8,10 @@
 # a starts conversations with both and both write back, at once; then c's
 # computer gets a new address while a has a message for it, and c is
 # found again by its key, the same conversation, the message delivered
-# once.  Nothing touches the host's interfaces.
+# once.  Then a flood of 1,000 forged announcements with random keys: a
+# lists at most 64 people nearby, sends nothing to the forged addresses,
+# keeps its memory and still talks.  Nothing touches the host's
+# interfaces.
 #
 # Usage: test-people-netns.py PATH-TO-TINCAN-PEOPLE-PEER PATH-TO-TINCAN-CLI
 
@@ -230,9 +233,65 @@ def test_people(program, folder):
             hub.quit()
 
 
+def rss_kb(process):
+    """The resident memory of the hub under `ip netns exec` (its child)."""
+    try:
+        children = open(f"/proc/{process.pid}/task/{process.pid}/children").read().split()
+        pid = children[0] if children else process.pid
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def test_flood(program, folder):
+    folder = os.path.join(folder, "flood")
+    os.makedirs(folder, exist_ok=True)
+    forger = os.path.join(os.path.dirname(os.path.abspath(__file__)), "test-discovery.py")
+    a, b = Hub(program, folder, "a"), Hub(program, folder, "b")
+    try:
+        check("flood: both hubs started", a.fingerprint and b.fingerprint)
+        check("flood: a lists b", a.wait(person(b.fingerprint, nearby="true")) is not None)
+        before = rss_kb(a.process)
+
+        # The forger is c, wherever the last test left its address.
+        ip("-n", NS["c"], "addr", "flush", "dev", "vc")
+        ip("-n", NS["c"], "addr", "add", ADDRESS["c"] + "/24", "dev", "vc")
+
+        forge = subprocess.run(["ip", "netns", "exec", NS["c"], sys.executable, forger,
+                                "--forge", "vc", ADDRESS["c"], "1000", "4"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        try:
+            forged = json.loads(forge.stdout.decode().splitlines()[-1])
+        except (ValueError, IndexError):
+            forged = None
+        check("flood: the forger ran", forged is not None, forge.stderr.decode())
+        time.sleep(0.5)
+        after = rss_kb(a.process)
+
+        nearby = {e.get("fingerprint") for e in a.events
+                  if e["event"] == "person" and e.get("nearby") == "true"}
+        check("flood: at most 64 people nearby", 0 < len(nearby) <= 64, f"{len(nearby)}")
+        check("flood: nothing sent to the forged chat port",
+              forged is not None and forged.get("chat_packets") == 0, json.dumps(forged))
+        check("flood: memory stays bounded (under 8 MiB more)",
+              before > 0 and after - before < 8 * 1024, f"{before} -> {after} KiB")
+
+        a.say(f"send {b.fingerprint} still here")
+        check("flood: a still talks to b",
+              b.wait(message(a.fingerprint, "still here")) is not None
+              and a.wait(delivered(b.fingerprint, "still here")) is not None,
+              json.dumps(a.events[-5:]))
+    finally:
+        a.quit()
+        b.quit()
+
+
 def main():
     program = sys.argv[1]
-    tests = [test_people]
+    tests = [test_people, test_flood]
     if shutil.which("ip") is None or os.geteuid() != 0:
         for test in tests:
             skip(test.__name__, "needs root and iproute2, to make network namespaces")
