@@ -182,6 +182,39 @@ test_dialog_names_firewall_commands (void)
   run_app (NULL, dialog_names_firewall_commands);
 }
 
+/* The People group takes effect at once, without Save: discovery on and
+ * off, and how long messages wait.  (The app runs with --no-discovery,
+ * so only the setting changes here, nothing is announced.)
+ */
+static void
+dialog_sets_people_preferences (TincanApplication *app)
+{
+  TincanPeerDialog *dialog = open_peer_dialog (app);
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  GtkSwitch *discovery = child (dialog, TINCAN_TYPE_PEER_DIALOG, "discovery_switch");
+  GtkSpinButton *waiting = child (dialog, TINCAN_TYPE_PEER_DIALOG, "waiting_spin");
+
+  g_assert_false (gtk_switch_get_active (discovery));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (waiting), ==, 7);
+
+  gtk_switch_set_active (discovery, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "discovery"));
+  gtk_switch_set_active (discovery, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "discovery"));
+
+  gtk_spin_button_set_value (waiting, 3);
+  g_assert_cmpint (g_settings_get_int (settings, "waiting-days"), ==, 3);
+  g_assert_cmpuint (tincan_settings_get_waiting_days (tincan_application_get_settings (app)), ==, 3);
+  g_assert_true (find_toplevel (TINCAN_TYPE_PEER_DIALOG) == (gpointer) dialog);
+}
+
+static void
+test_dialog_sets_people_preferences (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_sets_people_preferences);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,6 +225,7 @@ main (int   argc,
   g_test_add_func ("/peer-dialog/rejects-bad-input", test_dialog_rejects_bad_input);
   g_test_add_func ("/peer-dialog/saves-valid-input", test_dialog_saves_valid_input);
   g_test_add_func ("/peer-dialog/firewall-hint", test_dialog_names_firewall_commands);
+  g_test_add_func ("/peer-dialog/people-preferences", test_dialog_sets_people_preferences);
 
   return g_test_run ();
 }

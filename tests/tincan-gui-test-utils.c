@@ -209,6 +209,10 @@ run_app (const char * const *args,
   int status;
 
   g_ptr_array_add (argv, (char *) "tincan");
+  /* Loopback only: nothing announced on the machine's network, whatever
+   * a test does to the discovery setting.
+   */
+  g_ptr_array_add (argv, (char *) "--no-discovery");
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);

@@ -609,3 +609,20 @@ tincan_settings_override_no_discovery (TincanSettings *self)
   self->override_no_discovery = TRUE;
   tincan_settings_reload (self);
 }
+
+/**
+ * tincan_settings_set_waiting_days:
+ * @self: a #TincanSettings
+ * @days: how many days a message waits for someone who is away, 1 to 365
+ *
+ * Stored in GSettings at once.
+ */
+void
+tincan_settings_set_waiting_days (TincanSettings *self,
+                                  guint           days)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+  g_return_if_fail (days >= 1 && days <= 365);
+
+  g_settings_set_int (self->settings, "waiting-days", (int) days);
+}

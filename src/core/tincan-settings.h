@@ -34,6 +34,8 @@ guint16         tincan_settings_get_peer_port        (TincanSettings  *self);
 guint16         tincan_settings_get_local_port       (TincanSettings  *self);
 TincanMode      tincan_settings_get_mode             (TincanSettings  *self);
 guint           tincan_settings_get_waiting_days     (TincanSettings  *self);
+void            tincan_settings_set_waiting_days     (TincanSettings  *self,
+                                                      guint            days);
 gboolean        tincan_settings_get_discovery        (TincanSettings  *self);
 void            tincan_settings_set_discovery        (TincanSettings  *self,
                                                       gboolean         discovery);

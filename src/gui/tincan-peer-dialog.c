@@ -44,6 +44,9 @@ struct _TincanPeerDialog
   AdwActionRow        *test_row;
   GtkWidget           *test_button;
   GtkWidget           *you_group;
+  GtkWidget           *people_group;
+  GtkSwitch           *discovery_switch;
+  GtkSpinButton       *waiting_spin;
   GtkWidget           *encryption_group;
   GCancellable        *test_cancellable;
   AdwEntryRow         *name_row;
@@ -404,6 +407,22 @@ on_mode_row_selected_cb (TincanPeerDialog *self)
   tincan_peer_dialog_update_keys (self);
 }
 
+/* These two take effect at once, as switches do, without Save. */
+static void
+on_discovery_switch_active_cb (TincanPeerDialog *self)
+{
+  if (!self->loading)
+    tincan_settings_set_discovery (self->settings, gtk_switch_get_active (self->discovery_switch));
+}
+
+static void
+on_waiting_spin_changed_cb (TincanPeerDialog *self)
+{
+  if (!self->loading)
+    tincan_settings_set_waiting_days (self->settings,
+                                      (guint) gtk_spin_button_get_value_as_int (self->waiting_spin));
+}
+
 static void
 on_row_entry_activated_cb (TincanPeerDialog *self)
 {
@@ -559,6 +578,8 @@ tincan_peer_dialog_load (TincanPeerDialog *self)
   adw_combo_row_set_selected (self->mode_row,
                               self->people == NULL ? tincan_settings_get_mode (self->settings)
                                                    : TINCAN_MODE_RELIABLE);
+  gtk_switch_set_active (self->discovery_switch, tincan_settings_get_discovery (self->settings));
+  gtk_spin_button_set_value (self->waiting_spin, tincan_settings_get_waiting_days (self->settings));
 
   self->loading = FALSE;
 
@@ -583,6 +604,7 @@ tincan_peer_dialog_constructed (GObject *object)
       gtk_window_set_default_size (GTK_WINDOW (self), 480, -1);
       gtk_widget_set_visible (GTK_WIDGET (self->test_row), FALSE);
       gtk_widget_set_visible (self->you_group, FALSE);
+      gtk_widget_set_visible (self->people_group, FALSE);
       gtk_widget_set_visible (self->encryption_group, FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->addresses_group), FALSE);
     }
@@ -707,6 +729,11 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, test_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, test_button);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, you_group);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, people_group);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, discovery_switch);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, waiting_spin);
+  gtk_widget_class_bind_template_callback (widget_class, on_discovery_switch_active_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_waiting_spin_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, encryption_group);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, local_port_row);
