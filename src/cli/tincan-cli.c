@@ -622,6 +622,8 @@ main (int   argc,
       "Use this identity file, made if missing (default: the app's)", "PATH" },
     { "fingerprint", 0, 0, G_OPTION_ARG_NONE, &fingerprint,
       "Print this identity's fingerprint and exit", NULL },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      "The name the peer shows for you (default: your account's full name)", "NAME" },
     { "trust", 0, 0, G_OPTION_ARG_STRING, &trust,
       "Talk only to the peer with this key (its fingerprint, or the safety number); exit 1 on another", "NUMBER" },
     { "discover", 0, 0, G_OPTION_ARG_NONE, &discover,
@@ -654,9 +656,11 @@ main (int   argc,
   if (timeout < 0)
     return usage_error ("--timeout must not be negative");
 
-  if (g_strcmp0 (g_get_real_name (), "Unknown") != 0 && g_get_real_name ()[0] != '\0')
+  if (name != NULL && !g_utf8_validate (name, -1, NULL))
+    return usage_error ("--name must be UTF-8");
+  if (name == NULL && g_strcmp0 (g_get_real_name (), "Unknown") != 0 && g_get_real_name ()[0] != '\0')
     name = g_strdup (g_get_real_name ());
-  else
+  else if (name == NULL)
     name = g_strdup (g_get_user_name ());
 
   if (discover)
