@@ -8,7 +8,8 @@
 # a starts conversations with both and both write back, at once; then c's
 # computer gets a new address while a has a message for it, and c is
 # found again by its key, the same conversation, the message delivered
-# once.  Then a flood of 1,000 forged announcements with random keys: a
+# once.  A known person's address announcing another key shows the
+# key-changed bar, not someone new.  Then a flood of 1,000 forged announcements with random keys: a
 # lists at most 64 people nearby, sends nothing to the forged addresses,
 # keeps its memory and still talks.  Nothing touches the host's
 # interfaces.
@@ -289,9 +290,45 @@ def test_flood(program, folder):
         b.quit()
 
 
+def test_key_changed(program, folder):
+    """b is someone a knows; then another Tin Can, with another key, runs
+    at b's address and announces itself: a lists no one new, and shows
+    that b's key changed."""
+    folder = os.path.join(folder, "key-changed")
+    os.makedirs(folder, exist_ok=True)
+    a, b = Hub(program, folder, "a"), Hub(program, folder, "b")
+    impostor = None
+    try:
+        check("key changed: both hubs started", a.fingerprint and b.fingerprint)
+        a.wait(person(b.fingerprint, nearby="true"))
+        a.say(f"send {b.fingerprint} hello")
+        check("key changed: b is someone a knows",
+              a.wait(delivered(b.fingerprint, "hello")) is not None, json.dumps(a.events[-5:]))
+        b.quit()
+
+        os.rename(os.path.join(folder, "b.key"), os.path.join(folder, "b.old-key"))
+        os.rename(os.path.join(folder, "b.sqlite"), os.path.join(folder, "b.old-sqlite"))
+        impostor = Hub(program, folder, "b")
+        check("key changed: a new key at b's address", impostor.fingerprint not in (None, b.fingerprint))
+        check("key changed: a shows the key-changed bar for b",
+              a.wait(lambda e: e["event"] == "key-changed" and e.get("fingerprint") == b.fingerprint)
+              is not None, json.dumps(a.events[-8:]))
+        check("key changed: and lists no one new",
+              a.count(person(impostor.fingerprint)) == 0, json.dumps(a.events[-8:]))
+        impostor.say(f"send {a.fingerprint} it is me, really")
+        time.sleep(2)
+        check("key changed: nothing from the new key is shown",
+              a.count(lambda e: e["event"] == "message" and e.get("text") == "it is me, really") == 0)
+    finally:
+        a.quit()
+        b.quit()
+        if impostor is not None:
+            impostor.quit()
+
+
 def main():
     program = sys.argv[1]
-    tests = [test_people, test_flood]
+    tests = [test_people, test_key_changed, test_flood]
     if shutil.which("ip") is None or os.geteuid() != 0:
         for test in tests:
             skip(test.__name__, "needs root and iproute2, to make network namespaces")

@@ -509,8 +509,12 @@ test_people_settings_peer (Fixture       *fixture,
   Expect expect;
 
   peer_open (fixture, &fixture->grace, "Grace", 0, NULL);
-  g_settings_set_string (fixture->gsettings, "peer-address", "127.0.0.1");
-  g_settings_set_int (fixture->gsettings, "peer-port", tincan_link_get_local_port (fixture->grace.link));
+  /* As the Peer dialog saves: the keys one after the other. */
+  tincan_settings_save_peer (fixture->settings, "127.0.0.1",
+                             tincan_link_get_local_port (fixture->grace.link),
+                             tincan_settings_get_local_port (fixture->settings),
+                             TINCAN_MODE_RELIABLE);
+  tincan_settings_set_display_name (fixture->settings, "Ada");
 
   g_assert_cmpuint (n_people (fixture), ==, 1);
   person = person_at (fixture->people, 0);
@@ -518,6 +522,12 @@ test_people_settings_peer (Fixture       *fixture,
   g_assert_true (tincan_person_get_chat (person) == tincan_people_get_first_chat (fixture->people));
   expect = (Expect) { person, "Grace", 0 };
   g_assert_true (tincan_test_wait_for (person_is, &expect));
+  g_assert_cmpuint (n_people (fixture), ==, 1);
+  g_assert_nonnull (tincan_link_send (fixture->grace.link, "hello Ada", NULL));
+  expect.unread = 1;
+  g_assert_true (tincan_test_wait_for (person_is, &expect));
+  g_assert_nonnull (tincan_chat_send (tincan_person_get_chat (person), "hello Grace", NULL));
+  g_assert_true (tincan_test_wait_for_length (fixture->grace.received, 1));
 }
 
 int

@@ -212,6 +212,55 @@ keyboard_and_add_person (TincanApplication *app)
   g_assert_true (is_mapped (find_person_row (window, added)));
   g_assert_true (tincan_conversation_view_get_chat (TINCAN_CONVERSATION_VIEW (conversation_view (window)))
                  == tincan_person_get_chat (added));
+  /* Someone new, beside the first, already being talked to: the view
+   * opened the conversation as the person appeared, address and all.
+   */
+  g_assert_true (added != first);
+  g_assert_cmpuint (g_list_model_get_n_items (people), ==, 2);
+  g_assert_true (tincan_chat_has_link (tincan_person_get_chat (added)));
+}
+
+/* The very first person, added from the welcome page: the window shows
+ * them the moment they are listed, and their conversation must already
+ * know where they are.
+ */
+static void
+first_person_added (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GListModel *people = G_LIST_MODEL (tincan_application_get_people (app));
+  g_autofree char *port = g_strdup_printf ("%u", peer.peer_port);
+  TincanPeerDialog *dialog;
+  TincanPerson *added;
+
+  g_assert_cmpuint (g_list_model_get_n_items (people), ==, 0);
+  g_assert_true (activate_shortcut (GTK_WIDGET (window), "<Control>n"));
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
+  dialog = find_toplevel (TINCAN_TYPE_PEER_DIALOG);
+  g_assert_true (tincan_test_wait_for (is_mapped, dialog));
+  set_field (dialog, "address_row", "127.0.0.1");
+  set_field (dialog, "peer_port_row", port);
+  g_signal_emit_by_name (child (dialog, TINCAN_TYPE_PEER_DIALOG, "address_row"), "entry-activated");
+  g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
+
+  g_assert_cmpuint (g_list_model_get_n_items (people), ==, 1);
+  added = selected_person (window);
+  g_assert_nonnull (added);
+  g_assert_true (tincan_chat_has_link (tincan_person_get_chat (added)));
+  wait_subtitle (window, "Grace · Online");
+}
+
+static void
+test_first_person_added (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+
+  /* The peer, and no one set up: only the app's port kept. */
+  peer_open ();
+  g_settings_reset (settings, "peer-address");
+  g_settings_reset (settings, "peer-port");
+  run_app (NULL, first_person_added);
+  peer_close ();
 }
 
 static void
@@ -317,6 +366,7 @@ main (int   argc,
   g_test_add_func ("/sidebar/row-time", test_row_time);
   g_test_add_func ("/sidebar/shows-person", test_sidebar_shows_person);
   g_test_add_func ("/sidebar/keyboard-and-add-person", test_keyboard_and_add_person);
+  g_test_add_func ("/sidebar/first-person-added", test_first_person_added);
   g_test_add_func ("/sidebar/narrow-window-folds", test_narrow_window_folds);
 
   return g_test_run ();

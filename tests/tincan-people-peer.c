@@ -15,9 +15,11 @@
  * Events: ready {fingerprint, port}; person {fingerprint, name, address,
  * nearby, presence} whenever one of those changes; message {fingerprint,
  * text}; delivered {fingerprint, text}; waiting {fingerprint, text};
- * error {text}.
+ * key-changed {fingerprint} (the person's pinned key) when a handshake
+ * showed another; error {text}.
  *
  * Usage: tincan-people-peer --history PATH --identity PATH --port PORT --name NAME
+ *                           [--no-discovery]
  */
 
 #include "config.h"
@@ -156,6 +158,17 @@ on_message_received_cb (TincanPerson  *person,
 }
 
 static void
+on_key_changed_cb (TincanPerson *person,
+                   GParamSpec   *pspec,
+                   TincanChat   *chat)
+{
+  const char *fingerprint = tincan_person_get_fingerprint (person);
+
+  if (tincan_chat_get_key_changed (chat))
+    emit ("key-changed", "fingerprint", fingerprint ? fingerprint : "", NULL);
+}
+
+static void
 follow_chats (Peer *peer)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (peer->people));
@@ -171,6 +184,8 @@ follow_chats (Peer *peer)
       g_hash_table_add (peer->followed, chat);
       g_signal_connect_object (chat, "message-received",
                                G_CALLBACK (on_message_received_cb), person, G_CONNECT_SWAPPED);
+      g_signal_connect_object (chat, "notify::key-changed",
+                               G_CALLBACK (on_key_changed_cb), person, G_CONNECT_SWAPPED);
     }
 }
 
@@ -322,11 +337,13 @@ main (int   argc,
   g_autofree char *identity_path = NULL;
   g_autofree char *name = NULL;
   int port = 2323;
+  gboolean no_discovery = FALSE;
   const GOptionEntry entries[] = {
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "History", "PATH" },
     { "identity", 0, 0, G_OPTION_ARG_FILENAME, &identity_path, "Identity", "PATH" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Local port", "PORT" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Display name", "NAME" },
+    { "no-discovery", 0, 0, G_OPTION_ARG_NONE, &no_discovery, "Stay silent on the network", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -359,6 +376,7 @@ main (int   argc,
   gsettings = g_settings_new_with_backend (BASE_ID, backend);
   g_settings_set_int (gsettings, "local-port", port);
   g_settings_set_string (gsettings, "display-name", name ? name : "Someone");
+  g_settings_set_boolean (gsettings, "discovery", !no_discovery);
   settings = tincan_settings_new (gsettings);
 
   peer.loop = g_main_loop_new (NULL, FALSE);

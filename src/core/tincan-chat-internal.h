@@ -80,6 +80,7 @@ enum {
   PROP_STORE,
   PROP_IDENTITY,
   PROP_PERSON_ID,
+  PROP_MODE,
   N_PROPS
 };
 

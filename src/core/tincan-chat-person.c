@@ -107,11 +107,15 @@ tincan_chat_set_person_peer (TincanChat *self,
   g_return_if_fail (host != NULL);
   g_return_if_fail (port > 0);
 
+  gboolean new_mode = self->person_mode != mode;
+
   g_free (self->person_host);
   self->person_host = g_strdup (host);
   self->person_port = port;
   self->person_mode = mode;
   tincan_chat_apply (self);
+  if (new_mode)
+    tincan_chat_notify_property (self, PROP_MODE);
 }
 
 /**
@@ -174,4 +178,70 @@ tincan_chat_set_history_problem (TincanChat *self,
   g_free (self->open_problem);
   self->open_problem = g_strdup (problem);
   tincan_chat_notify_property (self, PROP_HISTORY_PROBLEM);
+}
+
+/**
+ * tincan_chat_has_peer:
+ * @self: a #TincanChat
+ *
+ * Returns: whether there is someone to talk to: the person's address is
+ *   known, or for the settings' conversation, a peer is set up
+ */
+gboolean
+tincan_chat_has_peer (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+
+  if (self->person_id != 0)
+    return self->person_host != NULL;
+
+  return tincan_settings_get_has_peer (self->settings);
+}
+
+/**
+ * tincan_chat_get_mode:
+ * @self: a #TincanChat
+ *
+ * Returns: how the conversation talks: the person's mode, or the settings'
+ */
+TincanMode
+tincan_chat_get_mode (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), TINCAN_MODE_RELIABLE);
+
+  if (self->person_id != 0)
+    return self->person_mode;
+
+  return tincan_settings_get_mode (self->settings);
+}
+
+/**
+ * tincan_chat_use_plain_text:
+ * @self: a #TincanChat
+ *
+ * Talks plain text from now on, keeping the address: the person's mode
+ * (the hub keeps it, following #GObject::notify of "mode"), or the
+ * settings' one.
+ */
+void
+tincan_chat_use_plain_text (TincanChat *self)
+{
+  g_return_if_fail (TINCAN_IS_CHAT (self));
+
+  if (self->person_id == 0)
+    {
+      tincan_settings_save_peer (self->settings,
+                                 tincan_settings_get_peer_address (self->settings),
+                                 tincan_settings_get_peer_port (self->settings),
+                                 tincan_settings_get_local_port (self->settings),
+                                 TINCAN_MODE_PLAIN);
+      return;
+    }
+
+  if (self->person_host == NULL || self->person_mode == TINCAN_MODE_PLAIN)
+    return;
+
+  self->person_mode = TINCAN_MODE_PLAIN;
+  tincan_chat_apply (self);
+  tincan_chat_notify_property (self, PROP_MODE);
 }

@@ -509,6 +509,10 @@ tincan_chat_get_property (GObject    *object,
       g_value_set_int64 (value, self->person_id);
       break;
 
+    case PROP_MODE:
+      g_value_set_enum (value, tincan_chat_get_mode (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -683,6 +687,10 @@ tincan_chat_class_init (TincanChatClass *klass)
   properties[PROP_IDENTITY] =
     g_param_spec_object ("identity", NULL, NULL, TINCAN_TYPE_IDENTITY,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /* How the conversation talks: the person's mode, or the settings'. */
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL, TINCAN_TYPE_MODE, TINCAN_MODE_RELIABLE,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_PERSON_ID] =
     g_param_spec_int64 ("person-id", NULL, NULL, 0, G_MAXINT64, 0,
                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));

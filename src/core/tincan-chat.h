@@ -42,6 +42,9 @@ void            tincan_chat_move           (TincanChat      *self,
                                             GInetSocketAddress *address);
 void            tincan_chat_set_history_problem (TincanChat *self,
                                             const char      *problem);
+gboolean        tincan_chat_has_peer       (TincanChat      *self);
+TincanMode      tincan_chat_get_mode       (TincanChat      *self);
+void            tincan_chat_use_plain_text (TincanChat      *self);
 
 GListModel     *tincan_chat_get_messages   (TincanChat      *self);
 TincanLink     *tincan_chat_get_link       (TincanChat      *self);

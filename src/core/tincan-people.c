@@ -272,6 +272,26 @@ on_chat_notify_cb (Following  *following,
   const char *old_name = tincan_person_get_name (following->person);
   g_autofree char *before = g_strdup (old_name);
 
+  /* "Use Plain Text": the person is kept so. */
+  if (g_str_equal (pspec->name, "mode")
+      && tincan_chat_get_mode (chat) != tincan_person_get_mode (following->person))
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_object_set (following->person, "mode", tincan_chat_get_mode (chat), NULL);
+      if (!tincan_store_set_person_mode (self->store, tincan_person_get_id (following->person),
+                                         tincan_chat_get_mode (chat), &error))
+        g_debug ("Could not keep the person's mode: %s", error->message);
+
+      /* The settings' peer stays what the Peer dialog shows. */
+      if (following->person == self->settings_person && tincan_settings_get_has_peer (self->settings))
+        tincan_settings_save_peer (self->settings,
+                                   tincan_settings_get_peer_address (self->settings),
+                                   tincan_settings_get_peer_port (self->settings),
+                                   tincan_settings_get_local_port (self->settings),
+                                   tincan_chat_get_mode (chat));
+    }
+
   follow_chat (following->person, chat);
 
   /* A name from a hello is kept for the next start. */
@@ -492,9 +512,12 @@ tincan_people_add_person (TincanPeople  *self,
     {
       g_autoptr(TincanPerson) made = tincan_person_new (name != NULL ? name : address, mode);
 
-      g_object_set (made, "id", id, NULL);
+      /* Whole before it is listed: a view may open their conversation
+       * as soon as it sees them.
+       */
+      g_object_set (made, "id", id, "address", address, "fingerprint", fingerprint, NULL);
       g_list_store_insert_sorted (self->people, made, tincan_people_compare, NULL);
-      person = made;
+      return made;
     }
 
   g_object_set (person, "address", address, "mode", mode, NULL);
@@ -566,7 +589,15 @@ follow_settings (TincanPeople *self)
     }
 
   g_set_object (&self->settings_person, person);
-  tincan_people_ensure_chat (self, person);
+  if (tincan_person_get_mode (person) != mode)
+    {
+      g_object_set (person, "mode", mode, NULL);
+      if (!tincan_store_set_person_mode (self->store, tincan_person_get_id (person), mode, &error))
+        g_debug ("Could not keep the peer's mode: %s", error->message);
+    }
+
+  /* As the dialog says: the same values change nothing. */
+  tincan_chat_set_person_peer (tincan_people_ensure_chat (self, person), host, port, mode);
 }
 
 /* A history of one conversation, before there were several, has its

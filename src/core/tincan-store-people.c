@@ -448,6 +448,42 @@ tincan_store_update_person (TincanStore  *self,
   return TRUE;
 }
 
+/**
+ * tincan_store_set_person_mode:
+ * @self: a #TincanStore
+ * @id: a person's ID
+ * @mode: how to talk to them now
+ * @error: return location for a #TincanStoreError
+ *
+ * Returns: %TRUE on success; %FALSE if there is no such person
+ */
+gboolean
+tincan_store_set_person_mode (TincanStore  *self,
+                              gint64        id,
+                              TincanMode    mode,
+                              GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
+
+  stmt = tincan_store_statement (self, "UPDATE people SET mode = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int (stmt, 1, mode);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return tincan_store_fail (self, rc, error);
+  if (sqlite3_changes (self->shared->db) == 0)
+    return no_such_person (self, id, error);
+
+  return TRUE;
+}
+
 /* Reads @id's key: TRUE with @has_key set, or FALSE with @error set if
  * there is no such person or their key is damaged.
  */

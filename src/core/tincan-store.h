@@ -192,6 +192,10 @@ TincanStoreKeyTrust tincan_store_trust_person_key (TincanStore *self,
                                                 const guint8   *key,
                                                 gboolean       *verified,
                                                 GError        **error);
+gboolean       tincan_store_set_person_mode    (TincanStore    *self,
+                                                gint64          id,
+                                                TincanMode      mode,
+                                                GError        **error);
 gboolean       tincan_store_get_person_key     (TincanStore    *self,
                                                 gint64          id,
                                                 guint8         *key,

@@ -107,8 +107,7 @@ presence_label (TincanPresence presence)
 static gboolean
 has_peer (TincanConversationView *self)
 {
-  return self->chat != NULL && self->settings != NULL
-         && tincan_settings_get_has_peer (self->settings);
+  return self->chat != NULL && tincan_chat_has_peer (self->chat);
 }
 
 /* Plainly, in the header: whether anyone on the way could read along,
@@ -156,7 +155,7 @@ tincan_conversation_view_update (TincanConversationView *self)
 
   /* The person above, what can be said of them below. */
   title = tincan_chat_dup_peer_title (self->chat);
-  plain = tincan_settings_get_mode (self->settings) == TINCAN_MODE_PLAIN;
+  plain = tincan_chat_get_mode (self->chat) == TINCAN_MODE_PLAIN;
   adw_window_title_set_title (self->window_title, title ? title : "");
   adw_window_title_set_subtitle (self->window_title,
                                  plain ? _("Plain text")
@@ -581,14 +580,8 @@ use_plain_text_activated_cb (GtkWidget  *widget,
 {
   TincanConversationView *self = TINCAN_CONVERSATION_VIEW (widget);
 
-  if (self->settings == NULL)
-    return;
-
-  tincan_settings_save_peer (self->settings,
-                             tincan_settings_get_peer_address (self->settings),
-                             tincan_settings_get_peer_port (self->settings),
-                             tincan_settings_get_local_port (self->settings),
-                             TINCAN_MODE_PLAIN);
+  if (self->chat != NULL)
+    tincan_chat_use_plain_text (self->chat);
 }
 
 /* The list */
