@@ -245,3 +245,25 @@ tincan_chat_use_plain_text (TincanChat *self)
   tincan_chat_apply (self);
   tincan_chat_notify_property (self, PROP_MODE);
 }
+
+/**
+ * tincan_chat_reach_out:
+ * @self: a person's #TincanChat
+ *
+ * The person was just seen on the network (their announcement): if they
+ * are not online here, a handshake now, rather than at the next retry,
+ * so what waits for them goes, or a changed key shows.  A key already
+ * refused stays refused: that is for the person to decide.
+ */
+void
+tincan_chat_reach_out (TincanChat *self)
+{
+  g_return_if_fail (TINCAN_IS_CHAT (self));
+
+  if (self->link == NULL || tincan_link_get_mode (self->link) != TINCAN_MODE_RELIABLE
+      || tincan_link_get_presence (self->link) == TINCAN_PRESENCE_ONLINE
+      || tincan_link_get_refused_key (self->link) != NULL)
+    return;
+
+  tincan_link_renew_handshake (self->link);
+}

@@ -45,6 +45,7 @@ void            tincan_chat_set_history_problem (TincanChat *self,
 gboolean        tincan_chat_has_peer       (TincanChat      *self);
 TincanMode      tincan_chat_get_mode       (TincanChat      *self);
 void            tincan_chat_use_plain_text (TincanChat      *self);
+void            tincan_chat_reach_out      (TincanChat      *self);
 
 GListModel     *tincan_chat_get_messages   (TincanChat      *self);
 TincanLink     *tincan_chat_get_link       (TincanChat      *self);

@@ -281,7 +281,7 @@ on_person_found_cb (TincanPeople       *self,
        * whether it really changed.
        */
       if (tincan_person_get_mode (person) == TINCAN_MODE_RELIABLE)
-        tincan_people_ensure_chat (self, person);
+        tincan_chat_reach_out (tincan_people_ensure_chat (self, person));
       return;
     }
 

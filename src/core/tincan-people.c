@@ -1150,7 +1150,10 @@ tincan_people_move_person (TincanPeople       *self,
 
   if (g_strcmp0 (tincan_person_get_address (person), text) == 0
       && tincan_person_get_chat (person) != NULL)
-    return;
+    {
+      tincan_chat_reach_out (tincan_person_get_chat (person));
+      return;
+    }
 
   g_debug ("Person %" G_GINT64_FORMAT " is now at %s", tincan_person_get_id (person), text);
   g_object_set (person, "address", text, NULL);
