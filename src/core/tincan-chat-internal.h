@@ -87,6 +87,9 @@ enum {
 /* tincan-chat.c: the object */
 void tincan_chat_notify_property (TincanChat *self,
                                   guint       prop_id);
+/* Whether there is a link to act through; if not, @error says why. */
+gboolean tincan_chat_check_link  (TincanChat  *self,
+                                  GError     **error);
 /* Makes the link match the settings, or the person. */
 void tincan_chat_apply           (TincanChat *self);
 /* Emits #TincanChat::same-person. */

@@ -4,7 +4,8 @@
  *
  * What the window and its dialogs need of the chat's link: whether there
  * is one, the connection test, whether a port is free, the longest
- * message, and saying goodbye before Tin Can quits.  They talk to the
+ * message, retrying or cancelling a message, and saying goodbye before
+ * Tin Can quits.  They talk to the
  * chat only, and never hold a link or a socket themselves.  The object
  * and the rest of its API are in tincan-chat.c.
  */
@@ -219,4 +220,45 @@ tincan_chat_get_max_message_size (TincanChat *self)
   g_return_val_if_fail (TINCAN_IS_CHAT (self), 0);
 
   return TINCAN_WIRE_MAX_MESSAGE;
+}
+
+/**
+ * tincan_chat_retry:
+ * @self: a #TincanChat
+ * @message: a failed message from the model
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if @message was queued again
+ */
+gboolean
+tincan_chat_retry (TincanChat     *self,
+                   TincanMessage  *message,
+                   GError        **error)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
+
+  return tincan_chat_check_link (self, error) && tincan_outbox_retry (self->outbox, message, error);
+}
+
+/**
+ * tincan_chat_cancel:
+ * @self: a #TincanChat
+ * @message: a message from the model that waits for the peer to come back
+ * @error: return location for a #GError
+ *
+ * Gives up on a message waiting for someone who is away: it is marked
+ * as not delivered, and can be retried.
+ *
+ * Returns: %TRUE if @message was cancelled
+ */
+gboolean
+tincan_chat_cancel (TincanChat     *self,
+                    TincanMessage  *message,
+                    GError        **error)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
+
+  return tincan_chat_check_link (self, error) && tincan_link_cancel (self->link, message, error);
 }

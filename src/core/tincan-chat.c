@@ -953,6 +953,19 @@ tincan_chat_get_error (TincanChat *self)
   return self->error;
 }
 
+/* Whether there is a link to act through; if not, says why. */
+gboolean
+tincan_chat_check_link (TincanChat  *self,
+                        GError     **error)
+{
+  if (self->link != NULL)
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                       self->error ? self->error : _("No peer is set up"));
+  return FALSE;
+}
+
 /**
  * tincan_chat_send:
  * @self: a #TincanChat
@@ -972,12 +985,8 @@ tincan_chat_send (TincanChat  *self,
   g_return_val_if_fail (TINCAN_IS_CHAT (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (self->link == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           self->error ? self->error : _("No peer is set up"));
-      return NULL;
-    }
+  if (!tincan_chat_check_link (self, error))
+    return NULL;
 
   /* On the disk before anything leaves; if it cannot be, nothing is sent
    * and the text stays with the caller.  Once stored, it is shown
@@ -993,59 +1002,4 @@ tincan_chat_send (TincanChat  *self,
     }
 
   return message;
-}
-
-/**
- * tincan_chat_retry:
- * @self: a #TincanChat
- * @message: a failed message from the model
- * @error: return location for a #GError
- *
- * Returns: %TRUE if @message was queued again
- */
-gboolean
-tincan_chat_retry (TincanChat     *self,
-                   TincanMessage  *message,
-                   GError        **error)
-{
-  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
-  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
-
-  if (self->link == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           self->error ? self->error : _("No peer is set up"));
-      return FALSE;
-    }
-
-  return tincan_outbox_retry (self->outbox, message, error);
-}
-
-/**
- * tincan_chat_cancel:
- * @self: a #TincanChat
- * @message: a message from the model that waits for the peer to come back
- * @error: return location for a #GError
- *
- * Gives up on a message waiting for someone who is away: it is marked
- * as not delivered, and can be retried.
- *
- * Returns: %TRUE if @message was cancelled
- */
-gboolean
-tincan_chat_cancel (TincanChat     *self,
-                    TincanMessage  *message,
-                    GError        **error)
-{
-  g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
-  g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
-
-  if (self->link == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           self->error ? self->error : _("No peer is set up"));
-      return FALSE;
-    }
-
-  return tincan_link_cancel (self->link, message, error);
 }

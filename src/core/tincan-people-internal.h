@@ -46,6 +46,14 @@ struct _TincanPeople
   GPtrArray       *strangers;        /* TincanLink: handshakes from unknown addresses */
 };
 
+/* tincan-people-chats.c */
+TincanChat   *tincan_people_ensure_chat      (TincanPeople       *self,
+                                              TincanPerson       *person);
+void          tincan_people_place            (TincanPeople       *self,
+                                              TincanPerson       *person);
+void          tincan_people_disconnect_person (TincanPeople      *self,
+                                              TincanPerson       *person);
+
 /* tincan-people.c */
 int           tincan_people_compare          (gconstpointer       a,
                                               gconstpointer       b,
@@ -54,8 +62,6 @@ TincanPerson *tincan_people_find_by_address  (TincanPeople       *self,
                                               GInetSocketAddress *address);
 TincanPerson *tincan_people_find_by_key      (TincanPeople       *self,
                                               const guint8       *key);
-TincanChat   *tincan_people_ensure_chat      (TincanPeople       *self,
-                                              TincanPerson       *person);
 TincanPerson *tincan_people_add_person       (TincanPeople       *self,
                                               const guint8       *key,
                                               const char         *host,

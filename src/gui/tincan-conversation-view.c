@@ -363,10 +363,15 @@ on_compose_box_text_refused_cb (TincanConversationView *self)
   show_toast (self, message);
 }
 
+typedef gboolean (*MessageAction) (TincanChat     *chat,
+                                   TincanMessage  *message,
+                                   GError        **error);
+
+/* Retry and Cancel: a message of the conversation, named by its ID. */
 static void
-retry_activated_cb (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+act_on_message (GtkWidget     *widget,
+                GVariant      *parameter,
+                MessageAction  action)
 {
   TincanConversationView *self = TINCAN_CONVERSATION_VIEW (widget);
   const char *id = g_variant_get_string (parameter, NULL);
@@ -377,8 +382,16 @@ retry_activated_cb (GtkWidget  *widget,
     return;
 
   message = tincan_chat_find_outgoing (self->chat, id);
-  if (message != NULL && !tincan_chat_retry (self->chat, message, &error))
+  if (message != NULL && !action (self->chat, message, &error))
     show_toast (self, error->message);
+}
+
+static void
+retry_activated_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  act_on_message (widget, parameter, tincan_chat_retry);
 }
 
 static void
@@ -386,17 +399,7 @@ cancel_activated_cb (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  TincanConversationView *self = TINCAN_CONVERSATION_VIEW (widget);
-  const char *id = g_variant_get_string (parameter, NULL);
-  TincanMessage *message;
-  g_autoptr(GError) error = NULL;
-
-  if (self->chat == NULL)
-    return;
-
-  message = tincan_chat_find_outgoing (self->chat, id);
-  if (message != NULL && !tincan_chat_cancel (self->chat, message, &error))
-    show_toast (self, error->message);
+  act_on_message (widget, parameter, tincan_chat_cancel);
 }
 
 /* History */
