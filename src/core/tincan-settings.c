@@ -626,3 +626,18 @@ tincan_settings_set_waiting_days (TincanSettings *self,
 
   g_settings_set_int (self->settings, "waiting-days", (int) days);
 }
+
+/**
+ * tincan_settings_get_no_discovery_override:
+ * @self: a #TincanSettings
+ *
+ * Returns: whether discovery is off for this run whatever is stored
+ *   (tincan_settings_override_no_discovery())
+ */
+gboolean
+tincan_settings_get_no_discovery_override (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), FALSE);
+
+  return self->override_no_discovery;
+}

@@ -53,5 +53,6 @@ void            tincan_settings_override_peer        (TincanSettings  *self,
 void            tincan_settings_override_local_port  (TincanSettings  *self,
                                                       guint16          local_port);
 void            tincan_settings_override_no_discovery (TincanSettings *self);
+gboolean        tincan_settings_get_no_discovery_override (TincanSettings *self);
 
 G_END_DECLS

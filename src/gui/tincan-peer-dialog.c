@@ -579,6 +579,15 @@ tincan_peer_dialog_load (TincanPeerDialog *self)
                               self->people == NULL ? tincan_settings_get_mode (self->settings)
                                                    : TINCAN_MODE_RELIABLE);
   gtk_switch_set_active (self->discovery_switch, tincan_settings_get_discovery (self->settings));
+  /* Off for this run (--no-discovery): the switch could not change it. */
+  if (tincan_settings_get_no_discovery_override (self->settings))
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (self->discovery_switch), ADW_TYPE_ACTION_ROW);
+
+      gtk_widget_set_sensitive (row, FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Off for this run: Tin Can was started with --no-discovery."));
+    }
   gtk_spin_button_set_value (self->waiting_spin, tincan_settings_get_waiting_days (self->settings));
 
   self->loading = FALSE;
