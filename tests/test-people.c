@@ -388,6 +388,52 @@ at_address (gpointer data)
   return g_strcmp0 (tincan_person_get_address (args[0]), args[1]) == 0;
 }
 
+/* What waits for someone who is away survives this side's restart: the
+ * next start opens her conversation for it, and it goes, once, when she
+ * is back.
+ */
+static void
+test_people_waiting_across_restart (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autofree char *key_path = g_build_filename (fixture->folder, "grace-identity", NULL);
+  g_autoptr(TincanIdentity) grace_key = NULL;
+  g_autoptr(GError) error = NULL;
+  TincanPerson *grace;
+  guint16 grace_port;
+  Expect expect;
+
+  grace_key = tincan_identity_load (key_path, &error);
+  g_assert_no_error (error);
+  peer_open (fixture, &fixture->grace, "Grace", 0, tincan_identity_get_private_key (grace_key));
+  grace_port = tincan_link_get_local_port (fixture->grace.link);
+  grace = add_peer (fixture, &fixture->grace);
+  expect = (Expect) { grace, "Grace", 0 };
+  g_assert_true (tincan_test_wait_for (person_is, &expect));
+
+  peer_close (&fixture->grace);
+  g_assert_nonnull (tincan_chat_send (tincan_person_get_chat (grace), "written before a restart", &error));
+  g_assert_no_error (error);
+  tincan_test_run_for (300);
+
+  /* This side quits and starts again; she is still away. */
+  g_clear_object (&fixture->people);
+  open_people (fixture);
+  g_assert_cmpuint (n_people (fixture), ==, 1);
+  grace = person_at (fixture->people, 0);
+  g_assert_cmpuint (tincan_person_get_n_waiting (grace), ==, 1);
+  g_assert_nonnull (tincan_person_get_chat (grace));
+  g_assert_cmpuint (fixture->grace.received->len, ==, 0);
+
+  /* She is back where she was. */
+  peer_open (fixture, &fixture->grace, "Grace", grace_port, tincan_identity_get_private_key (grace_key));
+  g_assert_true (tincan_test_wait_for_length (fixture->grace.received, 1));
+  tincan_test_run_for (500);
+  g_assert_cmpuint (fixture->grace.received->len, ==, 1);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->grace.received, 0)), ==,
+                   "written before a restart");
+}
+
 /* Grace's computer gets a new address and her Tin Can restarts there:
  * her handshake from it finds her conversation by her key, and what
  * waited for her goes there, once.  Someone unknown is not let in.
@@ -545,6 +591,7 @@ main (int   argc,
   ADD ("/people/two-at-once", test_people_two_at_once);
   ADD ("/people/kept", test_people_kept);
   ADD ("/people/person-moves", test_people_person_moves);
+  ADD ("/people/waiting-across-restart", test_people_waiting_across_restart);
   ADD ("/people/same-person", test_people_same_person);
   ADD ("/people/settings-peer", test_people_settings_peer);
 
