@@ -24,7 +24,6 @@ struct _TincanChat
 
   TincanSettings *settings;
   TincanLink     *link;
-  char           *history_path;
   TincanStore    *store;
   TincanHistory  *history;
   TincanOutbox   *outbox;
@@ -33,15 +32,13 @@ struct _TincanChat
   char           *write_problem;     /* until the next write works */
   guint           n_ignored;         /* by the link, since it was opened */
 
-  guint16         link_port;
   TincanMode      link_mode;
   char           *link_peer_host;
   guint16         link_peer_port;
   guint           apply_idle;
 
-  /* A person's conversation (tincan-chat-person.c): the people hub's
-   * port and store view, and the person's own address and mode, in
-   * place of the settings' ones.  person_id 0: the settings' peer.
+  /* The person (tincan-chat-person.c): who they are in the history,
+   * where they are and how to talk to them, on the people hub's port.
    */
   gint64          person_id;
   TincanPort     *port;
@@ -51,7 +48,6 @@ struct _TincanChat
   guint16         person_port;
   TincanMode      person_mode;
 
-  char           *identity_path;
   TincanIdentity *identity;
   char           *identity_error;    /* Tin Can mode cannot start */
   char           *own_fingerprint;
@@ -66,10 +62,8 @@ enum {
   PROP_PRESENCE,
   PROP_PEER_TITLE,
   PROP_ERROR,
-  PROP_HISTORY_PATH,
   PROP_HISTORY_PROBLEM,
   PROP_N_IGNORED,
-  PROP_IDENTITY_PATH,
   PROP_OWN_FINGERPRINT,
   PROP_PEER_FINGERPRINT,
   PROP_SAFETY_NUMBER,
@@ -98,10 +92,6 @@ void tincan_chat_emit_same_person (TincanChat *self,
 
 /* tincan-chat-keys.c: encryption and trust */
 
-/* Loads the identity once, at construction; on failure sets
- * identity_error, and Tin Can mode stays off.
- */
-void tincan_chat_load_identity   (TincanChat *self);
 /* Gives a new link the identity and the trust function (in Tin Can
  * mode) and follows its keys.
  */

@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The chat's encryption and trust: loading this installation's identity,
- * giving it to each link in Tin Can mode with the trust function,
+ * The chat's encryption and trust: giving each link in Tin Can mode this
+ * installation's identity (the people hub's) and the trust function,
  * following the link's keys into the key properties, and what the window
  * shows of them (fingerprints, safety numbers, verified) and what a
  * person does about the peer's key (marking it verified, accepting a new
@@ -11,12 +11,13 @@
  * tincan-chat.c.
  *
  * In Tin Can mode the link proves this installation's identity (a
- * TincanIdentity, loaded at start-up and never replaced) in every
+ * TincanIdentity, loaded once by the hub and never replaced) in every
  * handshake, and asks the chat whether to trust the peer's key: trust
- * on first use.  The first key seen for a peer, named "host:port" as
- * configured, is pinned in the store; the same key again is trusted; any
+ * on first use of the person's key.  The first key seen for a person is
+ * pinned in the history as theirs; the same key again is trusted; any
  * other is refused until the person accepts it (key-changed), and the
- * link then shows nothing from it and sends nothing to it.
+ * link then shows nothing from it and sends nothing to it.  A key that is
+ * another person's is theirs: the hub hears of it (same-person).
  */
 
 #define G_LOG_DOMAIN "tincan-chat"
@@ -29,47 +30,7 @@
 #include "tincan-address.h"
 #include "tincan-chat-internal.h"
 
-/* The identity */
-
-/* A damaged identity is left as it is, for the person to look at or
- * move away: a new one would look to every peer like someone else.
- */
-void
-tincan_chat_load_identity (TincanChat *self)
-{
-  g_autofree char *default_path = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *path = self->identity_path;
-
-  /* The hub's, for a person's conversation, and so is the problem. */
-  if (self->identity != NULL || self->person_id != 0)
-    return;
-
-  if (path == NULL)
-    path = default_path = tincan_identity_dup_default_path ();
-
-  self->identity = tincan_identity_load (path, &error);
-  if (self->identity == NULL)
-    {
-      g_debug ("No identity: %s", error->message);
-      /* Translators: %s says what is wrong with the identity file */
-      self->identity_error = g_strdup_printf (_("%s. Tin Can messages cannot be sent without it; "
-                                                "the file was left as it is."), error->message);
-      return;
-    }
-
-  if (tincan_identity_get_created (self->identity))
-    g_debug ("Made a new identity in %s", path);
-}
-
 /* Trust */
-
-/* How the store names the peer: as configured, "host:port". */
-static char *
-dup_store_peer (TincanChat *self)
-{
-  return tincan_address_format_peer (self->link_peer_host, self->link_peer_port);
-}
 
 static const guint8 *
 peer_key (TincanChat *self)
@@ -130,35 +91,17 @@ trust_cb (TincanLink   *link,
           const guint8 *key,
           gpointer      user_data)
 {
-  TincanChat *self = user_data;
-  g_autofree char *peer = dup_store_peer (self);
-  g_autoptr(GError) error = NULL;
-  TincanStoreKeyTrust trust;
-
-  if (self->person_id != 0)
-    return trust_person (self, key);
-
-  trust = tincan_store_trust_peer_key (self->store, peer, key, NULL, &error);
-  if (error != NULL)
-    g_debug ("The key of %s: %s", peer, error->message);
-
-  return trust != TINCAN_STORE_KEY_REFUSED;
+  return trust_person (user_data, key);
 }
 
-/* Pins @key for the peer: the person's key, or the "host:port" one. */
+/* Pins @key as the person's. */
 static gboolean
 pin_key (TincanChat    *self,
          const guint8  *key,
          gboolean       verified,
          GError       **error)
 {
-  g_autofree char *peer = NULL;
-
-  if (self->person_id != 0)
-    return tincan_store_set_person_key (self->store, self->person_id, key, verified, error);
-
-  peer = dup_store_peer (self);
-  return tincan_store_pin_peer_key (self->store, peer, key, verified, error);
+  return tincan_store_set_person_key (self->store, self->person_id, key, verified, error);
 }
 
 /* Whether the key in use is pinned and marked verified. */
@@ -166,24 +109,14 @@ static gboolean
 read_verified (TincanChat *self)
 {
   const guint8 *key = peer_key (self);
-  g_autofree char *peer = NULL;
   guint8 pinned[TINCAN_IDENTITY_KEY_SIZE];
   gboolean verified = FALSE;
 
   if (key == NULL || self->link_peer_host == NULL)
     return FALSE;
 
-  if (self->person_id != 0)
-    {
-      if (!tincan_store_get_person_key (self->store, self->person_id, pinned, &verified, NULL))
-        return FALSE;
-    }
-  else
-    {
-      peer = dup_store_peer (self);
-      if (!tincan_store_get_peer_key (self->store, peer, pinned, &verified, NULL))
-        return FALSE;
-    }
+  if (!tincan_store_get_person_key (self->store, self->person_id, pinned, &verified, NULL))
+    return FALSE;
 
   return verified && memcmp (pinned, key, sizeof pinned) == 0;
 }

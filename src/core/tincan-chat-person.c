@@ -2,12 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A person's conversation, as the people hub makes one for each person
+ * The person a chat is with, as the people hub makes one for each person
  * of the sidebar: the chat on the hub's port (one socket for everyone),
  * on the person's view of the history, with the hub's identity, talking
- * to the person's address in the person's mode rather than the
- * settings' peer.  The settings still give the display name and how long
- * messages wait.  The rest of the chat is the same for both kinds.
+ * to the person's address in the person's mode.  The settings give the
+ * display name and how long messages wait.
  */
 
 #define G_LOG_DOMAIN "tincan-chat"
@@ -78,7 +77,6 @@ tincan_chat_set_port (TincanChat *self,
                       const char *error)
 {
   g_return_if_fail (TINCAN_IS_CHAT (self));
-  g_return_if_fail (self->person_id != 0);
 
   g_set_object (&self->port, port);
   g_free (self->port_error);
@@ -103,7 +101,6 @@ tincan_chat_set_person_peer (TincanChat *self,
                              TincanMode  mode)
 {
   g_return_if_fail (TINCAN_IS_CHAT (self));
-  g_return_if_fail (self->person_id != 0);
   g_return_if_fail (host != NULL);
   g_return_if_fail (port > 0);
 
@@ -136,7 +133,6 @@ tincan_chat_move (TincanChat         *self,
 
   g_return_if_fail (TINCAN_IS_CHAT (self));
   g_return_if_fail (G_IS_INET_SOCKET_ADDRESS (address));
-  g_return_if_fail (self->person_id != 0);
 
   host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
   port = g_inet_socket_address_get_port (address);
@@ -185,58 +181,41 @@ tincan_chat_set_history_problem (TincanChat *self,
  * @self: a #TincanChat
  *
  * Returns: whether there is someone to talk to: the person's address is
- *   known, or for the settings' conversation, a peer is set up
+ *   known
  */
 gboolean
 tincan_chat_has_peer (TincanChat *self)
 {
   g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
 
-  if (self->person_id != 0)
-    return self->person_host != NULL;
-
-  return tincan_settings_get_has_peer (self->settings);
+  return self->person_host != NULL;
 }
 
 /**
  * tincan_chat_get_mode:
  * @self: a #TincanChat
  *
- * Returns: how the conversation talks: the person's mode, or the settings'
+ * Returns: how the conversation talks: the person's mode
  */
 TincanMode
 tincan_chat_get_mode (TincanChat *self)
 {
   g_return_val_if_fail (TINCAN_IS_CHAT (self), TINCAN_MODE_RELIABLE);
 
-  if (self->person_id != 0)
-    return self->person_mode;
-
-  return tincan_settings_get_mode (self->settings);
+  return self->person_mode;
 }
 
 /**
  * tincan_chat_use_plain_text:
  * @self: a #TincanChat
  *
- * Talks plain text from now on, keeping the address: the person's mode
- * (the hub keeps it, following #GObject::notify of "mode"), or the
- * settings' one.
+ * Talks plain text from now on, keeping the address: the person's mode,
+ * which the hub keeps (following #GObject::notify of "mode").
  */
 void
 tincan_chat_use_plain_text (TincanChat *self)
 {
   g_return_if_fail (TINCAN_IS_CHAT (self));
-
-  if (self->person_id == 0)
-    {
-      tincan_settings_save_peer (self->settings,
-                                 tincan_settings_get_peer_address (self->settings),
-                                 tincan_settings_get_peer_port (self->settings),
-                                 tincan_settings_get_local_port (self->settings),
-                                 TINCAN_MODE_PLAIN);
-      return;
-    }
 
   if (self->person_host == NULL || self->person_mode == TINCAN_MODE_PLAIN)
     return;

@@ -2,30 +2,29 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The conversation with the peer in the settings: a TincanLink made from
- * TincanSettings and made again when they change, and every message sent
- * and received, kept in a TincanStore and shown through a TincanHistory.
- *
- * A change that cannot be applied (the new port is in use) leaves the
- * link that was working in place and sets the error property; the next
- * change that works clears it.
+ * The conversation with one person (the people hub makes one for each,
+ * tincan-chat-person.c): a TincanLink on the hub's port, at the person's
+ * address and in their mode, made again when those change, and every
+ * message sent and received, kept in the person's view of the history
+ * and shown through a TincanHistory.  The settings give the display name
+ * and how long messages wait.
  *
  * The outbox (a TincanOutbox) is every outgoing message not delivered
  * yet, oldest first.  It is stored before anything is sent, read back at
  * start-up, and handed from link to link, so what was typed reaches the
  * peer whatever happens in between.  Its messages are pinned in the
- * history, so their rows follow their states.  A history that cannot be
- * opened (another Tin Can has it, a read-only folder) gives way to one in
- * memory, and the history-problem property says so.
+ * history, so their rows follow their states.  A history the hub could
+ * not open (another Tin Can has it, a read-only folder) gives way to one
+ * in memory, and the history-problem property says so.
  *
- * The chat is three files, sharing tincan-chat-internal.h.  This one is
+ * The chat is four files, sharing tincan-chat-internal.h.  This one is
  * the object: its properties and signals, and the public API about the
- * conversation (sending, the history, the settings, presence).
+ * conversation (sending, the history, presence).  tincan-chat-person.c
+ * is the person: making the chat, their address and mode, moving.
  * tincan-chat-link.c is what the window needs of the link (the
- * connection test, a port check, closing).  tincan-chat-keys.c is
- * everything about encryption and trust: the
- * identity, the trust function, and what the window shows and a person
- * does about the keys.
+ * connection test, a port check, retrying, closing).  tincan-chat-keys.c
+ * is everything about encryption and trust: the trust function, and what
+ * the window shows and a person does about the keys.
  */
 
 #define G_LOG_DOMAIN "tincan-chat"
@@ -211,28 +210,23 @@ tincan_chat_set_link (TincanChat *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_IGNORED]);
 }
 
-/* Makes the link match the settings, or for a person's conversation the
- * person and the hub's port.  A new socket only when the port or the
- * mode changed; otherwise the peer is just set again.
+/* Makes the link match the person and the hub's port.  A new link only
+ * when the mode or the port changed; otherwise the peer is just set
+ * again.
  */
 void
 tincan_chat_apply (TincanChat *self)
 {
-  gboolean person = self->person_id != 0;
-  guint16 port = person ? 0 : tincan_settings_get_local_port (self->settings);
-  TincanMode mode = person ? self->person_mode : tincan_settings_get_mode (self->settings);
-  const char *host = person ? self->person_host : tincan_settings_get_peer_address (self->settings);
-  guint16 peer_port = person ? self->person_port : tincan_settings_get_peer_port (self->settings);
+  TincanMode mode = self->person_mode;
   g_autofree char *name = tincan_settings_dup_effective_name (self->settings);
 
-  if (person ? host == NULL : !tincan_settings_get_has_peer (self->settings))
+  if (self->person_host == NULL)
     return;
 
   /* Without its identity Tin Can mode cannot prove who this is; plain
    * text needs none.  Without the hub's port nothing can be said.
    */
-  if ((mode == TINCAN_MODE_RELIABLE && self->identity == NULL)
-      || (person && self->port == NULL))
+  if ((mode == TINCAN_MODE_RELIABLE && self->identity == NULL) || self->port == NULL)
     {
       if (self->link != NULL)
         tincan_chat_set_link (self, NULL);
@@ -242,30 +236,17 @@ tincan_chat_apply (TincanChat *self)
       return;
     }
 
-  if (self->link == NULL || port != self->link_port || mode != self->link_mode
-      || self->port != self->link_on)
+  if (self->link == NULL || mode != self->link_mode || self->port != self->link_on)
     {
-      g_autoptr(GError) error = NULL;
       g_autoptr(TincanLink) link = NULL;
 
-      /* The old socket goes first: the new one may want its port.  On a
-       * shared port, the old link would answer for the same address.
+      /* The old link goes first: on the port, it would answer for the
+       * same address.
        */
-      if (self->link != NULL && (person || port == self->link_port))
+      if (self->link != NULL)
         tincan_chat_set_link (self, NULL);
 
-      if (person)
-        link = tincan_link_new_on_port (self->port, mode);
-      else
-        link = tincan_link_new (port, mode, &error);
-      if (link == NULL)
-        {
-          g_debug ("Could not apply the settings: %s", error->message);
-          set_error (self, error->message);
-          return;
-        }
-
-      self->link_port = port;
+      link = tincan_link_new_on_port (self->port, mode);
       self->link_mode = mode;
       self->link_on = self->port;
       g_clear_pointer (&self->link_peer_host, g_free);
@@ -283,13 +264,14 @@ tincan_chat_apply (TincanChat *self)
   /* Setting the peer starts over with it (a new hello, a new epoch), so
    * only when it changed: a new name alone is not a new peer.
    */
-  if (g_strcmp0 (self->link_peer_host, host) != 0 || self->link_peer_port != peer_port)
+  if (g_strcmp0 (self->link_peer_host, self->person_host) != 0
+      || self->link_peer_port != self->person_port)
     {
       gboolean first = self->link_peer_host == NULL;
 
       g_free (self->link_peer_host);
-      self->link_peer_host = g_strdup (host);
-      self->link_peer_port = peer_port;
+      self->link_peer_host = g_strdup (self->person_host);
+      self->link_peer_port = self->person_port;
       tincan_link_set_peer (self->link, self->link_peer_host, self->link_peer_port);
       tincan_chat_notify_keys (self);
 
@@ -324,32 +306,11 @@ on_settings_notify_cb (TincanChat *self,
     self->apply_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_idle_cb, self, NULL);
 }
 
+/* The person's view of the history, from the hub, and the outbox on it. */
 static void
-open_history (TincanChat *self)
+follow_history (TincanChat *self)
 {
-  g_autofree char *default_path = NULL;
   g_autoptr(GError) error = NULL;
-  const char *path = self->history_path;
-
-  if (path == NULL)
-    path = default_path = tincan_store_dup_default_path ();
-
-  /* A person's conversation is a view the hub opened. */
-  if (self->store == NULL)
-    self->store = tincan_store_new (path, &error);
-  if (self->store == NULL)
-    {
-      g_autofree char *problem = NULL;
-
-      g_debug ("Keeping the history in memory: %s", error->message);
-      /* Translators: %s says why the history could not be opened */
-      problem = g_strdup_printf (_("%s. Messages in this window will not be kept."), error->message);
-      self->open_problem = g_steal_pointer (&problem);
-      g_clear_error (&error);
-
-      self->store = tincan_store_new (":memory:", &error);
-      g_assert_no_error (error);
-    }
 
   g_signal_connect_object (self->store, "write-failed",
                            G_CALLBACK (on_write_failed_cb), self, G_CONNECT_SWAPPED);
@@ -374,13 +335,12 @@ tincan_chat_constructed (GObject *object)
   G_OBJECT_CLASS (tincan_chat_parent_class)->constructed (object);
 
   g_assert (TINCAN_IS_SETTINGS (self->settings));
+  g_assert (TINCAN_IS_STORE (self->store));
 
   g_signal_connect_object (self->settings, "notify",
                            G_CALLBACK (on_settings_notify_cb), self, G_CONNECT_SWAPPED);
 
-  open_history (self);
-  tincan_chat_load_identity (self);
-  tincan_chat_apply (self);
+  follow_history (self);
 }
 
 static void
@@ -408,11 +368,9 @@ tincan_chat_finalize (GObject *object)
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->open_problem, g_free);
   g_clear_pointer (&self->write_problem, g_free);
-  g_clear_pointer (&self->history_path, g_free);
   g_clear_pointer (&self->link_peer_host, g_free);
   g_clear_pointer (&self->person_host, g_free);
   g_clear_pointer (&self->port_error, g_free);
-  g_clear_pointer (&self->identity_path, g_free);
   g_clear_pointer (&self->identity_error, g_free);
   g_clear_pointer (&self->own_fingerprint, g_free);
 
@@ -453,20 +411,12 @@ tincan_chat_get_property (GObject    *object,
       g_value_set_string (value, self->error);
       break;
 
-    case PROP_HISTORY_PATH:
-      g_value_set_string (value, self->history_path);
-      break;
-
     case PROP_HISTORY_PROBLEM:
       g_value_set_string (value, tincan_chat_get_history_problem (self));
       break;
 
     case PROP_N_IGNORED:
       g_value_set_uint (value, self->n_ignored);
-      break;
-
-    case PROP_IDENTITY_PATH:
-      g_value_set_string (value, self->identity_path);
       break;
 
     case PROP_OWN_FINGERPRINT:
@@ -532,14 +482,6 @@ tincan_chat_set_property (GObject      *object,
       self->settings = g_value_dup_object (value);
       break;
 
-    case PROP_HISTORY_PATH:
-      self->history_path = g_value_dup_string (value);
-      break;
-
-    case PROP_IDENTITY_PATH:
-      self->identity_path = g_value_dup_string (value);
-      break;
-
     case PROP_STORE:
       self->store = g_value_dup_object (value);
       break;
@@ -587,9 +529,6 @@ tincan_chat_class_init (TincanChatClass *klass)
     g_param_spec_string ("error", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_HISTORY_PATH] =
-    g_param_spec_string ("history-path", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   properties[PROP_HISTORY_PROBLEM] =
     g_param_spec_string ("history-problem", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -604,14 +543,6 @@ tincan_chat_class_init (TincanChatClass *klass)
     g_param_spec_uint ("n-ignored", NULL, NULL, 0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  /**
-   * TincanChat:identity-path:
-   *
-   * The identity file; %NULL for tincan_identity_dup_default_path().
-   */
-  properties[PROP_IDENTITY_PATH] =
-    g_param_spec_string ("identity-path", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   /**
    * TincanChat:own-fingerprint:
    *
@@ -724,50 +655,6 @@ tincan_chat_class_init (TincanChatClass *klass)
 static void
 tincan_chat_init (TincanChat *self)
 {
-}
-
-/**
- * tincan_chat_new:
- * @settings: where the peer, the ports and the mode come from
- * @history_path: (nullable): the history database; %NULL for
- *   tincan_store_dup_default_path()
- *
- * Returns: (transfer full): a new #TincanChat, already talking if a peer
- *   is set, and sending what its outbox holds
- */
-TincanChat *
-tincan_chat_new (TincanSettings *settings,
-                 const char     *history_path)
-{
-  return tincan_chat_new_full (settings, history_path, NULL);
-}
-
-/**
- * tincan_chat_new_full:
- * @settings: where the peer, the ports and the mode come from
- * @history_path: (nullable): the history database; %NULL for
- *   tincan_store_dup_default_path()
- * @identity_path: (nullable): the identity file; %NULL for
- *   tincan_identity_dup_default_path()
- *
- * Like tincan_chat_new(), with another identity.  One that cannot be
- * loaded is not replaced: Tin Can mode then stays off, and
- * #TincanChat:error says why.
- *
- * Returns: (transfer full): a new #TincanChat
- */
-TincanChat *
-tincan_chat_new_full (TincanSettings *settings,
-                      const char     *history_path,
-                      const char     *identity_path)
-{
-  g_return_val_if_fail (TINCAN_IS_SETTINGS (settings), NULL);
-
-  return g_object_new (TINCAN_TYPE_CHAT,
-                       "settings", settings,
-                       "history-path", history_path,
-                       "identity-path", identity_path,
-                       NULL);
 }
 
 /**
@@ -931,11 +818,10 @@ tincan_chat_dup_peer_title (TincanChat *self)
   if (name != NULL && name[0] != '\0')
     return g_strdup (name);
 
-  if (!tincan_settings_get_has_peer (self->settings))
+  if (self->person_host == NULL)
     return NULL;
 
-  return tincan_address_format_peer (tincan_settings_get_peer_address (self->settings),
-                                     tincan_settings_get_peer_port (self->settings));
+  return tincan_address_format_peer (self->person_host, self->person_port);
 }
 
 /**

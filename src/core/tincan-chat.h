@@ -19,11 +19,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TincanChat, tincan_chat, TINCAN, CHAT, GObject)
 
-TincanChat     *tincan_chat_new            (TincanSettings  *settings,
-                                            const char      *history_path);
-TincanChat     *tincan_chat_new_full       (TincanSettings  *settings,
-                                            const char      *history_path,
-                                            const char      *identity_path);
 /* A person's conversation, for the people hub: tincan-chat-person.c */
 TincanChat     *tincan_chat_new_for_person (TincanSettings  *settings,
                                             TincanStore     *store,
