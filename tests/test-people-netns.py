@@ -277,8 +277,13 @@ def test_flood(program, folder):
         check("flood: at most 64 people nearby", 0 < len(nearby) <= 64, f"{len(nearby)}")
         check("flood: nothing sent to the forged chat port",
               forged is not None and forged.get("chat_packets") == 0, json.dumps(forged))
-        check("flood: memory stays bounded (under 8 MiB more)",
-              before > 0 and after - before < 8 * 1024, f"{before} -> {after} KiB")
+        if "ASAN_OPTIONS" in os.environ:
+            # AddressSanitizer keeps what is freed in quarantine: the
+            # resident size says nothing about what Tin Can holds.
+            skip("flood: memory stays bounded", "not measured under AddressSanitizer")
+        else:
+            check(f"flood: memory stays bounded ({after - before} KiB more, under 8 MiB)",
+                  before > 0 and after - before < 8 * 1024, f"{before} -> {after} KiB")
 
         a.say(f"send {b.fingerprint} still here")
         check("flood: a still talks to b",
