@@ -747,6 +747,17 @@ test_add_and_find (Fixture       *fixture,
   g_assert_cmpuint (people->len, ==, 4);
   g_assert_cmpstr (find_in (people, alice_id)->name, ==, "Alice B.");
   g_assert_cmpint (find_in (people, alice_id)->last_seen, >, 0);
+
+  /* Use Plain Text: the mode is kept; nobody has none. */
+  g_assert_true (tincan_store_set_person_mode (store, alice_id, TINCAN_MODE_PLAIN, &error));
+  g_assert_no_error (error);
+  g_assert_false (tincan_store_set_person_mode (store, 999, TINCAN_MODE_PLAIN, &error));
+  g_assert_error (error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_clear_pointer (&people, g_ptr_array_unref);
+  people = list_people (store);
+  g_assert_cmpint (find_in (people, alice_id)->mode, ==, TINCAN_MODE_PLAIN);
+  g_assert_cmpint (find_in (people, moved_id)->mode, ==, TINCAN_MODE_RELIABLE);
 }
 
 static void

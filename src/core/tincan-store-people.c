@@ -448,6 +448,35 @@ tincan_store_update_person (TincanStore  *self,
   return TRUE;
 }
 
+/* Runs @sql, an UPDATE of one person that binds @value then @id; with
+ * @must_exist, a person who is not there is an error.
+ */
+static gboolean
+update_person (TincanStore  *self,
+               const char   *sql,
+               gint64        value,
+               gint64        id,
+               gboolean      must_exist,
+               GError      **error)
+{
+  sqlite3_stmt *stmt = tincan_store_statement (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, value);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return tincan_store_fail (self, rc, error);
+  if (must_exist && sqlite3_changes (self->shared->db) == 0)
+    return no_such_person (self, id, error);
+
+  return TRUE;
+}
+
 /**
  * tincan_store_set_person_mode:
  * @self: a #TincanStore
@@ -463,25 +492,9 @@ tincan_store_set_person_mode (TincanStore  *self,
                               TincanMode    mode,
                               GError      **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
 
-  stmt = tincan_store_statement (self, "UPDATE people SET mode = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int (stmt, 1, mode);
-  sqlite3_bind_int64 (stmt, 2, id);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return tincan_store_fail (self, rc, error);
-  if (sqlite3_changes (self->shared->db) == 0)
-    return no_such_person (self, id, error);
-
-  return TRUE;
+  return update_person (self, "UPDATE people SET mode = ? WHERE id = ?", mode, id, TRUE, error);
 }
 
 /* Reads @id's key: TRUE with @has_key set, or FALSE with @error set if
@@ -691,23 +704,10 @@ tincan_store_mark_read (TincanStore  *self,
                         gint64        up_to_message_id,
                         GError      **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (TINCAN_IS_STORE (self), FALSE);
 
-  stmt = tincan_store_statement (self, "UPDATE people SET read_up_to = max (read_up_to, ?) WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, up_to_message_id);
-  sqlite3_bind_int64 (stmt, 2, person_id);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return tincan_store_fail (self, rc, error);
-
-  return TRUE;
+  return update_person (self, "UPDATE people SET read_up_to = max (read_up_to, ?) WHERE id = ?",
+                        up_to_message_id, person_id, FALSE, error);
 }
 
 /**
