@@ -388,6 +388,12 @@ at_address (gpointer data)
   return g_strcmp0 (tincan_person_get_address (args[0]), args[1]) == 0;
 }
 
+static gboolean
+nothing_waits (gpointer data)
+{
+  return tincan_person_get_n_waiting (data) == 0;
+}
+
 /* What waits for someone who is away survives this side's restart: the
  * next start opens her conversation for it, and it goes, once, when she
  * is back.
@@ -414,6 +420,7 @@ test_people_waiting_across_restart (Fixture       *fixture,
   peer_close (&fixture->grace);
   g_assert_nonnull (tincan_chat_send (tincan_person_get_chat (grace), "written before a restart", &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (tincan_person_get_n_waiting (grace), ==, 1);
   tincan_test_run_for (300);
 
   /* This side quits and starts again; she is still away. */
@@ -432,6 +439,7 @@ test_people_waiting_across_restart (Fixture       *fixture,
   g_assert_cmpuint (fixture->grace.received->len, ==, 1);
   g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (fixture->grace.received, 0)), ==,
                    "written before a restart");
+  g_assert_true (tincan_test_wait_for (nothing_waits, grace));
 }
 
 /* Grace's computer gets a new address and her Tin Can restarts there:

@@ -75,6 +75,7 @@ enum {
   PROP_IDENTITY,
   PROP_PERSON_ID,
   PROP_MODE,
+  PROP_N_WAITING,
   N_PROPS
 };
 

@@ -115,6 +115,7 @@ on_outbox_message_loaded_cb (TincanChat    *self,
                              TincanOutbox  *outbox)
 {
   tincan_history_pin (self->history, message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
 }
 
 /* Written, so whatever kept the history from being written is over; and
@@ -128,6 +129,7 @@ on_outbox_message_stored_cb (TincanChat    *self,
   set_write_problem (self, NULL);
   tincan_history_pin (self->history, message);
   tincan_history_append (self->history, message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
 }
 
 static void
@@ -136,6 +138,7 @@ on_outbox_message_removed_cb (TincanChat    *self,
                               TincanOutbox  *outbox)
 {
   tincan_history_unpin (self->history, message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
 }
 
 static void
@@ -463,6 +466,10 @@ tincan_chat_get_property (GObject    *object,
       g_value_set_enum (value, tincan_chat_get_mode (self));
       break;
 
+    case PROP_N_WAITING:
+      g_value_set_uint (value, tincan_chat_get_n_waiting (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -618,7 +625,13 @@ tincan_chat_class_init (TincanChatClass *klass)
   properties[PROP_IDENTITY] =
     g_param_spec_object ("identity", NULL, NULL, TINCAN_TYPE_IDENTITY,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  /* How the conversation talks: the person's mode, or the settings'. */
+  /* Messages to the person not delivered yet (failed ones included):
+   * the outbox.
+   */
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* How the conversation talks: the person's mode. */
   properties[PROP_MODE] =
     g_param_spec_enum ("mode", NULL, NULL, TINCAN_TYPE_MODE, TINCAN_MODE_RELIABLE,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -888,4 +901,19 @@ tincan_chat_send (TincanChat  *self,
     }
 
   return message;
+}
+
+/**
+ * tincan_chat_get_n_waiting:
+ * @self: a #TincanChat
+ *
+ * Returns: how many messages to the person are not delivered yet, failed
+ *   ones included (see #TincanChat:n-waiting)
+ */
+guint
+tincan_chat_get_n_waiting (TincanChat *self)
+{
+  g_return_val_if_fail (TINCAN_IS_CHAT (self), 0);
+
+  return self->outbox ? tincan_outbox_get_n_messages (self->outbox) : 0;
 }

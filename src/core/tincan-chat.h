@@ -41,6 +41,7 @@ gboolean        tincan_chat_has_peer       (TincanChat      *self);
 TincanMode      tincan_chat_get_mode       (TincanChat      *self);
 void            tincan_chat_use_plain_text (TincanChat      *self);
 void            tincan_chat_reach_out      (TincanChat      *self);
+guint           tincan_chat_get_n_waiting  (TincanChat      *self);
 
 GListModel     *tincan_chat_get_messages   (TincanChat      *self);
 TincanLink     *tincan_chat_get_link       (TincanChat      *self);

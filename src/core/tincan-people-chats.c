@@ -153,7 +153,10 @@ follow_chat (TincanPerson *person,
     }
   if (fingerprint != NULL)
     g_object_set (person, "fingerprint", fingerprint, NULL);
-  g_object_set (person, "presence", tincan_chat_get_presence (chat), NULL);
+  g_object_set (person,
+                "presence", tincan_chat_get_presence (chat),
+                "n-waiting", tincan_chat_get_n_waiting (chat),
+                NULL);
   g_object_thaw_notify (G_OBJECT (person));
 }
 
