@@ -13,8 +13,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "tincan-address.h"
 #include "tincan-people-internal.h"
 
@@ -67,24 +65,6 @@ move:
 
 /* Following a conversation */
 
-/* The first line of @text, cut to what a sidebar row can show. */
-static char *
-first_line (const char *text)
-{
-  const char *end = strchr (text, '\n');
-  g_autofree char *line = g_strndup (text, end != NULL ? (gsize) (end - text) : strlen (text));
-
-  if (g_utf8_strlen (line, -1) > TINCAN_STORE_PERSON_TEXT_CHARS)
-    {
-      char *cut = g_utf8_offset_to_pointer (line, TINCAN_STORE_PERSON_TEXT_CHARS);
-
-      *cut = '\0';
-      return g_strconcat (line, "…", NULL);
-    }
-
-  return g_steal_pointer (&line);
-}
-
 static void
 follow_last_message (TincanPerson *person,
                      GListModel   *messages)
@@ -97,7 +77,7 @@ follow_last_message (TincanPerson *person,
     return;
 
   last = g_list_model_get_item (messages, n - 1);
-  text = first_line (tincan_message_get_text (last));
+  text = tincan_store_first_line (tincan_message_get_text (last));
   g_object_set (person,
                 "last-text", text,
                 "last-time", tincan_message_get_time (last),

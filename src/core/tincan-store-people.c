@@ -93,12 +93,20 @@ tincan_store_get_people_query (void)
   return list_people_sql;
 }
 
-/* The first line of @text, at most TINCAN_STORE_PERSON_TEXT_CHARS
- * characters of it.  SQLite gave one character more than that at most,
- * so a longer line is known to be cut.
+/**
+ * tincan_store_first_line:
+ * @text: (nullable): a message's text
+ *
+ * What a person's row shows of their last message: the first line of
+ * @text, at most TINCAN_STORE_PERSON_TEXT_CHARS characters of it, made
+ * valid UTF-8.  The list of people reads it so (SQLite gives it one
+ * character more than that at most, so a longer line is known to be
+ * cut), and so does the hub for a message that just came.
+ *
+ * Returns: (transfer full) (nullable): that line, %NULL for %NULL
  */
-static char *
-first_line (const char *text)
+char *
+tincan_store_first_line (const char *text)
 {
   const char *end;
   glong n_chars;
@@ -139,7 +147,7 @@ person_from_row (sqlite3_stmt *stmt)
   person->verified = person->has_key && sqlite3_column_int64 (stmt, 6) == 1;
   person->first_seen = sqlite3_column_int64 (stmt, 7);
   person->last_seen = sqlite3_column_int64 (stmt, 8);
-  person->last_text = first_line ((const char *) sqlite3_column_text (stmt, 9));
+  person->last_text = tincan_store_first_line ((const char *) sqlite3_column_text (stmt, 9));
   person->last_time = sqlite3_column_int64 (stmt, 10);
   person->last_outgoing = sqlite3_column_int (stmt, 11) != 0;
   person->unread = (guint) sqlite3_column_int64 (stmt, 12);

@@ -108,6 +108,7 @@ G_DECLARE_FINAL_TYPE (TincanStore, tincan_store, TINCAN, STORE, GObject)
 
 TincanStore   *tincan_store_new                (const char     *path,
                                                 GError        **error);
+char          *tincan_store_first_line         (const char     *text);
 TincanStore   *tincan_store_open_person        (TincanStore    *self,
                                                 gint64          person_id);
 gint64         tincan_store_get_person         (TincanStore    *self);
