@@ -227,6 +227,19 @@ test_format_peer (void)
   g_assert_cmpstr (name, ==, "peer.example:1");
 }
 
+/* Where a datagram came from, written as a peer is. */
+static void
+test_format_socket (void)
+{
+  g_autoptr(GSocketAddress) v4 = g_inet_socket_address_new_from_string ("10.0.0.7", 2324);
+  g_autoptr(GSocketAddress) v6 = g_inet_socket_address_new_from_string ("fd00::2", 2323);
+  g_autofree char *v4_text = tincan_address_format_socket (G_INET_SOCKET_ADDRESS (v4));
+  g_autofree char *v6_text = tincan_address_format_socket (G_INET_SOCKET_ADDRESS (v6));
+
+  g_assert_cmpstr (v4_text, ==, "10.0.0.7:2324");
+  g_assert_cmpstr (v6_text, ==, "[fd00::2]:2323");
+}
+
 static void
 test_format_round_trips (void)
 {
@@ -286,6 +299,7 @@ main (int   argc,
   g_test_add_func ("/address/peer/forms", test_peer_forms);
   g_test_add_func ("/address/peer/refused", test_peer_refused);
   g_test_add_func ("/address/peer/format", test_format_peer);
+  g_test_add_func ("/address/peer/format-socket", test_format_socket);
   g_test_add_func ("/address/peer/round-trip", test_format_round_trips);
   g_test_add_func ("/address/local", test_local_addresses);
 

@@ -283,6 +283,24 @@ tincan_address_format_peer (const char *host,
   return g_strdup_printf ("%s:%u", host, port);
 }
 
+/**
+ * tincan_address_format_socket:
+ * @address: where a datagram came from, or goes
+ *
+ * Returns: (transfer full): "host:port", as tincan_address_format_peer()
+ */
+char *
+tincan_address_format_socket (GInetSocketAddress *address)
+{
+  g_autofree char *host = NULL;
+
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (address), NULL);
+
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+
+  return tincan_address_format_peer (host, g_inet_socket_address_get_port (address));
+}
+
 static int
 address_rank (GInetAddress *address)
 {

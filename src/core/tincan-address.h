@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -35,6 +35,7 @@ gboolean   tincan_address_parse_peer     (const char  *text,
                                           GError     **error);
 char      *tincan_address_format_peer    (const char  *host,
                                           guint16      port);
+char      *tincan_address_format_socket  (GInetSocketAddress *address);
 GStrv      tincan_address_list_local     (void);
 
 G_END_DECLS

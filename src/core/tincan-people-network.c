@@ -244,8 +244,7 @@ on_person_found_cb (TincanPeople       *self,
                     TincanDiscovery    *discovery)
 {
   const guint8 *key_data = g_bytes_get_data (key, NULL);
-  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
-  g_autofree char *text = tincan_address_format_peer (host, g_inet_socket_address_get_port (address));
+  g_autofree char *text = NULL;
   TincanPerson *person;
   gint64 id;
 
@@ -284,6 +283,8 @@ on_person_found_cb (TincanPeople       *self,
       return;
     }
 
+  /* Someone nearby: listed, or known already. */
+  text = tincan_address_format_socket (address);
   person = tincan_people_find_by_key (self, key_data);
   if (person != NULL)
     {

@@ -655,8 +655,7 @@ TincanPerson *
 tincan_people_find_by_address (TincanPeople       *self,
                                GInetSocketAddress *address)
 {
-  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
-  g_autofree char *text = tincan_address_format_peer (host, g_inet_socket_address_get_port (address));
+  g_autofree char *text = tincan_address_format_socket (address);
 
   return find (self, has_address, text);
 }
