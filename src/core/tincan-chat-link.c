@@ -67,6 +67,7 @@ tincan_chat_test_connection_async (TincanChat          *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (TINCAN_IS_CHAT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -74,10 +75,9 @@ tincan_chat_test_connection_async (TincanChat          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tincan_chat_test_connection_async);
 
-  if (self->link == NULL)
+  if (!tincan_chat_check_link (self, &error))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
-                               self->error ? self->error : _("No peer is set up"));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
