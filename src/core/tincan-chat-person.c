@@ -54,14 +54,6 @@ tincan_chat_new_for_person (TincanSettings *settings,
   return self;
 }
 
-gint64
-tincan_chat_get_person_id (TincanChat *self)
-{
-  g_return_val_if_fail (TINCAN_IS_CHAT (self), 0);
-
-  return self->person_id;
-}
-
 /**
  * tincan_chat_set_port:
  * @self: a person's #TincanChat

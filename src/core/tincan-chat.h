@@ -25,7 +25,6 @@ TincanChat     *tincan_chat_new_for_person (TincanSettings  *settings,
                                             TincanIdentity  *identity,
                                             const char      *identity_error,
                                             gint64           person_id);
-gint64          tincan_chat_get_person_id  (TincanChat      *self);
 void            tincan_chat_set_port       (TincanChat      *self,
                                             TincanPort      *port,
                                             const char      *error);

@@ -563,19 +563,6 @@ tincan_people_get_first_chat (TincanPeople *self)
   return self->settings_person ? tincan_person_get_chat (self->settings_person) : NULL;
 }
 
-/**
- * tincan_people_get_history_problem:
- *
- * Returns: (nullable): why the history is only in memory
- */
-const char *
-tincan_people_get_history_problem (TincanPeople *self)
-{
-  g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
-
-  return self->store_problem;
-}
-
 typedef gboolean (*PersonMatch) (TincanPerson *person,
                                  gconstpointer data);
 

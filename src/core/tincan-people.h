@@ -28,7 +28,6 @@ TincanSettings *tincan_people_get_settings     (TincanPeople    *self);
  * were several: the first person, or NULL with none set up.
  */
 TincanChat   *tincan_people_get_first_chat     (TincanPeople    *self);
-const char   *tincan_people_get_history_problem (TincanPeople   *self);
 TincanPerson *tincan_people_find_by_id         (TincanPeople    *self,
                                                 gint64           id);
 TincanPerson *tincan_people_find_by_chat       (TincanPeople    *self,

@@ -199,19 +199,17 @@ tincan_store_list_people (TincanStore  *self,
   return g_steal_pointer (&people);
 }
 
+/* Steps @stmt, bound, for the one ID it selects: the ID, 0 for no row,
+ * or -1 with @error set.
+ */
 static gint64
-find_by_key (TincanStore   *self,
-             const guint8  *key,
-             GError       **error)
+step_id (TincanStore   *self,
+         sqlite3_stmt  *stmt,
+         GError       **error)
 {
-  sqlite3_stmt *stmt = tincan_store_statement (self, "SELECT id FROM people WHERE key = ?", error);
   gint64 id = 0;
   int rc;
 
-  if (stmt == NULL)
-    return -1;
-
-  sqlite3_bind_blob (stmt, 1, key, TINCAN_STORE_PERSON_KEY_SIZE, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
@@ -225,6 +223,20 @@ find_by_key (TincanStore   *self,
   return id;
 }
 
+static gint64
+find_by_key (TincanStore   *self,
+             const guint8  *key,
+             GError       **error)
+{
+  sqlite3_stmt *stmt = tincan_store_statement (self, "SELECT id FROM people WHERE key = ?", error);
+
+  if (stmt == NULL)
+    return -1;
+
+  sqlite3_bind_blob (stmt, 1, key, TINCAN_STORE_PERSON_KEY_SIZE, SQLITE_STATIC);
+  return step_id (self, stmt, error);
+}
+
 /* A person with no key is their address, whatever their mode. */
 static gint64
 find_by_address (TincanStore   *self,
@@ -235,8 +247,6 @@ find_by_address (TincanStore   *self,
                  GError       **error)
 {
   sqlite3_stmt *stmt;
-  gint64 id = 0;
-  int rc;
 
   if (keyless)
     stmt = tincan_store_statement (self, "SELECT id FROM people WHERE key IS NULL AND host = ? AND port = ?",
@@ -252,17 +262,7 @@ find_by_address (TincanStore   *self,
   sqlite3_bind_int (stmt, 2, port);
   if (!keyless)
     sqlite3_bind_int (stmt, 3, mode);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      tincan_store_fail (self, rc, error);
-      return -1;
-    }
-
-  return id;
+  return step_id (self, stmt, error);
 }
 
 /**
