@@ -176,11 +176,15 @@ on_stranger_cb (TincanPeople       *self,
     return;
 
   for (guint i = 0; i < self->strangers->len; i++)
-    if (g_inet_socket_address_get_port (stranger_of (g_ptr_array_index (self->strangers, i))->address)
-          == g_inet_socket_address_get_port (address)
-        && g_inet_address_equal (g_inet_socket_address_get_address (stranger_of (g_ptr_array_index (self->strangers, i))->address),
-                                 g_inet_socket_address_get_address (address)))
-      return;
+    {
+      GInetSocketAddress *other = stranger_of (g_ptr_array_index (self->strangers, i))->address;
+
+      /* Already being answered. */
+      if (g_inet_socket_address_get_port (other) == g_inet_socket_address_get_port (address)
+          && g_inet_address_equal (g_inet_socket_address_get_address (other),
+                                   g_inet_socket_address_get_address (address)))
+        return;
+    }
 
   link = tincan_link_new_on_port (port, TINCAN_MODE_RELIABLE);
   stranger = g_new0 (Stranger, 1);
