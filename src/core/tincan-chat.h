@@ -68,6 +68,17 @@ gboolean        tincan_chat_cancel         (TincanChat      *self,
                                             TincanMessage   *message,
                                             GError         **error);
 
+/* Files: tincan-chat-files.c */
+TincanMessage  *tincan_chat_send_file      (TincanChat      *self,
+                                            GFile           *file,
+                                            GError         **error);
+gboolean        tincan_chat_accept_file    (TincanChat      *self,
+                                            TincanMessage   *message,
+                                            GError         **error);
+gboolean        tincan_chat_cancel_file    (TincanChat      *self,
+                                            TincanMessage   *message,
+                                            GError         **error);
+
 /* What the window and its dialogs need of the link, so that they never
  * hold one themselves.
  */

@@ -27,6 +27,7 @@ struct _TincanMessage
   gint64              store_id;
   char               *failure_reason;
   char               *waiting_for;    /* while the peer is away */
+  TincanTransfer     *transfer;       /* a file row: the file, its progress */
   gint64              time;
   TincanMessageState  state;
   guint               outgoing : 1;
@@ -54,6 +55,7 @@ enum {
   PROP_STATE,
   PROP_FAILURE_REASON,
   PROP_WAITING_FOR,
+  PROP_TRANSFER,
   N_PROPS
 };
 
@@ -64,6 +66,7 @@ tincan_message_finalize (GObject *object)
 {
   TincanMessage *self = TINCAN_MESSAGE (object);
 
+  g_clear_object (&self->transfer);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->sender, g_free);
@@ -109,6 +112,10 @@ tincan_message_get_property (GObject    *object,
 
     case PROP_WAITING_FOR:
       g_value_set_string (value, self->waiting_for);
+      break;
+
+    case PROP_TRANSFER:
+      g_value_set_object (value, self->transfer);
       break;
 
     case PROP_FAILURE_REASON:
@@ -159,6 +166,17 @@ tincan_message_class_init (TincanMessageClass *klass)
    */
   properties[PROP_WAITING_FOR] =
     g_param_spec_string ("waiting-for", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TincanMessage:transfer:
+   *
+   * For a file row, the file being sent or received, its progress and
+   * state; %NULL for a text message.  The message's text is then the
+   * file's name.
+   */
+  properties[PROP_TRANSFER] =
+    g_param_spec_object ("transfer", NULL, NULL, TINCAN_TYPE_TRANSFER,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -537,4 +555,30 @@ tincan_message_set_waiting_for (TincanMessage *self,
   g_free (self->waiting_for);
   self->waiting_for = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_FOR]);
+}
+
+/**
+ * tincan_message_get_transfer:
+ * @self: a #TincanMessage
+ *
+ * Returns: (nullable) (transfer none): the file this row is about, or
+ *   %NULL for a text message
+ */
+TincanTransfer *
+tincan_message_get_transfer (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->transfer;
+}
+
+void
+tincan_message_set_transfer (TincanMessage  *self,
+                             TincanTransfer *transfer)
+{
+  g_return_if_fail (TINCAN_IS_MESSAGE (self));
+  g_return_if_fail (transfer == NULL || TINCAN_IS_TRANSFER (transfer));
+
+  if (g_set_object (&self->transfer, transfer))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSFER]);
 }

@@ -7,6 +7,8 @@
 
 #include <glib-object.h>
 
+#include "tincan-transfer.h"
+
 G_BEGIN_DECLS
 
 #define TINCAN_MESSAGE_ERROR (tincan_message_error_quark ())
@@ -77,5 +79,8 @@ void                tincan_message_set_state          (TincanMessage      *self,
 const char         *tincan_message_get_waiting_for    (TincanMessage      *self);
 void                tincan_message_set_waiting_for    (TincanMessage      *self,
                                                        const char         *name);
+TincanTransfer     *tincan_message_get_transfer       (TincanMessage      *self);
+void                tincan_message_set_transfer       (TincanMessage      *self,
+                                                       TincanTransfer     *transfer);
 
 G_END_DECLS

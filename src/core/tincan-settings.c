@@ -32,6 +32,7 @@ struct _TincanSettings
   guint16    local_port;
   TincanMode mode;
   guint      waiting_days;
+  guint      accept_files_mib;
   gboolean   discovery;
 
   char      *override_address;
@@ -55,6 +56,7 @@ enum {
   PROP_LOCAL_PORT,
   PROP_MODE,
   PROP_WAITING_DAYS,
+  PROP_ACCEPT_FILES_MIB,
   PROP_DISCOVERY,
   PROP_HAS_PEER,
   PROP_OVERRIDDEN,
@@ -89,6 +91,7 @@ tincan_settings_reload (TincanSettings *self)
   guint16 local_port = (guint16) g_settings_get_int (self->settings, "local-port");
   TincanMode mode = g_settings_get_enum (self->settings, "mode");
   guint waiting_days = (guint) g_settings_get_int (self->settings, "waiting-days");
+  guint accept_files_mib = (guint) g_settings_get_int (self->settings, "accept-files-mib");
   gboolean discovery = g_settings_get_boolean (self->settings, "discovery")
                        && !self->override_no_discovery;
   gboolean had_peer = tincan_settings_get_has_peer (self);
@@ -136,6 +139,12 @@ tincan_settings_reload (TincanSettings *self)
     {
       self->waiting_days = waiting_days;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_DAYS]);
+    }
+
+  if (self->accept_files_mib != accept_files_mib)
+    {
+      self->accept_files_mib = accept_files_mib;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPT_FILES_MIB]);
     }
 
   if (self->discovery != discovery)
@@ -217,6 +226,10 @@ tincan_settings_get_property (GObject    *object,
 
     case PROP_MODE:
       g_value_set_enum (value, self->mode);
+      break;
+
+    case PROP_ACCEPT_FILES_MIB:
+      g_value_set_uint (value, self->accept_files_mib);
       break;
 
     case PROP_WAITING_DAYS:
@@ -313,6 +326,12 @@ tincan_settings_class_init (TincanSettingsClass *klass)
                        1, 365, 7,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* The largest file saved without asking, in MiB; 0 asks for all. */
+  properties[PROP_ACCEPT_FILES_MIB] =
+    g_param_spec_uint ("accept-files-mib", NULL, NULL,
+                       0, 1048576, 100,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   /* Announcing, answering and listening on the local link (TincanDiscovery). */
   properties[PROP_DISCOVERY] =
     g_param_spec_boolean ("discovery", NULL, NULL,
@@ -341,6 +360,7 @@ tincan_settings_init (TincanSettings *self)
   self->local_port = TINCAN_DEFAULT_PORT;
   self->mode = TINCAN_MODE_RELIABLE;
   self->waiting_days = 7;
+  self->accept_files_mib = 100;
   self->discovery = TRUE;
 }
 
@@ -592,6 +612,38 @@ tincan_settings_get_waiting_days (TincanSettings *self)
   g_return_val_if_fail (TINCAN_IS_SETTINGS (self), 7);
 
   return self->waiting_days;
+}
+
+/**
+ * tincan_settings_get_accept_files_mib:
+ * @self: a #TincanSettings
+ *
+ * Returns: the largest file, in MiB, saved without asking; 0 asks for
+ *   every file
+ */
+guint
+tincan_settings_get_accept_files_mib (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), 100);
+
+  return self->accept_files_mib;
+}
+
+/**
+ * tincan_settings_set_accept_files_mib:
+ * @self: a #TincanSettings
+ * @mib: the largest file saved without asking, 0 to 1048576 MiB
+ *
+ * Stored in GSettings at once.
+ */
+void
+tincan_settings_set_accept_files_mib (TincanSettings *self,
+                                      guint           mib)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+  g_return_if_fail (mib <= 1048576);
+
+  g_settings_set_int (self->settings, "accept-files-mib", (int) mib);
 }
 
 /**

@@ -34,6 +34,9 @@ guint16         tincan_settings_get_peer_port        (TincanSettings  *self);
 guint16         tincan_settings_get_local_port       (TincanSettings  *self);
 TincanMode      tincan_settings_get_mode             (TincanSettings  *self);
 guint           tincan_settings_get_waiting_days     (TincanSettings  *self);
+guint           tincan_settings_get_accept_files_mib (TincanSettings  *self);
+void            tincan_settings_set_accept_files_mib (TincanSettings  *self,
+                                                      guint            mib);
 void            tincan_settings_set_waiting_days     (TincanSettings  *self,
                                                       guint            days);
 gboolean        tincan_settings_get_discovery        (TincanSettings  *self);
