@@ -345,7 +345,7 @@ test_migration_v3 (Fixture       *fixture,
   g_clear_object (&view);
   g_assert_finalize_object (store);
 
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 5);
   store = open_store (fixture->path);
   g_clear_pointer (&people, g_ptr_array_unref);
   people = list_people (store);

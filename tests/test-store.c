@@ -310,7 +310,7 @@ test_migration_from_version_2 (Fixture       *fixture,
 
   version = query_text (fixture->path, "PRAGMA user_version");
   g_assert_cmpstr (version, ==, G_STRINGIFY (TINCAN_STORE_SCHEMA_VERSION));
-  g_assert_cmpint (TINCAN_STORE_SCHEMA_VERSION, ==, 4);
+  g_assert_cmpint (TINCAN_STORE_SCHEMA_VERSION, ==, 5);
   tables = query_text (fixture->path, "SELECT group_concat (name) FROM sqlite_master WHERE name = 'peer_keys'");
   g_assert_cmpstr (tables, ==, "peer_keys");
 

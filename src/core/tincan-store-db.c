@@ -35,7 +35,9 @@
  * full-text index, when this SQLite has FTS5 (else search uses LIKE).
  * Version 3: each peer's public key, as first seen or as verified.
  * Version 4: people, and each message belongs to one (migrate_4() says
- * who gets the messages of a version 3 file).
+ * who gets the messages of a version 3 file).  Version 5: files, each a
+ * message (its place, time, person, unread count, and its name as the
+ * text the search finds) with its transfer beside it.
  */
 static const char *migration_1 =
   "CREATE TABLE meta ("
@@ -104,6 +106,33 @@ static const char *migration_4 =
   "DROP INDEX messages_unfinished;"
   "CREATE INDEX messages_unfinished ON messages (person, id)"
   "  WHERE outgoing = 1 AND state IN (0, 1, 3);";
+
+/* A file row is a message whose state never puts it in the outbox
+ * (delivered, or received) and whose text is the file's name, so that
+ * its place, the unread count and the search need nothing new; what the
+ * transfer is and how far it got is its row in transfers, which goes
+ * with the message.  The offset is kept only as far as it was when the
+ * state last changed: the engine finds the true one (the receiver's
+ * temporary file), and writing each chunk's progress would cost a sync.
+ * transfers_unfinished finds what to resume at start-up.
+ */
+static const char *migration_5 =
+  "CREATE TABLE transfers ("
+  "  message    INTEGER PRIMARY KEY,"
+  "  tid        TEXT NOT NULL,"
+  "  outgoing   INTEGER NOT NULL,"
+  "  name       TEXT NOT NULL,"
+  "  size       INTEGER NOT NULL,"
+  "  path       TEXT,"
+  "  state      INTEGER NOT NULL,"
+  "  error      TEXT,"
+  "  hash       TEXT,"
+  "  bytes_done INTEGER NOT NULL DEFAULT 0);"
+  "CREATE UNIQUE INDEX transfers_tid ON transfers (tid, outgoing);"
+  "CREATE INDEX transfers_unfinished ON transfers (message) WHERE state IN (0, 1, 2, 3);"
+  "CREATE TRIGGER transfers_delete AFTER DELETE ON messages BEGIN"
+  "  DELETE FROM transfers WHERE message = old.id;"
+  "END;";
 
 void
 tincan_store_set_sqlite_error (GError     **error,
@@ -619,6 +648,12 @@ migrate (TincanStore  *self,
   if (version < 4)
     {
       if (!migrate_4 (self, error))
+        return FALSE;
+    }
+
+  if (version < 5)
+    {
+      if (!tincan_store_exec (self, migration_5, error))
         return FALSE;
     }
 

@@ -43,6 +43,14 @@ struct _TincanStore
   guint64        rows_read;
 };
 
+/* A message and, for a file row, its transfer: what
+ * tincan_store_read_rows() reads, from TINCAN_STORE_MESSAGE_TABLES.
+ */
+#define TINCAN_STORE_MESSAGE_COLUMNS \
+  "m.id, m.uid, m.sender, m.outgoing, m.plain, m.time, m.state, m.reason, m.text," \
+  " t.tid, t.outgoing, t.name, t.size, t.path, t.state, t.error, t.hash, t.bytes_done"
+#define TINCAN_STORE_MESSAGE_TABLES \
+  "messages AS m LEFT JOIN transfers AS t ON t.message = m.id"
 
 void          tincan_store_set_sqlite_error (GError      **error,
                                              const char   *path,
@@ -88,5 +96,15 @@ void          tincan_store_forget_count     (TincanStore  *self,
                                              gint64        person);
 char         *tincan_store_move_aside       (const char   *path,
                                              GError      **error);
+GPtrArray    *tincan_store_read_rows        (TincanStore  *self,
+                                             sqlite3_stmt *stmt,
+                                             GError      **error);
+
+/* tincan-store-files.c: the transfer of a row read with
+ * TINCAN_STORE_MESSAGE_COLUMNS from @column on; NULL for a message that
+ * is not a file.
+ */
+TincanTransfer *tincan_store_transfer_from_row (sqlite3_stmt *stmt,
+                                                int           column);
 
 G_END_DECLS

@@ -71,7 +71,8 @@ no_such_person (TincanStore  *self,
 /* Each person costs a few index steps: the last message's ID and the
  * unread count (what came after read_up_to) from messages_person, which
  * covers both, the outbox from the partial index messages_unfinished,
- * then the last message's own row.  test-store-people checks the plan.
+ * then the last message's own row, and whether it is a file (its
+ * transfer, by the same ID).  test-store-people checks the plan.
  */
 static const char list_people_sql[] =
   "SELECT p.id, p.key, p.host, p.port, p.mode, p.name, p.verified,"
@@ -80,7 +81,8 @@ static const char list_people_sql[] =
   "   WHERE person = p.id AND outgoing = 0 AND id > p.read_up_to),"
   "  (SELECT count(*) FROM messages"
   "   WHERE person = p.id AND outgoing = 1 AND state IN (0, 1, 3)"
-  "   AND (plain = 0 OR state <> 1))"
+  "   AND (plain = 0 OR state <> 1)),"
+  "  (SELECT count(*) FROM transfers WHERE message = m.id)"
   " FROM people AS p"
   " LEFT JOIN messages AS m"
   "  ON m.id = (SELECT max(id) FROM messages WHERE person = p.id)"
@@ -147,7 +149,11 @@ person_from_row (sqlite3_stmt *stmt)
   person->verified = person->has_key && sqlite3_column_int64 (stmt, 6) == 1;
   person->first_seen = sqlite3_column_int64 (stmt, 7);
   person->last_seen = sqlite3_column_int64 (stmt, 8);
-  person->last_text = tincan_store_first_line ((const char *) sqlite3_column_text (stmt, 9));
+  /* A file shows as its name, marked as a file. */
+  if (sqlite3_column_int64 (stmt, 14) > 0)
+    person->last_text = tincan_store_file_line ((const char *) sqlite3_column_text (stmt, 9));
+  else
+    person->last_text = tincan_store_first_line ((const char *) sqlite3_column_text (stmt, 9));
   person->last_time = sqlite3_column_int64 (stmt, 10);
   person->last_outgoing = sqlite3_column_int (stmt, 11) != 0;
   person->unread = (guint) sqlite3_column_int64 (stmt, 12);

@@ -47,7 +47,9 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (tincan-store-error-quark, tincan_store_error)
 
-#define MESSAGE_COLUMNS "id, uid, sender, outgoing, plain, time, state, reason, text"
+/* A message and, for a file, its transfer (tincan-store-files.c). */
+#define MESSAGE_COLUMNS TINCAN_STORE_MESSAGE_COLUMNS
+#define MESSAGE_TABLES  TINCAN_STORE_MESSAGE_TABLES
 
 static void
 tincan_store_finalize (GObject *object)
@@ -501,11 +503,13 @@ static TincanMessage *
 message_from_row (sqlite3_stmt *stmt)
 {
   int state = sqlite3_column_int (stmt, 6);
+  g_autoptr(TincanTransfer) transfer = tincan_store_transfer_from_row (stmt, 9);
+  TincanMessage *message;
 
   if (state < TINCAN_MESSAGE_QUEUED || state > TINCAN_MESSAGE_RECEIVED)
     state = TINCAN_MESSAGE_FAILED;
 
-  return tincan_message_new_stored (sqlite3_column_int64 (stmt, 0),
+  message = tincan_message_new_stored (sqlite3_column_int64 (stmt, 0),
                                     (guint64) sqlite3_column_int64 (stmt, 1),
                                     (const char *) sqlite3_column_text (stmt, 2),
                                     (const char *) sqlite3_column_text (stmt, 8),
@@ -514,12 +518,17 @@ message_from_row (sqlite3_stmt *stmt)
                                     sqlite3_column_int64 (stmt, 5),
                                     state,
                                     (const char *) sqlite3_column_text (stmt, 7));
+  if (transfer != NULL)
+    tincan_message_set_transfer (message, transfer);
+
+  return message;
 }
 
-static GPtrArray *
-read_rows (TincanStore   *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+/* Every message @stmt gives, as MESSAGE_COLUMNS. */
+GPtrArray *
+tincan_store_read_rows (TincanStore   *self,
+                        sqlite3_stmt  *stmt,
+                        GError       **error)
 {
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
@@ -572,26 +581,26 @@ tincan_store_load (TincanStore  *self,
 
   if (position < count - end)
     {
-      stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN"
+      stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM " MESSAGE_TABLES " WHERE m.id IN"
                                            " (SELECT id FROM messages WHERE person = ?"
-                                           "  ORDER BY id LIMIT ? OFFSET ?) ORDER BY id", error);
+                                           "  ORDER BY id LIMIT ? OFFSET ?) ORDER BY m.id", error);
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_int64 (stmt, 1, tincan_store_scope (self));
       sqlite3_bind_int64 (stmt, 2, end - position);
       sqlite3_bind_int64 (stmt, 3, position);
-      return read_rows (self, stmt, error);
+      return tincan_store_read_rows (self, stmt, error);
     }
 
-  stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages WHERE id IN"
+  stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM " MESSAGE_TABLES " WHERE m.id IN"
                                        " (SELECT id FROM messages WHERE person = ?"
-                                       "  ORDER BY id DESC LIMIT ? OFFSET ?) ORDER BY id DESC", error);
+                                       "  ORDER BY id DESC LIMIT ? OFFSET ?) ORDER BY m.id DESC", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, tincan_store_scope (self));
   sqlite3_bind_int64 (stmt, 2, end - position);
   sqlite3_bind_int64 (stmt, 3, count - end);
-  messages = read_rows (self, stmt, error);
+  messages = tincan_store_read_rows (self, stmt, error);
   if (messages != NULL)
     {
       for (guint i = 0; i < messages->len / 2; i++)
@@ -624,14 +633,14 @@ tincan_store_load_unfinished (TincanStore  *self,
 
   g_return_val_if_fail (TINCAN_IS_STORE (self), NULL);
 
-  stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM messages"
-                                       " WHERE person = ? AND outgoing = 1 AND state IN (0, 1, 3)"
-                                       " AND (plain = 0 OR state <> 1) ORDER BY id", error);
+  stmt = tincan_store_statement (self, "SELECT " MESSAGE_COLUMNS " FROM " MESSAGE_TABLES
+                                       " WHERE m.person = ? AND m.outgoing = 1 AND m.state IN (0, 1, 3)"
+                                       " AND (m.plain = 0 OR m.state <> 1) ORDER BY m.id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, tincan_store_scope (self));
 
-  return read_rows (self, stmt, error);
+  return tincan_store_read_rows (self, stmt, error);
 }
 
 /* Each word of @query as an FTS5 string, the last one as a prefix. */

@@ -43,7 +43,7 @@ typedef enum
   TINCAN_STORE_KEY_REFUSED,   /* another key is pinned, or the pinned one cannot be read */
 } TincanStoreKeyTrust;
 
-#define TINCAN_STORE_SCHEMA_VERSION 4
+#define TINCAN_STORE_SCHEMA_VERSION 5
 
 #define TINCAN_STORE_PERSON_KEY_SIZE 32
 #define TINCAN_STORE_PERSON_TEXT_CHARS 120
@@ -163,6 +163,20 @@ TincanStoreKeyTrust tincan_store_trust_peer_key (TincanStore   *self,
                                                 const guint8   *key,
                                                 gboolean       *verified,
                                                 GError        **error);
+
+/* Files: tincan-store-files.c */
+TincanMessage *tincan_store_add_transfer       (TincanStore    *self,
+                                                TincanTransfer *transfer,
+                                                GError        **error);
+gboolean       tincan_store_save_transfer      (TincanStore    *self,
+                                                TincanMessage  *message,
+                                                GError        **error);
+void           tincan_store_follow_transfer    (TincanStore    *self,
+                                                TincanMessage  *message);
+GPtrArray     *tincan_store_load_transfers     (TincanStore    *self,
+                                                GError        **error);
+char          *tincan_store_dup_person_name    (TincanStore    *self);
+char          *tincan_store_file_line          (const char     *name);
 
 GPtrArray     *tincan_store_list_people        (TincanStore    *self,
                                                 GError        **error);
