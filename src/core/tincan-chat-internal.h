@@ -3,13 +3,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The chat's instance, shared by tincan-chat.c (the object, its
- * properties and signals, the conversation) and tincan-chat-keys.c
- * (encryption and trust), and nothing else.
+ * properties and signals, the conversation), tincan-chat-keys.c
+ * (encryption and trust), tincan-chat-files.c (files), and nothing else.
  */
 
 #pragma once
 
 #include "tincan-chat.h"
+#include "tincan-files.h"
 #include "tincan-history.h"
 #include "tincan-identity.h"
 #include "tincan-outbox.h"
@@ -52,6 +53,12 @@ struct _TincanChat
   char           *identity_error;    /* Tin Can mode cannot start */
   char           *own_fingerprint;
   gboolean        verified;          /* the peer key in use, as pinned */
+
+  /* Files (tincan-chat-files.c) */
+  TincanFiles    *files;             /* with a Tin Can link only */
+  GHashTable     *file_rows;         /* direction + transfer ID → TincanMessage:
+                                      * this session's files and those not finished */
+  GFile          *download_dir;      /* NULL: the Downloads folder */
 };
 
 enum {
@@ -90,6 +97,23 @@ void tincan_chat_apply           (TincanChat *self);
 /* Emits #TincanChat::same-person. */
 void tincan_chat_emit_same_person (TincanChat *self,
                                    gint64      person_id);
+/* Emits #TincanChat::message-received for a message already shown. */
+void tincan_chat_emit_message_received (TincanChat    *self,
+                                        TincanMessage *message);
+/* What keeps messages from being written, until the next write works. */
+void tincan_chat_set_write_problem (TincanChat *self,
+                                    const char *problem);
+
+/* tincan-chat-files.c: files */
+
+/* At start: reads back the files not finished, to resume them. */
+void tincan_chat_files_load      (TincanChat *self);
+/* The chat's link now (NULL: none): the engine goes with it. */
+void tincan_chat_files_attach    (TincanChat *self,
+                                  TincanLink *link);
+/* Before the history is cleared: cancels what still moves. */
+void tincan_chat_files_clear     (TincanChat *self);
+void tincan_chat_files_dispose   (TincanChat *self);
 
 /* tincan-chat-keys.c: encryption and trust */
 

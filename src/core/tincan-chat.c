@@ -74,9 +74,19 @@ set_error (TincanChat *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
 }
 
-static void
-set_write_problem (TincanChat *self,
-                   const char *problem)
+/* For tincan-chat-files.c: a file offered is shown and announced as a
+ * message is.
+ */
+void
+tincan_chat_emit_message_received (TincanChat    *self,
+                                   TincanMessage *message)
+{
+  g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
+}
+
+void
+tincan_chat_set_write_problem (TincanChat *self,
+                               const char *problem)
 {
   if (g_strcmp0 (self->write_problem, problem) == 0)
     return;
@@ -91,7 +101,7 @@ on_write_failed_cb (TincanChat   *self,
                     const GError *error,
                     TincanStore  *store)
 {
-  set_write_problem (self, error->message);
+  tincan_chat_set_write_problem (self, error->message);
 }
 
 static void
@@ -103,7 +113,7 @@ on_message_received_cb (TincanChat    *self,
    * text that could not be stored arrives without a store ID.
    */
   if (tincan_message_get_store_id (message) != 0)
-    set_write_problem (self, NULL);
+    tincan_chat_set_write_problem (self, NULL);
 
   tincan_history_append (self->history, message);
   g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, message);
@@ -126,7 +136,7 @@ on_outbox_message_stored_cb (TincanChat    *self,
                              TincanMessage *message,
                              TincanOutbox  *outbox)
 {
-  set_write_problem (self, NULL);
+  tincan_chat_set_write_problem (self, NULL);
   tincan_history_pin (self->history, message);
   tincan_history_append (self->history, message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
@@ -205,6 +215,11 @@ tincan_chat_set_link (TincanChat *self,
 
       tincan_chat_attach_keys (self, link);
     }
+
+  /* Before the notifications: a window that hears of the new link finds
+   * the files going with it.
+   */
+  tincan_chat_files_attach (self, link);
 
   tincan_chat_notify_keys (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
@@ -327,7 +342,9 @@ follow_history (TincanChat *self)
   g_signal_connect_object (self->outbox, "message-removed",
                            G_CALLBACK (on_outbox_message_removed_cb), self, G_CONNECT_SWAPPED);
   if (!tincan_outbox_load (self->outbox, &error))
-    set_write_problem (self, error->message);
+    tincan_chat_set_write_problem (self, error->message);
+
+  tincan_chat_files_load (self);
 }
 
 static void
@@ -353,6 +370,7 @@ tincan_chat_dispose (GObject *object)
 
   g_clear_handle_id (&self->apply_idle, g_source_remove);
   tincan_chat_set_link (self, NULL);
+  tincan_chat_files_dispose (self);
   g_clear_object (&self->settings);
   g_clear_object (&self->outbox);
   g_clear_object (&self->history);
@@ -758,7 +776,8 @@ tincan_chat_find (TincanChat  *self,
  * @self: a #TincanChat
  * @error: return location for a #TincanStoreError
  *
- * Deletes every message but those still being sent.
+ * Deletes every message but those still being sent.  Files still
+ * moving, either way, are cancelled first: their rows go too.
  *
  * Returns: %TRUE on success
  */
@@ -768,6 +787,7 @@ tincan_chat_clear_history (TincanChat  *self,
 {
   g_return_val_if_fail (TINCAN_IS_CHAT (self), FALSE);
 
+  tincan_chat_files_clear (self);
   if (!tincan_history_clear (self->history, error))
     return FALSE;
 
@@ -895,7 +915,7 @@ tincan_chat_send (TincanChat  *self,
   if (message == NULL)
     {
       if (g_error_matches (local_error, TINCAN_STORE_ERROR, TINCAN_STORE_ERROR_FULL))
-        set_write_problem (self, local_error->message);
+        tincan_chat_set_write_problem (self, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }

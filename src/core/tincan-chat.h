@@ -78,6 +78,9 @@ gboolean        tincan_chat_accept_file    (TincanChat      *self,
 gboolean        tincan_chat_cancel_file    (TincanChat      *self,
                                             TincanMessage   *message,
                                             GError         **error);
+GFile          *tincan_chat_get_download_dir (TincanChat    *self);
+void            tincan_chat_set_download_dir (TincanChat    *self,
+                                            GFile           *dir);
 
 /* What the window and its dialogs need of the link, so that they never
  * hold one themselves.

@@ -77,7 +77,11 @@ follow_last_message (TincanPerson *person,
     return;
 
   last = g_list_model_get_item (messages, n - 1);
-  text = tincan_store_first_line (tincan_message_get_text (last));
+  /* A file shows as its name, marked as a file, as the history lists it. */
+  if (tincan_message_get_transfer (last) != NULL)
+    text = tincan_store_file_line (tincan_message_get_text (last));
+  else
+    text = tincan_store_first_line (tincan_message_get_text (last));
   g_object_set (person,
                 "last-text", text,
                 "last-time", tincan_message_get_time (last),
@@ -309,6 +313,8 @@ tincan_people_ensure_chat (TincanPeople *self,
                      G_CALLBACK (on_messages_changed_cb));
 
   tincan_chat_set_history_problem (chat, self->store_problem);
+  /* Before the port: the link it makes receives files at once. */
+  tincan_chat_set_download_dir (chat, self->download_dir);
   g_object_set (person, "chat", chat, NULL);
 
   tincan_chat_set_port (chat, self->port, self->port_error);
@@ -321,6 +327,37 @@ tincan_people_ensure_chat (TincanPeople *self,
   follow_last_message (person, tincan_chat_get_messages (chat));
 
   return tincan_person_get_chat (person);
+}
+
+/**
+ * tincan_people_set_download_dir:
+ * @self: a #TincanPeople
+ * @dir: (nullable): where every conversation saves the files it
+ *   receives; %NULL for the XDG Downloads folder
+ *
+ * For tests, which keep what they receive in a folder of their own; the
+ * app leaves it to the Downloads folder.
+ */
+void
+tincan_people_set_download_dir (TincanPeople *self,
+                                GFile        *dir)
+{
+  guint n;
+
+  g_return_if_fail (TINCAN_IS_PEOPLE (self));
+  g_return_if_fail (dir == NULL || G_IS_FILE (dir));
+
+  g_set_object (&self->download_dir, dir);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->people));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TincanPerson) person = g_list_model_get_item (G_LIST_MODEL (self->people), i);
+      TincanChat *chat = tincan_person_get_chat (person);
+
+      if (chat != NULL)
+        tincan_chat_set_download_dir (chat, dir);
+    }
 }
 
 /* Lets go of @person's conversation: it says goodbye as it goes. */

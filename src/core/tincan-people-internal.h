@@ -44,6 +44,7 @@ struct _TincanPeople
   guint            n_nearby;
   gboolean         moving;           /* place(): one items-changed for a move */
   GPtrArray       *strangers;        /* TincanLink: handshakes from unknown addresses */
+  GFile           *download_dir;     /* received files; NULL: the Downloads folder */
 };
 
 /* tincan-people-chats.c */

@@ -370,8 +370,8 @@ load_people (TincanPeople *self)
 
       g_list_store_insert_sorted (self->people, person, tincan_people_compare, NULL);
 
-      /* What waits for them goes as soon as they are there. */
-      if (one->n_unfinished > 0 && one->host != NULL)
+      /* What waits for them goes as soon as they are there, files too. */
+      if ((one->n_unfinished > 0 || one->n_transfers > 0) && one->host != NULL)
         tincan_people_ensure_chat (self, person);
     }
 }
@@ -427,6 +427,7 @@ tincan_people_dispose (GObject *object)
   g_clear_object (&self->identity);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->download_dir);
 
   G_OBJECT_CLASS (tincan_people_parent_class)->dispose (object);
 }

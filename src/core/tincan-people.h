@@ -42,6 +42,8 @@ TincanChat   *tincan_people_start_conversation (TincanPeople    *self,
                                                 GError         **error);
 void          tincan_people_mark_read          (TincanPeople    *self,
                                                 TincanPerson    *person);
+void          tincan_people_set_download_dir   (TincanPeople    *self,
+                                                GFile           *dir);
 void          tincan_people_close_async        (TincanPeople        *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,

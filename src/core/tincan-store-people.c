@@ -72,7 +72,10 @@ no_such_person (TincanStore  *self,
  * unread count (what came after read_up_to) from messages_person, which
  * covers both, the outbox from the partial index messages_unfinished,
  * then the last message's own row, and whether it is a file (its
- * transfer, by the same ID).  test-store-people checks the plan.
+ * transfer, by the same ID).  The files not finished are counted from
+ * the few rows of the partial index transfers_unfinished, each one's
+ * person read by its message's ID: never from a conversation.
+ * test-store-people checks the plan.
  */
 static const char list_people_sql[] =
   "SELECT p.id, p.key, p.host, p.port, p.mode, p.name, p.verified,"
@@ -82,7 +85,9 @@ static const char list_people_sql[] =
   "  (SELECT count(*) FROM messages"
   "   WHERE person = p.id AND outgoing = 1 AND state IN (0, 1, 3)"
   "   AND (plain = 0 OR state <> 1)),"
-  "  (SELECT count(*) FROM transfers WHERE message = m.id)"
+  "  (SELECT count(*) FROM transfers WHERE message = m.id),"
+  "  (SELECT count(*) FROM transfers AS t WHERE t.state IN (0, 1, 2, 3)"
+  "   AND (SELECT person FROM messages WHERE id = t.message) = p.id)"
   " FROM people AS p"
   " LEFT JOIN messages AS m"
   "  ON m.id = (SELECT max(id) FROM messages WHERE person = p.id)"
@@ -158,6 +163,7 @@ person_from_row (sqlite3_stmt *stmt)
   person->last_outgoing = sqlite3_column_int (stmt, 11) != 0;
   person->unread = (guint) sqlite3_column_int64 (stmt, 12);
   person->n_unfinished = (guint) sqlite3_column_int64 (stmt, 13);
+  person->n_transfers = (guint) sqlite3_column_int64 (stmt, 15);
 
   return person;
 }

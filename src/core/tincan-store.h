@@ -70,6 +70,7 @@ typedef struct
   gboolean    last_outgoing;
   guint       unread;         /* messages from them after read_up_to */
   guint       n_unfinished;   /* messages to them not delivered yet: their outbox */
+  guint       n_transfers;    /* files to or from them not finished yet */
 } TincanStorePerson;
 
 #define TINCAN_TYPE_STORE_PERSON (tincan_store_person_get_type ())
