@@ -52,6 +52,7 @@
 
 #include "tincan-address.h"
 #include "tincan-cli-discover.h"
+#include "tincan-cli-files.h"
 #include "tincan-identity.h"
 #include "tincan-link.h"
 #include "tincan-outbox.h"
@@ -61,6 +62,7 @@ typedef struct
 {
   GMainLoop        *loop;
   TincanLink       *link;
+  TincanCliFiles   *files;            /* --send-file, --receive-dir */
   TincanOutbox     *outbox;           /* with --history only */
   TincanIdentity   *identity;         /* in Tin Can mode only, for the encrypted link */
   TincanStore      *store;            /* with --history only */
@@ -118,18 +120,17 @@ cli_close (Cli   *cli,
 }
 
 static void
-print_event (Cli        *cli,
-             const char *event,
-             ...)
+print_event_valist (gboolean    json,
+                    const char *event,
+                    va_list     ap)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *line = NULL;
   const char *key;
-  va_list ap;
 
-  if (!cli->json)
+  if (!json)
     return;
 
   json_builder_begin_object (builder);
@@ -137,7 +138,6 @@ print_event (Cli        *cli,
   json_builder_add_string_value (builder, event);
 
   /* Triples of key, kind and value: "s" string, "i" gint64, "b" boolean. */
-  va_start (ap, event);
   while ((key = va_arg (ap, const char *)) != NULL)
     {
       const char *kind = va_arg (ap, const char *);
@@ -150,7 +150,6 @@ print_event (Cli        *cli,
       else
         json_builder_add_boolean_value (builder, va_arg (ap, gboolean));
     }
-  va_end (ap);
 
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -162,10 +161,38 @@ print_event (Cli        *cli,
   fflush (stdout);
 }
 
+/* For tincan-cli-files.c too. */
+void
+tincan_cli_print_event (gboolean    json,
+                        const char *event,
+                        ...)
+{
+  va_list ap;
+
+  va_start (ap, event);
+  print_event_valist (json, event, ap);
+  va_end (ap);
+}
+
+static void
+print_event (Cli        *cli,
+             const char *event,
+             ...)
+{
+  va_list ap;
+
+  va_start (ap, event);
+  print_event_valist (cli->json, event, ap);
+  va_end (ap);
+}
+
 static void
 maybe_finish (Cli *cli)
 {
   if (cli->closing || !cli->input_done || tincan_link_get_n_pending (cli->link) > 0)
+    return;
+
+  if (cli->files != NULL && tincan_cli_files_busy (cli->files))
     return;
 
   if (cli->count > 0 && cli->received < cli->count)
@@ -251,6 +278,21 @@ send_text (Cli        *cli,
     on_message_state_cb (message, NULL, cli);
 
   return TRUE;
+}
+
+static void
+on_file_finished_cb (gboolean received,
+                     gboolean failed,
+                     gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  if (failed)
+    cli->failed++;
+  else if (received)
+    cli->received++;
+
+  g_idle_add (finish_idle_cb, cli);
 }
 
 static void
@@ -590,6 +632,9 @@ main (int   argc,
   g_autofree char *history = NULL;
   g_autofree char *identity_path = NULL;
   g_autofree char *trust = NULL;
+  g_autofree char *receive_dir = NULL;
+  g_auto(GStrv) send_files = NULL;
+  g_autoptr(TincanCliFiles) files = NULL;
   gint64 count = 0;
   int timeout = 0;
   gboolean plain = FALSE;
@@ -608,8 +653,12 @@ main (int   argc,
       "Send TEXT as one message, exit when it is delivered or failed", "TEXT" },
     { "file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
       "The same with the file's contents ('-' reads stdin to EOF)", "PATH" },
+    { "send-file", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &send_files,
+      "Send the file at PATH (repeatable), exit when each is delivered or failed", "PATH" },
+    { "receive-dir", 0, 0, G_OPTION_ARG_FILENAME, &receive_dir,
+      "Accept every file the peer sends into DIR", "DIR" },
     { "count", 'c', 0, G_OPTION_ARG_INT64, &count,
-      "Exit after receiving N messages", "N" },
+      "Exit after receiving N messages or files", "N" },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       "Exit with status 1 if not finished by then", "SECS" },
     { "plain", 0, 0, G_OPTION_ARG_NONE, &plain,
@@ -711,6 +760,12 @@ main (int   argc,
   if (trust != NULL && plain)
     return usage_error ("--trust needs Tin Can mode: plain text is not encrypted");
 
+  if (plain && (send_files != NULL || receive_dir != NULL))
+    return usage_error ("--send-file and --receive-dir need Tin Can mode: plain text has no files");
+
+  if (send_files != NULL && (send != NULL || file != NULL))
+    return usage_error ("--send-file cannot be used with --send or --file");
+
   /* Plain text has no use for it, and makes no file. */
   if (!plain)
     {
@@ -788,6 +843,15 @@ main (int   argc,
 
   print_event (&cli, "ready", "port", "i", (gint64) tincan_link_get_local_port (link), NULL);
 
+  /* Files are welcome from the first hello on: before the peer is set. */
+  if (!plain)
+    {
+      files = tincan_cli_files_new (link, json, on_file_finished_cb, &cli);
+      cli.files = files;
+      if (receive_dir != NULL && !tincan_cli_files_set_receive_dir (files, receive_dir, &error))
+        return usage_error (error->message);
+    }
+
   /* The identity goes in the first hello, so before the peer is set. */
   if (store != NULL)
     {
@@ -810,7 +874,14 @@ main (int   argc,
   if (timeout > 0)
     g_timeout_add_seconds (timeout, on_timeout_cb, &cli);
 
-  if (send != NULL)
+  if (send_files != NULL)
+    {
+      cli.input_done = TRUE;
+      for (guint i = 0; send_files[i] != NULL; i++)
+        if (!tincan_cli_files_send (files, send_files[i], identity, &error))
+          return usage_error (error->message);
+    }
+  else if (send != NULL)
     {
       cli.input_done = TRUE;
       send_text (&cli, send);
@@ -844,6 +915,8 @@ main (int   argc,
   if (outbox != NULL)
     tincan_outbox_detach (outbox);
 
+  cli.files = NULL;
+  g_clear_pointer (&files, tincan_cli_files_free);
   g_clear_object (&cli.input);
   g_clear_object (&cli.cancellable);
   g_clear_pointer (&cli.peer, g_free);

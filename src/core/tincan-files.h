@@ -50,5 +50,6 @@ gboolean        tincan_files_cancel           (TincanFiles     *self,
                                                TincanTransfer  *transfer,
                                                GError         **error);
 GListModel     *tincan_files_get_transfers    (TincanFiles     *self);
+gsize           tincan_files_get_peak_queued  (TincanFiles     *self);
 
 G_END_DECLS

@@ -94,6 +94,8 @@ make_hello (TincanLink   *self,
   memcpy (packet->hello.identity, self->identity, TINCAN_WIRE_IDENTITY_SIZE);
   memcpy (packet->hello.name, name, end - name);
   packet->hello.name[end - name] = '\0';
+  if (self->record_func != NULL)
+    packet->hello.features |= TINCAN_WIRE_FEATURE_RECORDS;
 }
 
 static void

@@ -88,6 +88,9 @@ struct _TincanLink
 
   TincanLinkKeepFunc     keep_func;
   gpointer               keep_data;
+  TincanLinkRecordFunc   record_func;        /* files: tincan-files.c */
+  gpointer               record_data;
+  guint8                 peer_features;      /* from the peer's hello */
 
   GTask                 *test;               /* a connection test waiting for an answer */
   GTask                 *closing;            /* saying goodbye, lingering */

@@ -352,7 +352,18 @@ deliver_ready (TincanLink *self)
   while ((ready = tincan_receiver_next_ready (self->receiver, self->peer_identity)) != NULL)
     {
       g_autoptr(TincanMessage) message = ready;
-      TincanKeepResult result = keep (self, message);
+      TincanKeepResult result;
+
+      /* A record is the files engine's, never text: never kept as a
+       * message nor shown.  Without an engine it is taken and dropped,
+       * so the sender is not stuck on it.
+       */
+      if (tincan_message_get_record (message) != NULL)
+        result = self->record_func != NULL
+                 ? self->record_func (self, tincan_message_get_record (message), self->record_data)
+                 : TINCAN_KEEP_DUPLICATE;
+      else
+        result = keep (self, message);
 
       if (result == TINCAN_KEEP_REFUSED)
         {
@@ -364,6 +375,9 @@ deliver_ready (TincanLink *self)
         }
 
       tincan_receiver_pop_ready (self->receiver);
+
+      if (tincan_message_get_record (message) != NULL)
+        continue;
 
       if (result == TINCAN_KEEP_DUPLICATE)
         self->stats.duplicates++;
@@ -421,6 +435,7 @@ tincan_link_handle_hello (TincanLink         *self,
   tincan_wire_format_identity (packet->hello.identity, self->peer_identity);
   tincan_sender_set_peer_window (self->sender, packet->hello.receive_window);
   self->peer_version = 0;
+  self->peer_features = packet->hello.features;
 
   tincan_link_set_peer_name (self, packet->hello.name);
 }

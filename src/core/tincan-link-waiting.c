@@ -46,6 +46,14 @@ tincan_link_park (TincanLink *self,
     {
       TincanMessage *message = g_ptr_array_index (pending, i);
 
+      /* The files engine offers again when the peer is back. */
+      if (tincan_message_get_record (message) != NULL)
+        {
+          tincan_message_set_state (message, TINCAN_MESSAGE_FAILED,
+                                    tincan_link_failure_reason (self));
+          continue;
+        }
+
       if (tincan_message_get_state (message) != TINCAN_MESSAGE_QUEUED)
         tincan_message_set_state (message, TINCAN_MESSAGE_QUEUED, NULL);
       tincan_message_set_waiting_for (message, waiting_for_name (self));

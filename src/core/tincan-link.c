@@ -762,6 +762,20 @@ tincan_link_take_pending (TincanLink *self)
   tincan_link_take_parked (self, pending);
   g_ptr_array_extend_and_steal (pending, tincan_sender_take_all (self->sender));
 
+  /* Records belong to this link's files engine, which offers again on
+   * the next one: they fail here rather than go with the messages.
+   */
+  for (guint i = pending->len; i > 0; i--)
+    {
+      TincanMessage *message = g_ptr_array_index (pending, i - 1);
+
+      if (tincan_message_get_record (message) != NULL)
+        {
+          tincan_message_set_state (message, TINCAN_MESSAGE_FAILED, NULL);
+          g_ptr_array_remove_index (pending, i - 1);
+        }
+    }
+
   for (guint i = 0; i < self->plain_queue->len; i++)
     g_ptr_array_add (pending, g_object_ref (g_ptr_array_index (self->plain_queue, i)));
   g_ptr_array_set_size (self->plain_queue, 0);
@@ -823,6 +837,79 @@ tincan_link_set_keep_func (TincanLink         *self,
 
   self->keep_func = func;
   self->keep_data = user_data;
+}
+
+/**
+ * tincan_link_set_record_func:
+ * @self: a #TincanLink
+ * @func: (nullable): called with each record from the peer before it is
+ *   acknowledged
+ * @user_data: for @func
+ *
+ * Takes records (docs/PROTOCOL.md, *Files*) from the peer, and says so
+ * in the hellos from the next handshake on: set it before the peer.
+ */
+void
+tincan_link_set_record_func (TincanLink           *self,
+                             TincanLinkRecordFunc  func,
+                             gpointer              user_data)
+{
+  g_return_if_fail (TINCAN_IS_LINK (self));
+
+  self->record_func = func;
+  self->record_data = user_data;
+}
+
+/**
+ * tincan_link_get_peer_takes_records:
+ * @self: a #TincanLink
+ *
+ * Returns: %TRUE if the peer's last hello said it takes records; one
+ *   before them would show a record as garbled text, so none is sent to it
+ */
+gboolean
+tincan_link_get_peer_takes_records (TincanLink *self)
+{
+  g_return_val_if_fail (TINCAN_IS_LINK (self), FALSE);
+
+  return self->mode == TINCAN_MODE_RELIABLE
+         && (self->peer_features & TINCAN_WIRE_FEATURE_RECORDS) != 0;
+}
+
+/**
+ * tincan_link_send_record:
+ * @self: a #TincanLink
+ * @record: a record, 0x00 first, at most %TINCAN_WIRE_MAX_MESSAGE bytes
+ *
+ * Queues @record for the peer, reliably and in order with the messages.
+ * The message is never stored: it ends delivered once the peer's record
+ * function took it, or failed.  Records are not parked for a peer that
+ * is away: they fail at the give-up time, and the files engine offers
+ * again when the peer is back.
+ *
+ * Returns: (transfer full) (nullable): its message, or %NULL in plain mode
+ */
+TincanMessage *
+tincan_link_send_record (TincanLink *self,
+                         GBytes     *record)
+{
+  g_autoptr(TincanMessage) message = NULL;
+  gsize length;
+  const guint8 *data;
+
+  g_return_val_if_fail (TINCAN_IS_LINK (self), NULL);
+  g_return_val_if_fail (record != NULL, NULL);
+
+  data = g_bytes_get_data (record, &length);
+  g_return_val_if_fail (length >= 2 && length <= TINCAN_WIRE_MAX_MESSAGE && data[0] == 0, NULL);
+
+  if (self->mode == TINCAN_MODE_PLAIN)
+    return NULL;
+
+  message = tincan_message_new_record (record);
+  enqueue (self, message);
+
+  return g_steal_pointer (&message);
 }
 
 /**

@@ -56,6 +56,15 @@ typedef TincanKeepResult (*TincanLinkKeepFunc) (TincanLink    *link,
                                                 TincanMessage *message,
                                                 gpointer       user_data);
 
+/* Called with each record (docs/PROTOCOL.md, *Files*) from the peer, in
+ * order, before it is acknowledged: %TINCAN_KEEP_NEW or
+ * %TINCAN_KEEP_DUPLICATE acknowledge it, %TINCAN_KEEP_REFUSED has the
+ * peer send it again later.
+ */
+typedef TincanKeepResult (*TincanLinkRecordFunc) (TincanLink *link,
+                                                  GBytes     *record,
+                                                  gpointer    user_data);
+
 /* Whether to talk to a peer that proved it holds @peer_key (32 bytes,
  * its long-term X25519 public key).  Called for every handshake.
  */
@@ -130,5 +139,11 @@ guint                  tincan_link_get_n_waiting    (TincanLink      *self);
 gboolean               tincan_link_cancel           (TincanLink      *self,
                                                      TincanMessage   *message,
                                                      GError         **error);
+void                   tincan_link_set_record_func  (TincanLink           *self,
+                                                     TincanLinkRecordFunc  func,
+                                                     gpointer              user_data);
+TincanMessage         *tincan_link_send_record      (TincanLink      *self,
+                                                     GBytes          *record);
+gboolean               tincan_link_get_peer_takes_records (TincanLink *self);
 
 G_END_DECLS

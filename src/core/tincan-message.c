@@ -28,6 +28,7 @@ struct _TincanMessage
   char               *failure_reason;
   char               *waiting_for;    /* while the peer is away */
   TincanTransfer     *transfer;       /* a file row: the file, its progress */
+  GBytes             *record;         /* a record for the files engine, not text */
   gint64              time;
   TincanMessageState  state;
   guint               outgoing : 1;
@@ -67,6 +68,7 @@ tincan_message_finalize (GObject *object)
   TincanMessage *self = TINCAN_MESSAGE (object);
 
   g_clear_object (&self->transfer);
+  g_clear_pointer (&self->record, g_bytes_unref);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->sender, g_free);
@@ -384,6 +386,56 @@ tincan_message_take_incoming (const char *id,
   self->uid = uid;
 
   return self;
+}
+
+/**
+ * tincan_message_new_record:
+ * @record: a record (docs/PROTOCOL.md, *Files*): 0x00, then its type and
+ *   fields, at most %TINCAN_WIRE_MAX_MESSAGE bytes
+ *
+ * A message that carries bytes for the files engine rather than text.  It
+ * goes like any other message, but is never stored or shown: its text is
+ * empty.
+ *
+ * Returns: (transfer full): a queued message
+ */
+TincanMessage *
+tincan_message_new_record (GBytes *record)
+{
+  TincanMessage *self = tincan_message_new_outgoing ("", FALSE);
+
+  self->record = g_bytes_ref (record);
+
+  return self;
+}
+
+/* A record from the peer, its buffer taken. */
+TincanMessage *
+tincan_message_take_incoming_record (const char *id,
+                                     const char *sender,
+                                     guint64     uid,
+                                     GBytes     *record)
+{
+  TincanMessage *self = tincan_message_take_incoming (id, sender, uid, g_strdup (""), FALSE);
+
+  self->record = record;
+
+  return self;
+}
+
+/**
+ * tincan_message_get_record:
+ * @self: a #TincanMessage
+ *
+ * Returns: (transfer none) (nullable): the record it carries, or %NULL
+ *   for a text message
+ */
+GBytes *
+tincan_message_get_record (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->record;
 }
 
 const char *

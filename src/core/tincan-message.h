@@ -52,6 +52,12 @@ TincanMessage      *tincan_message_take_incoming      (const char         *id,
                                                        guint64             uid,
                                                        char               *text,
                                                        gboolean            plain);
+TincanMessage      *tincan_message_new_record         (GBytes             *record);
+TincanMessage      *tincan_message_take_incoming_record (const char       *id,
+                                                       const char         *sender,
+                                                       guint64             uid,
+                                                       GBytes             *record);
+GBytes             *tincan_message_get_record         (TincanMessage      *self);
 TincanMessage      *tincan_message_new_stored         (gint64              store_id,
                                                        guint64             uid,
                                                        const char         *sender,

@@ -388,6 +388,16 @@ reassembled_message (Reassembly *r,
   g_autofree char *id = g_strdup_printf ("%s-%016" G_GINT64_MODIFIER "x", peer_identity, r->uid);
   char *text;
 
+  /* Text never holds a NUL: one first is a record for the files engine,
+   * kept as bytes.
+   */
+  if (r->length > 0 && r->buffer[0] == 0)
+    {
+      GBytes *record = g_bytes_new_take (g_steal_pointer (&r->buffer), r->length);
+
+      return tincan_message_take_incoming_record (id, peer_identity, r->uid, record);
+    }
+
   if (tincan_wire_validate_text (r->buffer, r->length))
     {
       text = (char *) g_steal_pointer (&r->buffer);

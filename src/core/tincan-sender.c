@@ -228,8 +228,14 @@ tincan_sender_add (TincanSender  *self,
 
   out->message = g_object_ref (message);
   out->uid = tincan_message_get_uid (message);
-  out->bytes = (const guint8 *) tincan_message_get_text (message);
-  out->length = strlen (tincan_message_get_text (message));
+  /* A record's bytes, like a text, stay where they are while it is queued. */
+  if (tincan_message_get_record (message) != NULL)
+    out->bytes = g_bytes_get_data (tincan_message_get_record (message), &out->length);
+  else
+    {
+      out->bytes = (const guint8 *) tincan_message_get_text (message);
+      out->length = strlen (tincan_message_get_text (message));
+    }
   out->seq = ++self->next_seq;
   /* In order, whatever clock the caller read. */
   out->queued_at = last != NULL ? MAX (now, last->queued_at) : now;

@@ -294,6 +294,10 @@ decode_hello (const guint8 *body,
   name_length = body[1];
   memcpy (packet->hello.identity, body + 2, TINCAN_WIRE_IDENTITY_SIZE);
   packet->hello.receive_window = read_u32 (body + 2 + TINCAN_WIRE_IDENTITY_SIZE);
+  /* Unknown bits are for later versions: ignored, as older peers ignore
+   * the whole byte.
+   */
+  packet->hello.features = body[TINCAN_WIRE_HELLO_FEATURES_OFFSET - TINCAN_WIRE_HEADER_SIZE];
 
   if (tincan_wire_identity_is_zero (packet->hello.identity)
       || packet->hello.receive_window < TINCAN_WIRE_BASE_DATAGRAM)
@@ -600,6 +604,7 @@ tincan_wire_encode (const TincanPacket *packet,
         memcpy (body + 2, packet->hello.identity, TINCAN_WIRE_IDENTITY_SIZE);
         write_u32 (body + 2 + TINCAN_WIRE_IDENTITY_SIZE, packet->hello.receive_window);
         memcpy (body + 6 + TINCAN_WIRE_IDENTITY_SIZE, packet->hello.name, name_length);
+        body[TINCAN_WIRE_HELLO_FEATURES_OFFSET - TINCAN_WIRE_HEADER_SIZE] = packet->hello.features;
         length = TINCAN_WIRE_HELLO_SIZE;
       }
       break;

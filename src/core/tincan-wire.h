@@ -39,6 +39,12 @@ G_BEGIN_DECLS
 #define TINCAN_WIRE_MAX_ACK_RANGES   32
 #define TINCAN_WIRE_MAX_HELD         32
 #define TINCAN_WIRE_HELLO_SIZE       300
+
+/* The last byte of a HELLO, zero padding for peers before it: what the
+ * sender takes besides text messages.
+ */
+#define TINCAN_WIRE_HELLO_FEATURES_OFFSET 299
+#define TINCAN_WIRE_FEATURE_RECORDS  0x01  /* records: files (docs/PROTOCOL.md, *Files*) */
 /* The handshake's three messages (Noise XX), each a header and the
  * Noise message: a key of 32 bytes for "e", 48 for an encrypted "s",
  * and the HELLO inside the second and third, encrypted (16 more).  The
@@ -126,6 +132,7 @@ typedef struct
       gboolean reply;
       guint8   identity[TINCAN_WIRE_IDENTITY_SIZE];  /* the installation's, never all zero */
       guint32  receive_window;   /* bytes of datagrams its socket holds unread */
+      guint8   features;         /* TINCAN_WIRE_FEATURE_*: what else it takes */
       char     name[TINCAN_WIRE_MAX_NAME + 1];
     } hello;
 
