@@ -409,6 +409,7 @@ test_chat_files_accept_limit (Fixture       *fixture,
   tincan_settings_set_accept_files_mib (fixture->bob.settings, 100);
   g_assert_nonnull (tincan_chat_send_file (hub_chat (&fixture->ada), file, &error));
   g_assert_no_error (error);
+  g_assert_true (tincan_test_wait_for_length (fixture->bob.received, 2));
   wait_for_state (&fixture->bob, TINCAN_TRANSFER_DONE);
   count_files (fixture->bob.downloads, &n_final, &n_partial);
   g_assert_cmpuint (n_final, ==, 2);

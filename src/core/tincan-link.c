@@ -771,7 +771,7 @@ tincan_link_take_pending (TincanLink *self)
 
       if (tincan_message_get_record (message) != NULL)
         {
-          tincan_message_set_state (message, TINCAN_MESSAGE_FAILED, NULL);
+          tincan_message_set_state (message, TINCAN_MESSAGE_FAILED, "");
           g_ptr_array_remove_index (pending, i - 1);
         }
     }
