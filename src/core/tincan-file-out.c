@@ -262,7 +262,17 @@ step_cb (gpointer user_data)
       if (!send_chunk (job))
         {
           job->step_id = 0;
-          fail_changed (job);
+          /* Queuing it can tell the link the peer is gone, which pauses
+           * the job (its file closed) before the link refuses the chunk;
+           * a link that refuses one with the file as it was is a peer
+           * away too.  Neither is a changed file.
+           */
+          if (job->fd < 0 || tincan_transfer_is_finished (job->transfer))
+            return G_SOURCE_REMOVE;
+          if (file_unchanged (job))
+            tincan_file_job_pause (job, tincan_files_get_peer_name (job->files));
+          else
+            fail_changed (job);
           return G_SOURCE_REMOVE;
         }
     }
