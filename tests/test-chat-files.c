@@ -452,6 +452,11 @@ other_away (gpointer data)
   return tincan_chat_get_presence (hub_chat (data)) != TINCAN_PRESENCE_ONLINE;
 }
 
+enum {
+  RESUME_RECEIVER = 1 << 0,
+  RESUME_AT_ONCE  = 1 << 1,
+};
+
 /* One side quits in the middle of a file and starts again: its row was
  * paused, waiting for the other, and the file goes on from where it
  * stopped (never from zero), and ends identical.
@@ -460,7 +465,8 @@ static void
 test_chat_files_resume (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  gboolean receiver = GPOINTER_TO_INT (user_data);
+  gboolean receiver = (GPOINTER_TO_INT (user_data) & RESUME_RECEIVER) != 0;
+  gboolean at_once = (GPOINTER_TO_INT (user_data) & RESUME_AT_ONCE) != 0;
   Hub *quits = receiver ? &fixture->bob : &fixture->ada;
   Hub *stays = receiver ? &fixture->ada : &fixture->bob;
   g_autoptr(GFile) file = make_file (fixture, "film.mkv", BIG_FILE);
@@ -478,10 +484,15 @@ test_chat_files_resume (Fixture       *fixture,
   wait_for_progress (&fixture->bob, 1024 * 1024);
   g_assert_cmpuint (tincan_transfer_get_offset (last_transfer (&fixture->bob)), <, BIG_FILE);
 
-  /* Quitting says goodbye: the other side sees it go before it is back. */
+  /* Quitting says goodbye: the other side sees it go before it is back;
+   * or it is back at once, before the other side noticed (a crash and a
+   * quick restart), and the records the other still sends find a
+   * transfer read back from the history, not taken up yet.
+   */
   had = tincan_transfer_get_offset (last_transfer (&fixture->bob));
   hub_close (quits);
-  g_assert_true (tincan_test_wait_for (other_away, stays));
+  if (!at_once)
+    g_assert_true (tincan_test_wait_for (other_away, stays));
   count_files (fixture->bob.downloads, &n_final, &n_partial);
   g_assert_cmpuint (n_final, ==, 0);
   g_assert_cmpuint (n_partial, ==, 1);
@@ -738,8 +749,11 @@ main (int   argc,
 
   ADD ("/chat-files/send", NULL, test_chat_files_send);
   ADD ("/chat-files/accept-limit", NULL, test_chat_files_accept_limit);
-  ADD ("/chat-files/resume-receiver", GINT_TO_POINTER (TRUE), test_chat_files_resume);
-  ADD ("/chat-files/resume-sender", GINT_TO_POINTER (FALSE), test_chat_files_resume);
+  ADD ("/chat-files/resume-receiver", GINT_TO_POINTER (RESUME_RECEIVER), test_chat_files_resume);
+  ADD ("/chat-files/resume-sender", GINT_TO_POINTER (0), test_chat_files_resume);
+  ADD ("/chat-files/resume-receiver-at-once", GINT_TO_POINTER (RESUME_RECEIVER | RESUME_AT_ONCE),
+       test_chat_files_resume);
+  ADD ("/chat-files/resume-sender-at-once", GINT_TO_POINTER (RESUME_AT_ONCE), test_chat_files_resume);
   ADD ("/chat-files/cancel", NULL, test_chat_files_cancel);
   ADD ("/chat-files/plain", NULL, test_chat_files_plain);
   ADD ("/chat-files/migration-v4", NULL, test_chat_files_migration_v4);

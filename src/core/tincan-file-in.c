@@ -108,6 +108,7 @@ send_accept (TincanFileJob *job)
   memcpy (accept.id, job->id, TINCAN_RECORD_ID_SIZE);
   tincan_files_send_record (job->files, job, &accept, FALSE);
   job->verified = TRUE;
+  job->asked = FALSE;
 
   g_debug ("%s accepted at offset %" G_GUINT64_FORMAT, tincan_transfer_get_id (job->transfer), job->written);
 }

@@ -43,6 +43,7 @@ struct _TincanFileJob
   guint64         written;       /* the temporary file holds [0, written) */
   gboolean        accepted;      /* by this side: it wants the bytes */
   gboolean        verified;      /* re-hashed what it had; ACCEPT sent */
+  gboolean        asked;         /* the sender was asked to offer again */
 };
 
 /* The hub */

@@ -481,6 +481,20 @@ record_cb (TincanLink *link,
     case TINCAN_RECORD_CHUNK:
     case TINCAN_RECORD_ZEROS:
     case TINCAN_RECORD_END:
+      /* Known from the history (tincan_files_add_incoming()) but not
+       * taken up in this run: the sender goes on where an earlier run of
+       * ours was, not having seen it go.  It is asked, once, to offer
+       * again, as for a job not known at all.
+       */
+      if (job != NULL && !tincan_transfer_get_outgoing (job->transfer) && job->fd < 0
+          && !job->verified && !job->asked && !tincan_transfer_is_finished (job->transfer))
+        {
+          job->asked = TRUE;
+          job = NULL;
+        }
+      else if (job != NULL && job->asked && job->fd < 0)
+        return TINCAN_KEEP_DUPLICATE;
+
       if (job == NULL || tincan_transfer_get_outgoing (job->transfer))
         {
           /* Sent to an earlier run of ours, which took the offer: the
