@@ -35,6 +35,7 @@ typedef struct
   TincanPeople     *people;
   TincanPerson     *other;      /* the other hub, as this one lists them */
   GPtrArray        *received;   /* TincanMessage, from message-received */
+  gboolean          had_chat;   /* the hub opened the conversation at start */
 } Hub;
 
 typedef struct
@@ -108,6 +109,7 @@ hub_open (Hub     *hub,
                                                TINCAN_MODE_RELIABLE, &error);
   g_assert_no_error (error);
   g_assert_nonnull (hub->other);
+  hub->had_chat = tincan_person_get_chat (hub->other) != NULL;
   g_signal_connect (hub_chat (hub), "message-received", G_CALLBACK (on_received_cb), hub);
 }
 
@@ -500,8 +502,11 @@ test_chat_files_resume (Fixture       *fixture,
   kept = g_object_ref (last_transfer (stays));
   g_signal_connect (kept, "notify::offset", G_CALLBACK (on_offset_cb), &stays_offsets);
 
-  /* Back: the row is read back paused, waiting for the other. */
+  /* Back: the conversation is opened at start, for the file, and its
+   * row is read back paused, waiting for the other.
+   */
   hub_open (quits, 0);
+  g_assert_true (quits->had_chat);
   transfer = last_transfer (quits);
   g_assert_nonnull (transfer);
   g_assert_cmpint (tincan_transfer_get_state (transfer), ==, TINCAN_TRANSFER_PAUSED);

@@ -424,7 +424,7 @@ tincan_chat_send_file (TincanChat  *self,
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || name == NULL)
     {
       g_set_error (error, TINCAN_FILES_ERROR, TINCAN_FILES_ERROR_NOT_REGULAR,
-                   _("“%s” is not a file that can be sent"), name ? name : "");
+                   _("“%s” is a folder or a device, not a file"), name ? name : "");
       return NULL;
     }
 
