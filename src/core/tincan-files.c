@@ -103,7 +103,15 @@ tincan_files_dispose (GObject *object)
 {
   TincanFiles *self = TINCAN_FILES (object);
 
-  tincan_files_set_link (self, NULL);
+  /* Going away is not the peer going away: the transfers stay as they
+   * are, for whoever restores them.
+   */
+  if (self->link != NULL)
+    {
+      tincan_link_set_record_func (self->link, NULL, NULL);
+      g_clear_signal_handler (&self->presence_id, self->link);
+      g_clear_object (&self->link);
+    }
   forget_sent (self);
   g_hash_table_remove_all (self->jobs);
   g_clear_object (&self->receive_dir);
