@@ -4,8 +4,9 @@
 # Files between two tincan-cli processes on loopback: the sender killed
 # with SIGKILL in the middle and run again resumes from the receiver's
 # offset, not from zero; the same with the receiver killed; and a
-# receiver whose folder is a small tmpfs (a private mount namespace, so
-# root only) says the disk is full, as does the sender, and keeps nothing.
+# receiver whose folder is a small tmpfs, or mounted read-only (in a
+# private mount namespace, so root only), says the disk is full or
+# permission is denied, as does the sender, and keeps nothing.
 # Prints TAP.
 #
 # Usage: test-files-cli.py PATH-TO-TINCAN-CLI
@@ -158,13 +159,15 @@ def test_receiver_killed(folder):
     resume_after_kill(os.path.join(folder, "receiver"), "receiver")
 
 
-def test_disk_full(folder):
-    name = "disk full on the receiver"
+def refused_by_folder(folder, name, mount, sender_says, receiver_says):
+    """Sends a file to a receiver whose folder is set up by @mount (shell
+    commands run as root in a private mount namespace), and checks that
+    both sides report the failure in words and nothing is left."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:
-        skip(name, "needs root, for a tmpfs in a private mount namespace")
+        skip(name, "needs root, for a private mount namespace")
         return
 
-    folder = os.path.join(folder, "full")
+    os.makedirs(folder)
     inbox = os.path.join(folder, "inbox")
     os.makedirs(inbox)
     path = os.path.join(folder, "big.bin")
@@ -174,40 +177,48 @@ def test_disk_full(folder):
     # It exits by its timeout: a failed file is not one received.
     receiver_cmd = " ".join(cli(os.path.join(folder, "id-r"), port_r, port_s, "--receive-dir", inbox,
                                 "-c", "1", "-t", "6"))
-    # The tmpfs exists only in the receiver's namespace: what it holds is
-    # listed there, after the receiver exits.
-    script = (f"mount -t tmpfs -o size=8m tincan-full {inbox} && {{ {receiver_cmd}; "
-              f"echo LEFT: $(ls -A {inbox}); }}")
+    # The mount exists only in the receiver's namespace: what the folder
+    # holds is listed there, after the receiver exits.
+    script = f"{mount.format(inbox=inbox)} && {{ {receiver_cmd}; echo LEFT: $(ls -A {inbox}); }}"
     receiver_log = os.path.join(folder, "receiver.log")
     sender_log = os.path.join(folder, "sender.log")
     receiver = start(["unshare", "--mount", "--propagation", "private", "sh", "-c", script], receiver_log)
-    time.sleep(0.2)
+    wait_until(lambda: log_events(receiver_log, "ready"), 10)
     sender = start(cli(os.path.join(folder, "id-s"), port_s, port_r, "--send-file", path,
                        "-t", str(LIMIT)), sender_log)
 
     status_s, _, _ = finish_within(sender, LIMIT)
     finish_within(receiver, LIMIT)
     failed_r = log_events(receiver_log, "file-failed")
-
     failed_s = log_events(sender_log, "file-failed")
     check(f"{name}: the sender fails, exit 1", status_s == 1, f"{status_s}")
-    check(f"{name}: the sender says the other disk is full",
-          failed_s and "disk is full" in failed_s[0]["reason"], f"{failed_s}")
-    failed = log_events(receiver_log, "file-failed")
-    check(f"{name}: the receiver says its disk is full",
-          failed_r and "disk is full" in failed[0]["reason"], f"{failed}")
+    check(f"{name}: the sender says so", failed_s and sender_says in failed_s[0]["reason"], f"{failed_s}")
+    check(f"{name}: the receiver says so", failed_r and receiver_says in failed_r[0]["reason"], f"{failed_r}")
     with open(receiver_log, "rb") as log:
         left = [line for line in log.read().decode(errors="replace").splitlines()
                 if line.startswith("LEFT:")]
-    check(f"{name}: nothing left in the folder, partial or final",
-          left == ["LEFT:"], f"{left}")
-    check(f"{name}: nothing written outside the tmpfs", os.listdir(inbox) == [])
+    check(f"{name}: nothing left in the folder, partial or final", left == ["LEFT:"], f"{left}")
+    check(f"{name}: nothing written outside the namespace", os.listdir(inbox) == [])
+
+
+def test_disk_full(folder):
+    refused_by_folder(os.path.join(folder, "full"), "disk full on the receiver",
+                      "mount -t tmpfs -o size=8m tincan-full {inbox}",
+                      "disk is full", "disk is full")
+
+
+def test_read_only_folder(folder):
+    # Root passes permission checks; a read-only mount still says no.
+    refused_by_folder(os.path.join(folder, "read-only"), "a receive folder that cannot be written",
+                      "mount --bind {inbox} {inbox} && mount -o remount,ro,bind {inbox}",
+                      "permission denied", "Permission denied")
 
 
 def main():
     folder = tempfile.mkdtemp(prefix="tincan-files-cli-")
     try:
-        status = run_tests((test_sender_killed, test_receiver_killed, test_disk_full), folder)
+        status = run_tests((test_sender_killed, test_receiver_killed, test_disk_full, test_read_only_folder),
+                           folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return status

@@ -707,11 +707,15 @@ tincan_files_send (TincanFiles  *self,
       return NULL;
     }
 
+  /* A name in another encoding, or too long, is made one a person can
+   * read; the bytes are what they are.
+   */
   name = g_file_get_basename (file);
   if (!tincan_record_name_is_valid (name, strlen (name)))
     {
-      g_free (name);
-      name = g_utf8_make_valid (g_file_get_basename (file), -1);
+      g_autofree char *unreadable = g_steal_pointer (&name);
+
+      name = g_utf8_make_valid (unreadable, -1);
       if (strlen (name) > TINCAN_RECORD_MAX_NAME)
         *(char *) tincan_wire_utf8_cut (name, name + strlen (name), TINCAN_RECORD_MAX_NAME) = '\0';
     }
