@@ -333,6 +333,7 @@ check_size (guint64  size,
   Files f;
   g_autofree char *path = NULL;
   g_autofree char *saved = NULL;
+  g_autofree char *expected = NULL;
   g_autoptr(TincanTransfer) out = NULL;
   TincanTransfer *in;
   gint64 start;
@@ -356,7 +357,8 @@ check_size (guint64  size,
   g_assert_cmpstr (tincan_transfer_get_hash (in), ==, tincan_transfer_get_hash (out));
 
   saved = g_file_get_path (tincan_transfer_get_file (in));
-  g_assert_cmpstr (saved, ==, g_build_filename (f.dst, "data.bin", NULL));
+  expected = g_build_filename (f.dst, "data.bin", NULL);
+  g_assert_cmpstr (saved, ==, expected);
   assert_same_file (path, saved);
 
   /* The hash said, computed here; reading 4 GiB would only repeat it. */
@@ -571,6 +573,7 @@ test_name_taken (void)
   g_autofree char *path = NULL;
   g_autofree char *taken = NULL;
   g_autofree char *saved = NULL;
+  g_autofree char *expected = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(TincanTransfer) out = NULL;
   g_autoptr(TincanTransfer) again = NULL;
@@ -586,7 +589,8 @@ test_name_taken (void)
   g_assert_cmpint (tincan_transfer_get_state (out), ==, TINCAN_TRANSFER_DONE);
   in = find_incoming (&f, tincan_transfer_get_id (out));
   saved = g_file_get_path (tincan_transfer_get_file (in));
-  g_assert_cmpstr (saved, ==, g_build_filename (f.dst, "report (1).pdf", NULL));
+  expected = g_build_filename (f.dst, "report (1).pdf", NULL);
+  g_assert_cmpstr (saved, ==, expected);
   assert_same_file (path, saved);
 
   /* What was there is untouched. */
