@@ -333,6 +333,7 @@ check_size (guint64  size,
   Files f;
   g_autofree char *path = NULL;
   g_autofree char *saved = NULL;
+  g_autofree char *expected = NULL;
   g_autoptr(TincanTransfer) out = NULL;
   TincanTransfer *in;
   gint64 start;
@@ -356,7 +357,8 @@ check_size (guint64  size,
   g_assert_cmpstr (tincan_transfer_get_hash (in), ==, tincan_transfer_get_hash (out));
 
   saved = g_file_get_path (tincan_transfer_get_file (in));
-  g_assert_cmpstr (saved, ==, g_build_filename (f.dst, "data.bin", NULL));
+  expected = g_build_filename (f.dst, "data.bin", NULL);
+  g_assert_cmpstr (saved, ==, expected);
   assert_same_file (path, saved);
 
   /* The hash said, computed here; reading 4 GiB would only repeat it. */
@@ -571,6 +573,7 @@ test_name_taken (void)
   g_autofree char *path = NULL;
   g_autofree char *taken = NULL;
   g_autofree char *saved = NULL;
+  g_autofree char *expected = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(TincanTransfer) out = NULL;
   g_autoptr(TincanTransfer) again = NULL;
@@ -586,7 +589,8 @@ test_name_taken (void)
   g_assert_cmpint (tincan_transfer_get_state (out), ==, TINCAN_TRANSFER_DONE);
   in = find_incoming (&f, tincan_transfer_get_id (out));
   saved = g_file_get_path (tincan_transfer_get_file (in));
-  g_assert_cmpstr (saved, ==, g_build_filename (f.dst, "report (1).pdf", NULL));
+  expected = g_build_filename (f.dst, "report (1).pdf", NULL);
+  g_assert_cmpstr (saved, ==, expected);
   assert_same_file (path, saved);
 
   /* What was there is untouched. */
@@ -629,6 +633,30 @@ note_start_cb (TincanTransfer *transfer,
 }
 
 static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *closed = user_data;
+
+  g_assert_true (tincan_link_close_finish (TINCAN_LINK (object), result, NULL));
+  *closed = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+in_state (gpointer data)
+{
+  return (int) tincan_transfer_get_state (data)
+         == GPOINTER_TO_INT (g_object_get_data (G_OBJECT (data), "state"));
+}
+
+static void
 watch_added_cb (GListModel *model,
                 guint       position,
                 guint       removed,
@@ -656,6 +684,7 @@ test_receiver_made_again (void)
   TincanTransfer *in;
   guint16 port;
   Start start = { 0 };
+  gboolean closed = FALSE;
   guint64 had;
 
   files_set_up (&f);
@@ -666,6 +695,13 @@ test_receiver_made_again (void)
   g_assert_true (wait_long (past_offset, in, LONG_WAIT));
   g_assert_false (tincan_transfer_is_finished (in));
   had = tincan_transfer_get_offset (in);
+
+  /* It says goodbye: the sender pauses, waiting for it by name. */
+  tincan_link_close_async (f.pair.b.link, 0, NULL, closed_cb, &closed);
+  g_assert_true (tincan_test_wait_for (is_true, &closed));
+  g_object_set_data (G_OBJECT (out), "state", GINT_TO_POINTER (TINCAN_TRANSFER_PAUSED));
+  g_assert_true (tincan_test_wait_for (in_state, out));
+  g_assert_cmpstr (tincan_transfer_get_waiting_for (out), ==, "Grace");
 
   port = tincan_link_get_local_port (f.pair.b.link);
   g_assert_finalize_object (g_steal_pointer (&f.fb));
@@ -904,6 +940,47 @@ test_accept_limit (void)
   files_tear_down (&f);
 }
 
+/* A peer from before files (here: one with no engine) is sent no
+ * record, which it would show as garbled text: the transfer fails.
+ */
+static void
+test_peer_without_files (void)
+{
+  Fixture pair = { 0 };
+  g_autoptr(TincanFiles) files = NULL;
+  g_autoptr(TincanTransfer) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *folder = g_dir_make_tmp ("tincan-files-old-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (folder, "note.txt", NULL);
+
+  g_assert_true (g_file_set_contents (path, "hello", -1, NULL));
+  end_open (&pair.a, 0, "Ada");
+  end_open (&pair.b, 0, "Grace");
+  files = tincan_files_new (pair.a.link);
+  connect_ends (&pair.a, &pair.b);
+  connect_ends (&pair.b, &pair.a);
+  g_assert_true (tincan_test_wait_for (both_online, &pair));
+  g_assert_false (tincan_link_get_peer_takes_records (pair.a.link));
+  g_assert_true (tincan_link_get_peer_takes_records (pair.b.link));
+
+  file = g_file_new_for_path (path);
+  out = tincan_files_send (files, file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tincan_test_wait_for (transfer_finished, out));
+  g_assert_cmpint (tincan_transfer_get_state (out), ==, TINCAN_TRANSFER_FAILED);
+  g_assert_nonnull (strstr (tincan_transfer_get_error (out), "cannot receive files"));
+  g_test_message ("%s", tincan_transfer_get_error (out));
+
+  tincan_test_run_for (200);
+  g_assert_cmpuint (pair.b.received->len, ==, 0);
+  g_assert_cmpuint (tincan_link_get_n_pending (pair.a.link), ==, 0);
+
+  g_assert_finalize_object (g_steal_pointer (&files));
+  fixture_tear_down (&pair, NULL);
+  tincan_test_remove_tree (folder);
+}
+
 static void
 test_records (void)
 {
@@ -965,6 +1042,7 @@ main (int   argc,
   g_test_add_func ("/files/sender-made-again", test_sender_made_again);
   g_test_add_func ("/files/text-during-transfer", test_text_during_transfer);
   g_test_add_func ("/files/accept-limit", test_accept_limit);
+  g_test_add_func ("/files/peer-without-files", test_peer_without_files);
 
   return g_test_run ();
 }

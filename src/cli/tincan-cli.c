@@ -63,6 +63,7 @@ typedef struct
   GMainLoop        *loop;
   TincanLink       *link;
   TincanCliFiles   *files;            /* --send-file, --receive-dir */
+  guint             finish_later;
   TincanOutbox     *outbox;           /* with --history only */
   TincanIdentity   *identity;         /* in Tin Can mode only, for the encrypted link */
   TincanStore      *store;            /* with --history only */
@@ -280,6 +281,19 @@ send_text (Cli        *cli,
   return TRUE;
 }
 
+/* The last records (a DONE, a FAIL) are not watched: the run looks
+ * again until the link has delivered them.
+ */
+static gboolean
+finish_later_cb (gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  maybe_finish (cli);
+
+  return cli->closing ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
 static void
 on_file_finished_cb (gboolean received,
                      gboolean failed,
@@ -293,6 +307,8 @@ on_file_finished_cb (gboolean received,
     cli->received++;
 
   g_idle_add (finish_idle_cb, cli);
+  if (cli->finish_later == 0)
+    cli->finish_later = g_timeout_add (50, finish_later_cb, cli);
 }
 
 static void
@@ -916,6 +932,8 @@ main (int   argc,
     tincan_outbox_detach (outbox);
 
   cli.files = NULL;
+  if (!cli.closing)
+    g_clear_handle_id (&cli.finish_later, g_source_remove);
   g_clear_pointer (&files, tincan_cli_files_free);
   g_clear_object (&cli.input);
   g_clear_object (&cli.cancellable);

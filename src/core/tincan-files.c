@@ -103,7 +103,15 @@ tincan_files_dispose (GObject *object)
 {
   TincanFiles *self = TINCAN_FILES (object);
 
-  tincan_files_set_link (self, NULL);
+  /* Going away is not the peer going away: the transfers stay as they
+   * are, for whoever restores them.
+   */
+  if (self->link != NULL)
+    {
+      tincan_link_set_record_func (self->link, NULL, NULL);
+      g_clear_signal_handler (&self->presence_id, self->link);
+      g_clear_object (&self->link);
+    }
   forget_sent (self);
   g_hash_table_remove_all (self->jobs);
   g_clear_object (&self->receive_dir);
@@ -713,11 +721,15 @@ tincan_files_send (TincanFiles  *self,
       return NULL;
     }
 
+  /* A name in another encoding, or too long, is made one a person can
+   * read; the bytes are what they are.
+   */
   name = g_file_get_basename (file);
   if (!tincan_record_name_is_valid (name, strlen (name)))
     {
-      g_free (name);
-      name = g_utf8_make_valid (g_file_get_basename (file), -1);
+      g_autofree char *unreadable = g_steal_pointer (&name);
+
+      name = g_utf8_make_valid (unreadable, -1);
       if (strlen (name) > TINCAN_RECORD_MAX_NAME)
         *(char *) tincan_wire_utf8_cut (name, name + strlen (name), TINCAN_RECORD_MAX_NAME) = '\0';
     }

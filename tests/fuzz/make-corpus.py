@@ -278,3 +278,27 @@ write("announce", "announce-control", announce(b"Ada\nLovelace"))
 write("announce", "announce-zero-key", announce(b"Ada", key=bytes(32)))
 write("announce", "query", b"TCDS" + bytes([1, 2, 0, 0]) + bytes(100))
 write("announce", "chat-hello", hello())
+
+# Files (fuzz-records.c): a record is 0x00, its type and a transfer's ID,
+# then its fields (docs/PROTOCOL.md, *Files*).
+TRANSFER = bytes(range(0xA0, 0xB0))
+
+
+def record(kind, body=b""):
+    return bytes([0, kind]) + TRANSFER + body
+
+
+write("records", "offer", record(1, struct.pack(">Q", 1 << 32) + bytes([10]) + b"report.pdf"))
+write("records", "offer-utf8", record(1, struct.pack(">Q", 5) + bytes([len("Grüße.txt".encode())])
+                                      + "Grüße.txt".encode()))
+write("records", "offer-path", record(1, struct.pack(">Q", 5) + bytes([4]) + b"../x"))
+write("records", "offer-huge", record(1, struct.pack(">Q", 1 << 63) + bytes([1]) + b"a"))
+write("records", "accept", record(2, struct.pack(">Q", 262144)))
+write("records", "chunk", record(3, struct.pack(">Q", 0) + b"the first bytes"))
+write("records", "chunk-at-end", record(3, struct.pack(">Q", (1 << 63) - 4) + b"last"))
+write("records", "zeros", record(4, struct.pack(">QQ", 1 << 32, 262144)))
+write("records", "end", record(5, bytes(range(32))))
+write("records", "done", record(6))
+write("records", "fail", record(7, bytes([2])))
+write("records", "ask", record(8))
+write("records", "text", b"hello")
