@@ -17,14 +17,15 @@
  * not open (another Tin Can has it, a read-only folder) gives way to one
  * in memory, and the history-problem property says so.
  *
- * The chat is four files, sharing tincan-chat-internal.h.  This one is
+ * The chat is five files, sharing tincan-chat-internal.h.  This one is
  * the object: its properties and signals, and the public API about the
  * conversation (sending, the history, presence).  tincan-chat-person.c
  * is the person: making the chat, their address and mode, moving.
  * tincan-chat-link.c is what the window needs of the link (the
  * connection test, a port check, retrying, closing).  tincan-chat-keys.c
  * is everything about encryption and trust: the trust function, and what
- * the window shows and a person does about the keys.
+ * the window shows and a person does about the keys.  tincan-chat-files.c
+ * is files: the engine on the link, file rows stored and resumed.
  */
 
 #define G_LOG_DOMAIN "tincan-chat"
