@@ -1,0 +1,37 @@
+/* tincan-conversation-files.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The conversation view's files: tincan-conversation-files.c, a part of
+ * the view, and what it needs of the view.
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "tincan-conversation-view.h"
+
+G_BEGIN_DECLS
+
+typedef TincanMessage *(*TincanSendFileFunc) (TincanChat  *chat,
+                                              GFile       *file,
+                                              GError     **error);
+
+/* tincan-conversation-files.c */
+void           tincan_conversation_files_class_init      (GtkWidgetClass         *widget_class);
+GtkDropTarget *tincan_conversation_files_add_drop_target (TincanConversationView *self,
+                                                          GtkWidget              *area,
+                                                          GtkWidget              *hint);
+TincanMessage *tincan_conversation_files_find            (GListModel             *messages,
+                                                          const char             *id);
+void           tincan_conversation_files_set_send_func   (TincanSendFileFunc      func);
+guint          tincan_conversation_view_send_files       (TincanConversationView *self,
+                                                          GSList                 *files);
+
+/* tincan-conversation-view.c */
+void           tincan_conversation_view_show_toast       (TincanConversationView *self,
+                                                          const char             *text);
+void           tincan_conversation_view_scroll_to_end    (TincanConversationView *self);
+
+G_END_DECLS
