@@ -30,16 +30,20 @@
 #define ID_OUT "0123456789abcdef0123456789abcdef"
 #define ID_IN  "fedcba9876543210fedcba9876543210"
 
-/* What the send function the view was given saw. */
+/* What the view asked of the chat, through the functions the test gave
+ * it in place of the chat's own.
+ */
 static GPtrArray  *sent;        /* char *: each file's base name */
 static TincanChat *sent_to;
+static GPtrArray  *asked;       /* char *: "accept ID", "cancel ID" */
+static GPtrArray  *made;        /* TincanMessage: what record_send_file() returned */
 
 static TincanMessage *
 record_send_file (TincanChat  *chat,
                   GFile       *file,
                   GError     **error)
 {
-  TincanTransfer *transfer;
+  g_autoptr(TincanTransfer) transfer = NULL;
   TincanMessage *message;
   g_autofree char *name = g_file_get_basename (file);
 
@@ -49,9 +53,58 @@ record_send_file (TincanChat  *chat,
   transfer = tincan_transfer_new (ID_OUT, TRUE, name, 10);
   message = tincan_message_new_outgoing (name, FALSE);
   tincan_message_set_transfer (message, transfer);
-  g_object_unref (transfer);
+  /* (transfer none), as the chat's: the model keeps it. */
+  g_ptr_array_add (made, message);
   return message;
 }
+
+static gboolean
+record_accept_file (TincanChat     *chat,
+                    TincanMessage  *message,
+                    GError        **error)
+{
+  g_ptr_array_add (asked, g_strconcat ("accept ",
+                                       tincan_transfer_get_id (tincan_message_get_transfer (message)),
+                                       NULL));
+  return TRUE;
+}
+
+static gboolean
+record_cancel_file (TincanChat     *chat,
+                    TincanMessage  *message,
+                    GError        **error)
+{
+  g_ptr_array_add (asked, g_strconcat ("cancel ",
+                                       tincan_transfer_get_id (tincan_message_get_transfer (message)),
+                                       NULL));
+  return TRUE;
+}
+
+static const TincanConversationFilesFuncs recording = {
+  record_send_file, record_accept_file, record_cancel_file,
+};
+
+static TincanMessage *
+refuse_send_file (TincanChat  *chat,
+                  GFile       *file,
+                  GError     **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "refused by the test");
+  return NULL;
+}
+
+static gboolean
+refuse_file (TincanChat     *chat,
+             TincanMessage  *message,
+             GError        **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "refused by the test");
+  return FALSE;
+}
+
+static const TincanConversationFilesFuncs refusing = {
+  refuse_send_file, refuse_file, refuse_file,
+};
 
 /* The file manager, as org.freedesktop.FileManager1 on the test's bus. */
 static GPtrArray *shown_items;  /* char *: each URI ShowItems was given */
@@ -338,28 +391,36 @@ drop_sends_each (TincanApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   GSList *two = file_list ("a.txt", "b.png", NULL);
   GSList *one = file_list ("c.pdf", NULL);
+  GSList *missing = file_list ("tincan-test-no-such-file.pdf", NULL);
 
   wait_subtitle (window, "Grace · Online");
 
   /* Each file, in order, to the conversation shown. */
-  tincan_conversation_files_set_send_func (record_send_file);
+  tincan_conversation_files_set_funcs (&recording);
   g_assert_true (drop_files (window, two));
   g_assert_cmpuint (sent->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (sent, 0), ==, "a.txt");
   g_assert_cmpstr (g_ptr_array_index (sent, 1), ==, "b.png");
   g_assert_true (sent_to == tincan_application_get_chat (app));
 
-  /* What the chat refuses is said, naming the file. */
-  tincan_conversation_files_set_send_func (NULL);
-  g_assert_true (drop_files (window, one));
-  assert_toast (window, "c.pdf not sent: not yet");
-  g_assert_cmpuint (sent->len, ==, 2);
+  /* The chat's own answer for a file that is not there (on a branch
+   * without the files engine, its placeholder's "not yet").
+   */
+  tincan_conversation_files_set_funcs (NULL);
+  g_assert_true (drop_files (window, missing));
+  assert_toast (window, "tincan-test-no-such-file.pdf not sent: ");
 
+  /* What the chat refuses is said, naming the file. */
+  tincan_conversation_files_set_funcs (&refusing);
+  g_assert_true (drop_files (window, one));
+  assert_toast (window, "c.pdf not sent: refused by the test");
   g_assert_true (drop_files (window, two));
-  assert_toast (window, "a.txt not sent: not yet, and 1 more file");
+  assert_toast (window, "a.txt not sent: refused by the test, and 1 more file");
+  g_assert_cmpuint (sent->len, ==, 2);
 
   g_slist_free_full (two, g_object_unref);
   g_slist_free_full (one, g_object_unref);
+  g_slist_free_full (missing, g_object_unref);
 }
 
 static void
@@ -368,7 +429,7 @@ test_drop_sends_each (void)
   peer_open ();
   g_ptr_array_set_size (sent, 0);
   run_app (NULL, drop_sends_each);
-  tincan_conversation_files_set_send_func (NULL);
+  tincan_conversation_files_set_funcs (NULL);
   peer_close ();
 }
 
@@ -402,7 +463,7 @@ paste_sends_files (TincanApplication *app)
   g_autofree char *text = NULL;
 
   wait_subtitle (window, "Grace · Online");
-  tincan_conversation_files_set_send_func (record_send_file);
+  tincan_conversation_files_set_funcs (&recording);
 
   g_value_init (&value, GDK_TYPE_FILE_LIST);
   g_value_set_boxed (&value, files);
@@ -428,7 +489,7 @@ test_paste_sends_files (void)
   peer_open ();
   g_ptr_array_set_size (sent, 0);
   run_app (NULL, paste_sends_files);
-  tincan_conversation_files_set_send_func (NULL);
+  tincan_conversation_files_set_funcs (NULL);
   peer_close ();
 }
 
@@ -491,9 +552,17 @@ file_rows_act (TincanApplication *app)
   g_assert_cmpint (gtk_widget_get_halign (child (row, TINCAN_TYPE_FILE_ROW, "bubble")), ==,
                    GTK_ALIGN_END);
 
-  /* Cancel goes to the chat, which says what went wrong. */
+  /* Cancel goes to the chat, for this file. */
+  tincan_conversation_files_set_funcs (&recording);
   click (row, "cancel_button");
-  assert_toast (window, "not yet");
+  g_assert_cmpuint (asked->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (asked, 0), ==, "cancel " ID_OUT);
+
+  /* What the chat cannot do, it says. */
+  tincan_conversation_files_set_funcs (&refusing);
+  click (row, "cancel_button");
+  assert_toast (window, "refused by the test");
+  tincan_conversation_files_set_funcs (&recording);
 
   /* It follows its transfer. */
   tincan_transfer_set_state (tincan_message_get_transfer (outgoing), TINCAN_TRANSFER_MOVING, NULL);
@@ -503,14 +572,23 @@ file_rows_act (TincanApplication *app)
                                                                         "progress_bar")),
                                   0.5, 0.001);
   tincan_transfer_set_state (tincan_message_get_transfer (outgoing), TINCAN_TRANSFER_DONE, NULL);
-  wait_file_row (window, "slides.odp", "Delivered");
+  row = wait_file_row (window, "slides.odp", "Delivered");
+
+  /* Done with: nothing left to cancel, even by the action. */
+  g_assert_false (gtk_widget_get_visible (child (row, TINCAN_TYPE_FILE_ROW, "cancel_button")));
+  g_assert_true (gtk_widget_activate_action (row, "chat.cancel-file", "s", ID_OUT));
+  g_assert_cmpuint (asked->len, ==, 1);
 
   incoming = add_file (chat, ID_IN, FALSE, "photo.jpg", 300000000);
   row = wait_file_row (window, "photo.jpg", "Larger than you accept without asking");
   g_assert_cmpint (gtk_widget_get_halign (child (row, TINCAN_TYPE_FILE_ROW, "bubble")), ==,
                    GTK_ALIGN_START);
   click (row, "accept_button");
-  assert_toast (window, "not yet");
+  g_assert_cmpstr (g_ptr_array_index (asked, asked->len - 1), ==, "accept " ID_IN);
+  click (row, "decline_button");
+  g_assert_cmpstr (g_ptr_array_index (asked, asked->len - 1), ==, "cancel " ID_IN);
+  g_assert_cmpuint (asked->len, ==, 3);
+  tincan_conversation_files_set_funcs (NULL);
 
   /* Saved: Show in Folder asks the file manager to select it. */
   saved = g_file_new_for_path ("/tmp/tincan-test-Downloads/photo.jpg");
@@ -538,7 +616,9 @@ test_file_rows_act (void)
 {
   peer_open ();
   g_ptr_array_set_size (shown_items, 0);
+  g_ptr_array_set_size (asked, 0);
   run_app (NULL, file_rows_act);
+  tincan_conversation_files_set_funcs (NULL);
   peer_close ();
 }
 
@@ -594,11 +674,15 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   gtk_disable_setlocale ();
   g_test_init (&argc, &argv, NULL);
   start_notification_server ();
   start_file_manager ();
   sent = g_ptr_array_new_with_free_func (g_free);
+  asked = g_ptr_array_new_with_free_func (g_free);
+  made = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_test_add_func ("/files/attach-needs-peer", test_attach_needs_peer);
   g_test_add_func ("/files/attach-without-peer", test_attach_without_peer);
@@ -607,5 +691,10 @@ main (int   argc,
   g_test_add_func ("/files/rows-act", test_file_rows_act);
   g_test_add_func ("/files/notifies", test_file_notifies);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_ptr_array_unref (made);
+  g_ptr_array_unref (asked);
+  g_ptr_array_unref (sent);
+
+  return status;
 }

@@ -22,19 +22,26 @@
 
 #include "tincan-conversation-files.h"
 
-static TincanSendFileFunc send_file_func = tincan_chat_send_file;
+static const TincanConversationFilesFuncs chat_funcs = {
+  tincan_chat_send_file,
+  tincan_chat_accept_file,
+  tincan_chat_cancel_file,
+};
+
+static const TincanConversationFilesFuncs *funcs = &chat_funcs;
 
 /**
- * tincan_conversation_files_set_send_func:
- * @func: (nullable): what sends one file, or %NULL for
- *   tincan_chat_send_file()
+ * tincan_conversation_files_set_funcs:
+ * @test_funcs: (nullable): what sends, accepts and cancels a file, or
+ *   %NULL for the chat's own
  *
- * For tests: where the files dropped, pasted or attached go.
+ * For tests: what the files dropped, pasted or attached, and the rows'
+ * buttons, ask for.
  */
 void
-tincan_conversation_files_set_send_func (TincanSendFileFunc func)
+tincan_conversation_files_set_funcs (const TincanConversationFilesFuncs *test_funcs)
 {
-  send_file_func = func != NULL ? func : tincan_chat_send_file;
+  funcs = test_funcs != NULL ? test_funcs : &chat_funcs;
 }
 
 /**
@@ -62,10 +69,9 @@ tincan_conversation_view_send_files (TincanConversationView *self,
   for (GSList *l = files; l != NULL; l = l->next)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(TincanMessage) message = NULL;
 
-      message = send_file_func (chat, l->data, &error);
-      if (message != NULL)
+      /* The message is the chat's, in its model. */
+      if (funcs->send_file (chat, l->data, &error) != NULL)
         {
           n_sent++;
           continue;
@@ -243,7 +249,7 @@ accept_file_activated_cb (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   if (message != NULL
-      && !tincan_chat_accept_file (tincan_conversation_view_get_chat (self), message, &error))
+      && !funcs->accept_file (tincan_conversation_view_get_chat (self), message, &error))
     tincan_conversation_view_show_toast (self, error->message);
 }
 
@@ -258,7 +264,7 @@ cancel_file_activated_cb (GtkWidget  *widget,
 
   if (message != NULL
       && !tincan_transfer_is_finished (tincan_message_get_transfer (message))
-      && !tincan_chat_cancel_file (tincan_conversation_view_get_chat (self), message, &error))
+      && !funcs->cancel_file (tincan_conversation_view_get_chat (self), message, &error))
     tincan_conversation_view_show_toast (self, error->message);
 }
 

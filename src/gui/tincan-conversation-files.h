@@ -14,9 +14,19 @@
 
 G_BEGIN_DECLS
 
-typedef TincanMessage *(*TincanSendFileFunc) (TincanChat  *chat,
-                                              GFile       *file,
-                                              GError     **error);
+/* What the view asks of the chat; tests put their own in its place. */
+typedef struct
+{
+  TincanMessage *(*send_file)   (TincanChat     *chat,
+                                 GFile          *file,
+                                 GError        **error);
+  gboolean       (*accept_file) (TincanChat     *chat,
+                                 TincanMessage  *message,
+                                 GError        **error);
+  gboolean       (*cancel_file) (TincanChat     *chat,
+                                 TincanMessage  *message,
+                                 GError        **error);
+} TincanConversationFilesFuncs;
 
 /* tincan-conversation-files.c */
 void           tincan_conversation_files_class_init      (GtkWidgetClass         *widget_class);
@@ -25,7 +35,7 @@ GtkDropTarget *tincan_conversation_files_add_drop_target (TincanConversationView
                                                           GtkWidget              *hint);
 TincanMessage *tincan_conversation_files_find            (GListModel             *messages,
                                                           const char             *id);
-void           tincan_conversation_files_set_send_func   (TincanSendFileFunc      func);
+void           tincan_conversation_files_set_funcs       (const TincanConversationFilesFuncs *funcs);
 guint          tincan_conversation_view_send_files       (TincanConversationView *self,
                                                           GSList                 *files);
 
