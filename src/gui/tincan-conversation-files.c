@@ -133,18 +133,27 @@ on_current_drop_cb (GtkDropTarget *target,
                                  gtk_drop_target_get_current_drop (target) != NULL);
 }
 
+static void
+on_files_pasted_cb (TincanConversationView *self,
+                    GSList                 *files)
+{
+  tincan_conversation_view_send_files (self, files);
+}
+
 /**
- * tincan_conversation_files_add_drop_target:
+ * tincan_conversation_files_init:
  * @self: a #TincanConversationView
  * @area: the widget files are dropped on
  * @hint: a #GtkRevealer shown while files are dragged over @area
+ * @box: the message box, which files are pasted into
  *
- * Returns: (transfer none): the drop target, for tests
+ * Sends the files dropped on @area or pasted into @box.
  */
-GtkDropTarget *
-tincan_conversation_files_add_drop_target (TincanConversationView *self,
-                                           GtkWidget              *area,
-                                           GtkWidget              *hint)
+void
+tincan_conversation_files_init (TincanConversationView *self,
+                                GtkWidget              *area,
+                                GtkWidget              *hint,
+                                TincanComposeBox       *box)
 {
   GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
@@ -153,7 +162,8 @@ tincan_conversation_files_add_drop_target (TincanConversationView *self,
                            G_CALLBACK (on_current_drop_cb), hint, 0);
   gtk_widget_add_controller (area, GTK_EVENT_CONTROLLER (target));
 
-  return target;
+  g_signal_connect_object (box, "files-pasted",
+                           G_CALLBACK (on_files_pasted_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* Attaching */

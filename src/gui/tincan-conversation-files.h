@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "tincan-compose-box.h"
 #include "tincan-conversation-view.h"
 
 G_BEGIN_DECLS
@@ -30,9 +31,10 @@ typedef struct
 
 /* tincan-conversation-files.c */
 void           tincan_conversation_files_class_init      (GtkWidgetClass         *widget_class);
-GtkDropTarget *tincan_conversation_files_add_drop_target (TincanConversationView *self,
+void           tincan_conversation_files_init            (TincanConversationView *self,
                                                           GtkWidget              *area,
-                                                          GtkWidget              *hint);
+                                                          GtkWidget              *hint,
+                                                          TincanComposeBox       *box);
 TincanMessage *tincan_conversation_files_find            (GListModel             *messages,
                                                           const char             *id);
 void           tincan_conversation_files_set_funcs       (const TincanConversationFilesFuncs *funcs);

@@ -335,18 +335,12 @@ tincan_conversation_view_show_toast (TincanConversationView *self,
   show_toast (self, text);
 }
 
+/* One's own file is always worth seeing. */
 void
 tincan_conversation_view_scroll_to_end (TincanConversationView *self)
 {
   self->stick_to_bottom = TRUE;
   scroll_to_bottom (self);
-}
-
-static void
-on_compose_box_files_pasted_cb (TincanConversationView *self,
-                                GSList                 *files)
-{
-  tincan_conversation_view_send_files (self, files);
 }
 
 static void
@@ -953,7 +947,6 @@ tincan_conversation_view_class_init (TincanConversationViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_stopped_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_compose_box_send_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_compose_box_text_refused_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_compose_box_files_pasted_cb);
 
   /* On the view, so they act on the conversation it shows. */
   gtk_widget_class_install_action (widget_class, "chat.retry", "s", retry_activated_cb);
@@ -1001,7 +994,7 @@ tincan_conversation_view_init (TincanConversationView *self)
   g_signal_connect_object (adjustment, "value-changed",
                            G_CALLBACK (on_adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->list_view, "map", G_CALLBACK (on_list_view_map_cb), self);
-  tincan_conversation_files_add_drop_target (self, self->chat_page, self->drop_hint);
+  tincan_conversation_files_init (self, self->chat_page, self->drop_hint, self->compose_box);
 
   tincan_conversation_view_update (self);
 }
