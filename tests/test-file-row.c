@@ -187,6 +187,11 @@ test_outgoing_offered (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (g_themed_icon_get_names (G_THEMED_ICON (icon))[0], "-symbolic"));
   g_assert_nonnull (strstr (g_themed_icon_get_names (G_THEMED_ICON (icon))[0], "pdf"));
 
+  /* Without the person's name, in so many words. */
+  tincan_file_row_set_peer_name (fixture->row, NULL);
+  g_assert_cmpstr (text (fixture, "state_label"), ==, "Waiting for the other computer to accept");
+  tincan_file_row_set_peer_name (fixture->row, "Grace");
+
   /* On the right, as one's own messages are. */
   g_assert_cmpint (gtk_widget_get_halign (child (fixture->row, TINCAN_TYPE_FILE_ROW, "bubble")),
                    ==, GTK_ALIGN_END);

@@ -150,7 +150,8 @@ peer_name (TincanFileRow *self)
   if (self->peer_name != NULL && self->peer_name[0] != '\0')
     return self->peer_name;
 
-  return _("the other computer");
+  /* Whole sentences without a name, rather than a phrase to put in one. */
+  return NULL;
 }
 
 /* A button's name for a screen reader says which file it acts on. */
@@ -186,7 +187,9 @@ tincan_file_row_update (TincanFileRow *self)
     case TINCAN_TRANSFER_OFFERED:
       if (outgoing)
         /* Translators: %s is the name of the person the file is for */
-        state_text = g_strdup_printf (_("Waiting for %s to accept"), peer_name (self));
+        state_text = peer_name (self) != NULL
+                     ? g_strdup_printf (_("Waiting for %s to accept"), peer_name (self))
+                     : g_strdup (_("Waiting for the other computer to accept"));
       else
         state_text = g_strdup (_("Larger than you accept without asking"));
       break;
@@ -201,7 +204,9 @@ tincan_file_row_update (TincanFileRow *self)
       progress = TRUE;
       detail = tincan_file_row_format_progress (transfer);
       /* Translators: %s is the name of the person who is away */
-      state_text = g_strdup_printf (_("Paused, waiting for %s"), peer_name (self));
+      state_text = peer_name (self) != NULL
+                   ? g_strdup_printf (_("Paused, waiting for %s"), peer_name (self))
+                   : g_strdup (_("Paused, waiting for the other computer"));
       break;
 
     case TINCAN_TRANSFER_VERIFYING:
