@@ -218,6 +218,62 @@ test_dialog_sets_people_preferences (void)
   run_app (NULL, dialog_sets_people_preferences);
 }
 
+/* Files up to the limit are saved without asking; the spin button is
+ * the setting, at once, and 0 (ask for every file) is a value of it.
+ */
+static void
+dialog_sets_accept_files_limit (TincanApplication *app)
+{
+  TincanPeerDialog *dialog = open_peer_dialog (app);
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  TincanSettings *mirror = tincan_application_get_settings (app);
+  GtkSpinButton *spin = child (dialog, TINCAN_TYPE_PEER_DIALOG, "accept_files_spin");
+  AdwActionRow *row = ADW_ACTION_ROW (gtk_widget_get_ancestor (GTK_WIDGET (spin),
+                                                               ADW_TYPE_ACTION_ROW));
+
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 100);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "At 0, every file asks"));
+
+  gtk_spin_button_set_value (spin, 2048);
+  g_assert_cmpint (g_settings_get_int (settings, "accept-files-mib"), ==, 2048);
+  g_assert_cmpuint (tincan_settings_get_accept_files_mib (mirror), ==, 2048);
+
+  gtk_spin_button_set_value (spin, 0);
+  g_assert_cmpint (g_settings_get_int (settings, "accept-files-mib"), ==, 0);
+
+  /* A tebibyte (1048576 MiB) is the most. */
+  gtk_spin_button_set_value (spin, 5000000);
+  g_assert_cmpint (g_settings_get_int (settings, "accept-files-mib"), ==, 1048576);
+}
+
+static void
+test_dialog_sets_accept_files_limit (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_sets_accept_files_limit);
+}
+
+/* Opened again, the dialog shows what is stored. */
+static void
+dialog_shows_accept_files_limit (TincanApplication *app)
+{
+  TincanPeerDialog *dialog = open_peer_dialog (app);
+  GtkSpinButton *spin = child (dialog, TINCAN_TYPE_PEER_DIALOG, "accept_files_spin");
+
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 7);
+}
+
+static void
+test_dialog_shows_accept_files_limit (void)
+{
+  g_autoptr(GSettings) settings = NULL;
+
+  reset_settings ();
+  settings = g_settings_new (BASE_ID);
+  g_settings_set_int (settings, "accept-files-mib", 7);
+  run_app (NULL, dialog_shows_accept_files_limit);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +285,8 @@ main (int   argc,
   g_test_add_func ("/peer-dialog/saves-valid-input", test_dialog_saves_valid_input);
   g_test_add_func ("/peer-dialog/firewall-hint", test_dialog_names_firewall_commands);
   g_test_add_func ("/peer-dialog/people-preferences", test_dialog_sets_people_preferences);
+  g_test_add_func ("/peer-dialog/accept-files-limit", test_dialog_sets_accept_files_limit);
+  g_test_add_func ("/peer-dialog/accept-files-limit-shown", test_dialog_shows_accept_files_limit);
 
   return g_test_run ();
 }

@@ -11,6 +11,10 @@
  * clears it, so a message that could not be sent is not lost.  Text that
  * would make it hold more than #TincanComposeBox:max-bytes is refused
  * whole, never cut, and ::text-refused lets the window say why.
+ *
+ * Files pasted into it are not text: ::files-pasted hands them to the
+ * window, which sends them.  Its attach button is the chat.attach
+ * action of whatever holds the box.
  */
 
 #define G_LOG_DOMAIN "tincan-compose-box"
@@ -37,6 +41,7 @@ struct _TincanComposeBox
   GtkScrolledWindow *scroller;
   GtkTextView       *text_view;
   GtkWidget         *placeholder;
+  GtkWidget         *attach_button;
   GtkWidget         *send_button;
 };
 
@@ -52,6 +57,7 @@ enum {
 enum {
   SEND,
   TEXT_REFUSED,
+  FILES_PASTED,
   N_SIGNALS
 };
 
@@ -165,6 +171,63 @@ on_changed_cb (TincanComposeBox *self)
 
   if (self->resize_idle == 0)
     self->resize_idle = g_idle_add_full (G_PRIORITY_LOW, resize_cb, self, NULL);
+}
+
+/* Files only when every one of them is a file here: a list of web
+ * addresses copied from a browser is text to paste.
+ */
+static gboolean
+all_local (const GSList *files)
+{
+  if (files == NULL)
+    return FALSE;
+
+  for (const GSList *l = files; l != NULL; l = l->next)
+    if (!g_file_is_native (l->data))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+on_files_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TincanComposeBox) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value;
+
+  value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
+  if (value != NULL && all_local (g_value_get_boxed (value)))
+    {
+      g_signal_emit (self, signals[FILES_PASTED], 0, g_value_get_boxed (value));
+      return;
+    }
+
+  if (error != NULL)
+    g_debug ("Pasting as text, the files could not be read: %s", error->message);
+
+  /* What the text view would have done. */
+  gtk_text_buffer_paste_clipboard (gtk_text_view_get_buffer (self->text_view),
+                                   GDK_CLIPBOARD (source), NULL,
+                                   gtk_text_view_get_editable (self->text_view));
+}
+
+/* Ctrl+V, or Paste in the text's menu. */
+static void
+on_paste_clipboard_cb (GtkTextView      *view,
+                       TincanComposeBox *self)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (view));
+
+  if (!gdk_content_formats_contain_gtype (gdk_clipboard_get_formats (clipboard),
+                                          GDK_TYPE_FILE_LIST))
+    return;
+
+  g_signal_stop_emission_by_name (view, "paste-clipboard");
+  gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT, NULL,
+                                  on_files_read_cb, g_object_ref (self));
 }
 
 /* In the capture phase, before the text view inserts a new line. */
@@ -319,6 +382,20 @@ tincan_compose_box_class_init (TincanComposeBoxClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  /**
+   * TincanComposeBox::files-pasted:
+   * @box: the box
+   * @files: (element-type GFile): the files, a #GdkFileList
+   *
+   * Files were pasted into the box: they are not added to its text.
+   */
+  signals[FILES_PASTED] =
+    g_signal_new ("files-pasted",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, GDK_TYPE_FILE_LIST | G_SIGNAL_TYPE_STATIC_SCOPE);
+
   gtk_widget_class_set_css_name (widget_class, "composebox");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -326,6 +403,7 @@ tincan_compose_box_class_init (TincanComposeBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanComposeBox, scroller);
   gtk_widget_class_bind_template_child (widget_class, TincanComposeBox, text_view);
   gtk_widget_class_bind_template_child (widget_class, TincanComposeBox, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, TincanComposeBox, attach_button);
   gtk_widget_class_bind_template_child (widget_class, TincanComposeBox, send_button);
 
   gtk_widget_class_install_action (widget_class, "compose.send", NULL, send_activated_cb);
@@ -344,6 +422,9 @@ tincan_compose_box_init (TincanComposeBox *self)
                            G_CALLBACK (on_insert_text_cb), self, 0);
   g_signal_connect_object (buffer, "changed",
                            G_CALLBACK (on_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->text_view, "paste-clipboard",
+                           G_CALLBACK (on_paste_clipboard_cb), self, 0);
 
   key = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);

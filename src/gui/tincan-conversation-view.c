@@ -20,7 +20,9 @@
 #include <glib/gi18n.h>
 
 #include "tincan-compose-box.h"
+#include "tincan-conversation-files.h"
 #include "tincan-conversation-view.h"
+#include "tincan-file-row.h"
 #include "tincan-message-row.h"
 
 /* How close to the end counts as "at the bottom", in pixels. */
@@ -69,6 +71,7 @@ struct _TincanConversationView
   GtkScrolledWindow    *scroller;
   GtkListView          *list_view;
   GtkWidget            *new_messages_button;
+  GtkWidget            *drop_hint;
   TincanComposeBox     *compose_box;
 };
 
@@ -143,6 +146,10 @@ tincan_conversation_view_update (TincanConversationView *self)
   gtk_widget_set_visible (self->search_button, self->chat != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.search", self->chat != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.clear-history", self->chat != NULL);
+  /* Plain text has no files. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.attach",
+                                 has_peer (self)
+                                 && tincan_chat_get_mode (self->chat) != TINCAN_MODE_PLAIN);
 
   if (!has_peer (self))
     {
@@ -318,6 +325,22 @@ show_toast (TincanConversationView *self,
             const char             *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+/* For tincan-conversation-files.c */
+void
+tincan_conversation_view_show_toast (TincanConversationView *self,
+                                     const char             *text)
+{
+  show_toast (self, text);
+}
+
+/* One's own file is always worth seeing. */
+void
+tincan_conversation_view_scroll_to_end (TincanConversationView *self)
+{
+  self->stick_to_bottom = TRUE;
+  scroll_to_bottom (self);
 }
 
 static void
@@ -599,13 +622,31 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_selectable (item, FALSE);
 }
 
+/* A file's row is another widget: a recycled row is replaced only when
+ * the kind of message it shows changes.
+ */
 static void
 on_factory_bind_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *item,
-                    gpointer                  user_data)
+                    TincanConversationView   *self)
 {
-  tincan_message_row_set_message (TINCAN_MESSAGE_ROW (gtk_list_item_get_child (item)),
-                                  gtk_list_item_get_item (item));
+  TincanMessage *message = gtk_list_item_get_item (item);
+  GtkWidget *row = gtk_list_item_get_child (item);
+
+  if (tincan_message_get_transfer (message) != NULL)
+    {
+      g_autofree char *peer = self->chat ? tincan_chat_dup_peer_title (self->chat) : NULL;
+
+      if (!TINCAN_IS_FILE_ROW (row))
+        gtk_list_item_set_child (item, row = tincan_file_row_new ());
+      tincan_file_row_set_peer_name (TINCAN_FILE_ROW (row), peer);
+      tincan_file_row_set_message (TINCAN_FILE_ROW (row), message);
+      return;
+    }
+
+  if (!TINCAN_IS_MESSAGE_ROW (row))
+    gtk_list_item_set_child (item, row = tincan_message_row_new ());
+  tincan_message_row_set_message (TINCAN_MESSAGE_ROW (row), message);
 }
 
 static void
@@ -613,7 +654,12 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *item,
                       gpointer                  user_data)
 {
-  tincan_message_row_set_message (TINCAN_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
+  GtkWidget *row = gtk_list_item_get_child (item);
+
+  if (TINCAN_IS_FILE_ROW (row))
+    tincan_file_row_set_message (TINCAN_FILE_ROW (row), NULL);
+  else
+    tincan_message_row_set_message (TINCAN_MESSAGE_ROW (row), NULL);
 }
 
 /* The chat */
@@ -892,6 +938,7 @@ tincan_conversation_view_class_init (TincanConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanConversationView, scroller);
   gtk_widget_class_bind_template_child (widget_class, TincanConversationView, list_view);
   gtk_widget_class_bind_template_child (widget_class, TincanConversationView, new_messages_button);
+  gtk_widget_class_bind_template_child (widget_class, TincanConversationView, drop_hint);
   gtk_widget_class_bind_template_child (widget_class, TincanConversationView, compose_box);
   gtk_widget_class_bind_template_callback (widget_class, on_new_messages_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_moved_aside_close_clicked_cb);
@@ -911,6 +958,7 @@ tincan_conversation_view_class_init (TincanConversationViewClass *klass)
   gtk_widget_class_install_action (widget_class, "chat.search", NULL, search_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.accept-new-key", NULL,
                                    accept_new_key_activated_cb);
+  tincan_conversation_files_class_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "chat.search", NULL);
@@ -933,7 +981,7 @@ tincan_conversation_view_init (TincanConversationView *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
@@ -946,6 +994,7 @@ tincan_conversation_view_init (TincanConversationView *self)
   g_signal_connect_object (adjustment, "value-changed",
                            G_CALLBACK (on_adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->list_view, "map", G_CALLBACK (on_list_view_map_cb), self);
+  tincan_conversation_files_init (self, self->chat_page, self->drop_hint, self->compose_box);
 
   tincan_conversation_view_update (self);
 }

@@ -47,6 +47,7 @@ struct _TincanPeerDialog
   GtkWidget           *people_group;
   GtkSwitch           *discovery_switch;
   GtkSpinButton       *waiting_spin;
+  GtkSpinButton       *accept_files_spin;
   GtkWidget           *encryption_group;
   GCancellable        *test_cancellable;
   AdwEntryRow         *name_row;
@@ -407,7 +408,7 @@ on_mode_row_selected_cb (TincanPeerDialog *self)
   tincan_peer_dialog_update_keys (self);
 }
 
-/* These two take effect at once, as switches do, without Save. */
+/* These three take effect at once, as switches do, without Save. */
 static void
 on_discovery_switch_active_cb (TincanPeerDialog *self)
 {
@@ -421,6 +422,14 @@ on_waiting_spin_changed_cb (TincanPeerDialog *self)
   if (!self->loading)
     tincan_settings_set_waiting_days (self->settings,
                                       (guint) gtk_spin_button_get_value_as_int (self->waiting_spin));
+}
+
+static void
+on_accept_files_spin_changed_cb (TincanPeerDialog *self)
+{
+  if (!self->loading)
+    tincan_settings_set_accept_files_mib (self->settings,
+                                          (guint) gtk_spin_button_get_value_as_int (self->accept_files_spin));
 }
 
 static void
@@ -589,6 +598,8 @@ tincan_peer_dialog_load (TincanPeerDialog *self)
                                    _("Off for this run: Tin Can was started with --no-discovery."));
     }
   gtk_spin_button_set_value (self->waiting_spin, tincan_settings_get_waiting_days (self->settings));
+  gtk_spin_button_set_value (self->accept_files_spin,
+                             tincan_settings_get_accept_files_mib (self->settings));
 
   self->loading = FALSE;
 
@@ -741,8 +752,10 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, people_group);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, discovery_switch);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, waiting_spin);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, accept_files_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_discovery_switch_active_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_waiting_spin_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_accept_files_spin_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, encryption_group);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, local_port_row);

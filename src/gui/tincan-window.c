@@ -205,9 +205,14 @@ on_message_received_cb (TincanWindow  *self,
     title = g_strdup (tincan_person_get_name (person));
   else
     title = tincan_chat_dup_peer_title (chat);
-  /* The start of it: g_utf8_substring() must not be asked past the end. */
-  body = g_utf8_substring (tincan_message_get_text (message), 0,
-                           MIN (g_utf8_strlen (tincan_message_get_text (message), 800), 200));
+  if (tincan_message_get_transfer (message) != NULL)
+    /* Translators: a notification; %s is a person's name, then a file's */
+    body = g_strdup_printf (_("%s sent %s"), title ? title : _("Someone"),
+                            tincan_transfer_get_name (tincan_message_get_transfer (message)));
+  else
+    /* The start of it: g_utf8_substring() must not be asked past the end. */
+    body = g_utf8_substring (tincan_message_get_text (message), 0,
+                             MIN (g_utf8_strlen (tincan_message_get_text (message), 800), 200));
 
   notification = g_notification_new (title ? title : _("Tin Can"));
   g_notification_set_body (notification, body);
