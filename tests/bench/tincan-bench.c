@@ -40,6 +40,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tincan-bench-files.h"
 #include "tincan-bench-people.h"
 #include "tincan-bench-tls.h"
 #include "tincan-bench-utils.h"
@@ -1012,6 +1013,34 @@ bench_people (void)
   tincan_bench_people_clear (&runs);
 }
 
+/* Files: a file of 256 MiB (16 MiB in the quick run) copied over TCP,
+ * over TLS and by tincan-cli, in turn within each round
+ * (tincan-bench-files.c).
+ */
+
+#define FILE_ROUNDS 5
+
+static void
+bench_files (const char *cli,
+             gboolean    quick)
+{
+  TincanBenchFiles runs = { NULL, };
+  gsize size = (quick ? 16 : 256) * 1024 * 1024;
+
+  g_printerr ("Files (%" G_GSIZE_FORMAT " MiB, %u rounds)\n", size / 1024 / 1024,
+              quick ? 2 : FILE_ROUNDS);
+  tincan_bench_files_run (&runs, cli, size, quick ? 2 : FILE_ROUNDS);
+  record (quick ? "tcp_16mib_s" : "tcp_256mib_s", runs.tcp_s, "s",
+          "the file over TCP, read from and written to disk");
+  record (quick ? "tls_16mib_s" : "tls_256mib_s", runs.tls_s, "s",
+          "the same over TLS 1.3 (GnuTLS)");
+  record (quick ? "file_16mib_s" : "file_256mib_s", runs.file_s, "s",
+          "tincan-cli --send-file, start to delivered and verified");
+  record ("file_rx_rss_mib", runs.rss_mib, "MiB",
+          "the receiving tincan-cli's peak RSS above its idle RSS");
+  tincan_bench_files_clear (&runs);
+}
+
 static double
 figure_median (const char *key)
 {
@@ -1071,6 +1100,15 @@ write_json (const char *path,
       json_builder_add_double_value (builder, figure_median ("gui_rss_mb_50x2000")
                                               / figure_median ("gui_rss_mb_100"));
     }
+  if (figure_median ("file_256mib_s") > 0)
+    {
+      json_builder_set_member_name (builder, "file_ratio_tls");
+      json_builder_add_double_value (builder, figure_median ("file_256mib_s")
+                                              / figure_median ("tls_256mib_s"));
+      json_builder_set_member_name (builder, "file_ratio_tcp");
+      json_builder_add_double_value (builder, figure_median ("file_256mib_s")
+                                              / figure_median ("tcp_256mib_s"));
+    }
   if (figure_median ("people_list_ms_1x100") > 0)
     {
       json_builder_set_member_name (builder, "people_list_ratio");
@@ -1099,9 +1137,11 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *output = NULL;
   g_autofree char *tincan = NULL;
+  g_autofree char *cli = NULL;
   gboolean quick = FALSE;
   gboolean only_gui = FALSE;
   gboolean only_people = FALSE;
+  gboolean only_files = FALSE;
   gboolean gui;
   double udp = 0, latency = 0, tcp_bulk = 0, tls_bulk = 0, bulk = 0;
   guint idle_window_seconds;
@@ -1111,6 +1151,8 @@ main (int   argc,
     { "tincan", 0, 0, G_OPTION_ARG_FILENAME, &tincan, "The app, for the start-up figures", "PATH" },
     { "only-gui", 0, 0, G_OPTION_ARG_NONE, &only_gui, "Only the start-up figures", NULL },
     { "only-people", 0, 0, G_OPTION_ARG_NONE, &only_people, "Only the people list figures", NULL },
+    { "cli", 0, 0, G_OPTION_ARG_FILENAME, &cli, "tincan-cli, for the file figures", "PATH" },
+    { "only-files", 0, 0, G_OPTION_ARG_NONE, &only_files, "Only the file figures", NULL },
     { NULL }
   };
 
@@ -1131,12 +1173,16 @@ main (int   argc,
   figures = g_array_new (FALSE, FALSE, sizeof (Figure));
 
   g_printerr ("Tin Can benchmarks, %u repeats (medians shown)\n", repeats);
+  if (only_files)
+    only_gui = only_people = TRUE;
   if (!only_gui && !only_people)
     {
       bench_transfers (&udp, &tcp_bulk, &tls_bulk, &latency, &bulk);
       bench_loss ();
       bench_idle (idle_window_seconds);
     }
+  if (cli != NULL && (only_files || (!only_gui && !only_people)))
+    bench_files (cli, quick);
   if (!only_gui)
     bench_people ();
   gui = !only_people && bench_gui (tincan);
@@ -1155,6 +1201,15 @@ main (int   argc,
       g_print ("%-22s %10.2f %10s %10s  target <= 2.0\n", "bulk_ratio", bulk / tcp_bulk, "", "");
       g_print ("%-22s %10.2f %10s %10s  target <= 1.5\n", "bulk_ratio_tls",
                bulk / tls_bulk, "", "");
+    }
+  if (figure_median ("file_256mib_s") > 0)
+    {
+      g_print ("%-22s %10.2f %10s %10s  target <= 1.5\n", "file_ratio_tls",
+               figure_median ("file_256mib_s") / figure_median ("tls_256mib_s"), "", "");
+      g_print ("%-22s %10.2f %10s %10s\n", "file_ratio_tcp",
+               figure_median ("file_256mib_s") / figure_median ("tcp_256mib_s"), "", "");
+      g_print ("%-22s %10.2f %10s %10s  target <= 64 MiB\n", "file_rx_rss_mib",
+               figure_median ("file_rx_rss_mib"), "", "");
     }
   if (!only_gui)
     {
