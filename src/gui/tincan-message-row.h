@@ -11,6 +11,12 @@
 
 G_BEGIN_DECLS
 
+/* The most characters "Show More" lays out in the bubble; a longer text
+ * is offered in a window of its own (tincan-text-window.c).  Measured:
+ * see text_label_* in tests/bench.
+ */
+#define TINCAN_MESSAGE_ROW_INLINE_CHARS 3000
+
 #define TINCAN_TYPE_MESSAGE_ROW (tincan_message_row_get_type ())
 
 G_DECLARE_FINAL_TYPE (TincanMessageRow, tincan_message_row, TINCAN, MESSAGE_ROW, GtkWidget)
