@@ -35,8 +35,17 @@
  */
 #define MAX_PARAGRAPH_CHARS 2048
 
-/* Bytes put into the buffer per idle; a few milliseconds. */
+/* Bytes put into the buffer per idle; a few milliseconds.  The first
+ * screenful goes in at once, and no more: the window's first frame lays
+ * out what it has.
+ */
 #define LOAD_BYTES (64 * 1024)
+#define FIRST_LOAD_BYTES (8 * 1024)
+
+/* Characters searched per idle: 7 ms to 30 ms, the more matches the
+ * longer.
+ */
+#define SEARCH_CHARS (64 * 1024)
 
 /* Beyond this, matches are counted but no longer highlighted: each one
  * is two toggles in the buffer.
@@ -53,6 +62,12 @@ struct _TincanTextWindow
   guint                 n_chars;       /* put into the buffer so far */
   GArray               *added_breaks;  /* guint: buffer offsets of added line breaks */
   guint                 load_id;
+  guint                 search_id;
+  int                   search_offset;  /* where the search goes on */
+  int                   search_from;    /* where the reader was */
+  guint                 n_matches;
+  gint64                search_us;
+  gboolean              match_selected;
   GtkFileChooserNative *chooser;
 
   AdwWindowTitle       *window_title;
@@ -91,13 +106,14 @@ is_space (gunichar c)
  * paragraphs broken.  Returns whether there is more.
  */
 static gboolean
-tincan_text_window_load_some (TincanTextWindow *self)
+tincan_text_window_load_some (TincanTextWindow *self,
+                              gsize             budget)
 {
-  g_autoptr(GString) chunk = g_string_sized_new (LOAD_BYTES + LOAD_BYTES / MAX_PARAGRAPH_CHARS + 8);
+  g_autoptr(GString) chunk = g_string_sized_new (budget + budget / MAX_PARAGRAPH_CHARS + 8);
   const char *p = self->loaded_to;
   GtkTextIter end;
 
-  while (*p != '\0' && chunk->len < LOAD_BYTES)
+  while (*p != '\0' && chunk->len < budget)
     {
       const char *q = p;
       const char *space = NULL;    /* the last one seen */
@@ -172,7 +188,7 @@ load_cb (gpointer data)
   TincanTextWindow *self = data;
   GtkTextIter start;
 
-  if (tincan_text_window_load_some (self))
+  if (tincan_text_window_load_some (self, LOAD_BYTES))
     return G_SOURCE_CONTINUE;
 
   self->load_id = 0;
@@ -283,30 +299,35 @@ find (TincanTextWindow *self,
   return found;
 }
 
-static void
-on_search_changed_cb (TincanTextWindow *self)
+/* Counts and highlights the matches from search_offset on, about
+ * SEARCH_CHARS at a time: a case-insensitive search of a mebibyte takes
+ * hundreds of milliseconds at once.  A match never spans lines (the entry
+ * has no line breaks), so each slice ends at a line's end.
+ */
+static gboolean
+search_cb (gpointer data)
 {
+  TincanTextWindow *self = data;
   const char *needle = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  GtkTextIter start, end, match_start, match_end;
-  g_autofree char *count = NULL;
+  GtkTextIter start, limit, match_start, match_end;
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (int));
-  guint n = 0;
+  g_autofree char *count = NULL;
+  gboolean done;
+  gint64 t0 = g_get_monotonic_time ();
 
-  gtk_text_buffer_get_bounds (buffer (self), &start, &end);
-  gtk_text_buffer_remove_tag (buffer (self), self->match_tag, &start, &end);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
-  gtk_label_set_label (self->matches_label, NULL);
-  if (needle[0] == '\0')
-    return;
+  gtk_text_buffer_get_iter_at_offset (buffer (self), &start, self->search_offset);
+  gtk_text_buffer_get_iter_at_offset (buffer (self), &limit, self->search_offset + SEARCH_CHARS);
+  if (!gtk_text_iter_ends_line (&limit))
+    gtk_text_iter_forward_to_line_end (&limit);
+  done = gtk_text_iter_is_end (&limit);
 
   /* Found first, highlighted after: a tag changes the buffer, which
    * would leave the search's iterators behind.
    */
-  gtk_text_buffer_get_start_iter (buffer (self), &start);
   while (gtk_text_iter_forward_search (&start, needle, GTK_TEXT_SEARCH_CASE_INSENSITIVE,
-                                       &match_start, &match_end, NULL))
+                                       &match_start, &match_end, &limit))
     {
-      if (n++ < MAX_HIGHLIGHTS)
+      if (self->n_matches++ < MAX_HIGHLIGHTS)
         {
           int offsets[2] = { gtk_text_iter_get_offset (&match_start),
                              gtk_text_iter_get_offset (&match_end) };
@@ -315,6 +336,7 @@ on_search_changed_cb (TincanTextWindow *self)
         }
       start = match_end;
     }
+  self->search_offset = gtk_text_iter_get_offset (&limit);
 
   for (guint i = 0; i < found->len; i += 2)
     {
@@ -325,20 +347,62 @@ on_search_changed_cb (TincanTextWindow *self)
       gtk_text_buffer_apply_tag (buffer (self), self->match_tag, &match_start, &match_end);
     }
 
-  if (n == 0)
+  /* The first match from where the reader is, as soon as it is found. */
+  if (!self->match_selected && found->len > 0
+      && g_array_index (found, int, found->len - 2) >= self->search_from)
+    {
+      gtk_text_buffer_get_iter_at_offset (buffer (self), &start, self->search_from);
+      gtk_text_buffer_place_cursor (buffer (self), &start);
+      self->match_selected = find (self, TRUE);
+    }
+
+  self->search_us += g_get_monotonic_time () - t0;
+  if (!done)
+    return G_SOURCE_CONTINUE;
+
+  self->search_id = 0;
+  g_debug ("%u matches, %.1f ms of searching", self->n_matches, self->search_us / 1000.0);
+  if (self->n_matches == 0)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
       gtk_label_set_label (self->matches_label, _("No results"));
-      return;
+      return G_SOURCE_REMOVE;
     }
 
-  count = g_strdup_printf (ngettext ("%u match", "%u matches", n), n);
+  count = g_strdup_printf (ngettext ("%u match", "%u matches", self->n_matches), self->n_matches);
   gtk_label_set_label (self->matches_label, count);
+  /* Only before the reader, then: the first of them. */
+  if (!self->match_selected)
+    {
+      gtk_text_buffer_get_start_iter (buffer (self), &start);
+      gtk_text_buffer_place_cursor (buffer (self), &start);
+      self->match_selected = find (self, TRUE);
+    }
 
-  /* The first match from where the reader is. */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_search_changed_cb (TincanTextWindow *self)
+{
+  const char *needle = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  GtkTextIter start, end;
+
+  g_clear_handle_id (&self->search_id, g_source_remove);
+  gtk_text_buffer_get_bounds (buffer (self), &start, &end);
+  gtk_text_buffer_remove_tag (buffer (self), self->match_tag, &start, &end);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
+  gtk_label_set_label (self->matches_label, NULL);
+  if (needle[0] == '\0')
+    return;
+
   gtk_text_buffer_get_selection_bounds (buffer (self), &start, &end);
-  gtk_text_buffer_place_cursor (buffer (self), &start);
-  find (self, TRUE);
+  self->search_from = gtk_text_iter_get_offset (&start);
+  self->search_offset = 0;
+  self->n_matches = 0;
+  self->search_us = 0;
+  self->match_selected = FALSE;
+  self->search_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, search_cb, self, NULL);
 }
 
 static void
@@ -413,6 +477,7 @@ on_search_mode_cb (TincanTextWindow *self)
   if (gtk_search_bar_get_search_mode (self->search_bar))
     return;
 
+  g_clear_handle_id (&self->search_id, g_source_remove);
   gtk_text_buffer_get_bounds (buffer (self), &start, &end);
   gtk_text_buffer_remove_tag (buffer (self), self->match_tag, &start, &end);
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
@@ -566,6 +631,7 @@ tincan_text_window_dispose (GObject *object)
   TincanTextWindow *self = TINCAN_TEXT_WINDOW (object);
 
   g_clear_handle_id (&self->load_id, g_source_remove);
+  g_clear_handle_id (&self->search_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -687,6 +753,7 @@ tincan_text_window_new (GtkWindow     *parent,
 
   self = g_object_new (TINCAN_TYPE_TEXT_WINDOW,
                        "transient-for", parent,
+                       "destroy-with-parent", TRUE,
                        "application", parent ? gtk_window_get_application (parent) : NULL,
                        NULL);
   self->message = g_object_ref (message);
@@ -709,7 +776,7 @@ tincan_text_window_new (GtkWindow     *parent,
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   /* The first screenful at once, the rest as the main loop allows. */
-  if (tincan_text_window_load_some (self))
+  if (tincan_text_window_load_some (self, FIRST_LOAD_BYTES))
     self->load_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_cb, self, NULL);
   else
     load_cb (self);
@@ -744,3 +811,4 @@ tincan_text_window_get_loaded (TincanTextWindow *self)
 
   return self->load_id == 0 && self->loaded_to != NULL && *self->loaded_to == '\0';
 }
+

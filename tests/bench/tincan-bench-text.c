@@ -4,10 +4,11 @@
  *
  * Long text, under the X server in $DISPLAY: how long Pango takes to lay
  * out N characters in a GtkLabel as wide as a bubble (what "Show More"
- * does, and why TINCAN_MESSAGE_ROW_INLINE_CHARS is what it is), and what the text window costs for a mebibyte, as many short
- * lines and as one paragraph: the time to fill it, the longest stall of
- * the main loop meanwhile, and the resident memory it adds once its
- * layout has settled.
+ * does, and why TINCAN_MESSAGE_ROW_INLINE_CHARS is what it is); and what
+ * the text window costs for a mebibyte, as many short lines and as one
+ * paragraph: the time to fill it, the longest stall of the main loop
+ * meanwhile, and the resident memory it adds once its layout has
+ * settled, beside what a window for a short message costs.
  *
  * Each probe runs in a process of its own (tincan-bench --text-probe=…),
  * so that the memory one measurement leaves behind does not hide in the

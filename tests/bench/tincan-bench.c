@@ -47,6 +47,7 @@
 #include "tincan-bench-tls.h"
 #include "tincan-bench-utils.h"
 #include "tincan-link-private.h"
+#include "tincan-message-row.h"
 #include "tincan-store.h"
 #include "tincan-test-utils.h"
 #include "tincan-wire.h"
@@ -1023,15 +1024,15 @@ static const struct
   const char *what;
 } text_figures[] = {
   { "text_label_ms_para_1200", "ms", "CPU to lay out 1,200 characters of one paragraph in a bubble's label" },
-  { "text_label_ms_para_2000", "ms", "the same, 2,000 characters" },
+  { "text_label_ms_para_2000", "ms", "the same, 2,000 characters (the inline limit)" },
   { "text_label_ms_para_2500", "ms", "the same, 2,500" },
-  { "text_label_ms_para_3000", "ms", "the same, 3,000 (the inline limit)" },
+  { "text_label_ms_para_3000", "ms", "the same, 3,000" },
   { "text_label_ms_para_4000", "ms", "the same, 4,000" },
   { "text_label_ms_para_6000", "ms", "the same, 6,000" },
   { "text_label_ms_lines_1200", "ms", "the same in lines of 60 characters, 1,200 characters" },
-  { "text_label_ms_lines_2000", "ms", "the same, 2,000" },
+  { "text_label_ms_lines_2000", "ms", "the same, 2,000 (the inline limit)" },
   { "text_label_ms_lines_2500", "ms", "the same, 2,500" },
-  { "text_label_ms_lines_3000", "ms", "the same, 3,000 (the inline limit)" },
+  { "text_label_ms_lines_3000", "ms", "the same, 3,000" },
   { "text_label_ms_lines_4000", "ms", "the same, 4,000" },
   { "text_label_ms_lines_6000", "ms", "the same, 6,000" },
   { "text_window_stall_ms_short", "ms", "the main loop's longest stall opening a text window for a short message" },
@@ -1265,9 +1266,12 @@ main (int   argc,
 
   if (text)
     {
-      g_print ("%-22s %10.2f %10s %10s  target < 50 ms at the limit\n", "text_label_limit_ms",
-               MAX (figure_median ("text_label_ms_para_3000"), figure_median ("text_label_ms_lines_3000")),
-               "", "");
+      g_autofree char *para = g_strdup_printf ("text_label_ms_para_%u", TINCAN_MESSAGE_ROW_INLINE_CHARS);
+      g_autofree char *lines = g_strdup_printf ("text_label_ms_lines_%u", TINCAN_MESSAGE_ROW_INLINE_CHARS);
+
+      /* The layout's part: painting and the rest of the frame come on top. */
+      g_print ("%-22s %10.2f %10s %10s  target < 50 ms at the limit, with painting\n",
+               "text_label_limit_ms", MAX (figure_median (para), figure_median (lines)), "", "");
       g_print ("%-22s %10.2f %10s %10s  target <= 2 (of the text's size)\n",
                "text_rss_ratio_lines", text_rss_ratio ("lines"), "", "");
       g_print ("%-22s %10.2f %10s %10s  target <= 2\n",
