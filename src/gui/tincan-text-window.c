@@ -78,6 +78,7 @@ struct _TincanTextWindow
   GtkScrolledWindow    *scroller;
   GtkTextView          *text_view;
   GtkTextTag           *match_tag;
+  GtkTextTag           *current_tag;   /* the match selected */
 };
 
 G_DEFINE_FINAL_TYPE (TincanTextWindow, tincan_text_window, ADW_TYPE_WINDOW)
@@ -102,7 +103,7 @@ is_space (gunichar c)
   return c == ' ' || c == '\t';
 }
 
-/* Up to LOAD_BYTES more of the text into the buffer, its long
+/* About @budget more bytes of the text into the buffer, its long
  * paragraphs broken.  Returns whether there is more.
  */
 static gboolean
@@ -253,7 +254,18 @@ select_match (TincanTextWindow  *self,
               const GtkTextIter *start,
               const GtkTextIter *end)
 {
-  gtk_text_buffer_select_range (buffer (self), start, end);
+  int offsets[2] = { gtk_text_iter_get_offset (start), gtk_text_iter_get_offset (end) };
+  GtkTextIter from, to;
+
+  /* The selection is faint while the entry has the focus; the match
+   * selected stands out among the others.
+   */
+  gtk_text_buffer_get_bounds (buffer (self), &from, &to);
+  gtk_text_buffer_remove_tag (buffer (self), self->current_tag, &from, &to);
+  gtk_text_buffer_get_iter_at_offset (buffer (self), &from, offsets[0]);
+  gtk_text_buffer_get_iter_at_offset (buffer (self), &to, offsets[1]);
+  gtk_text_buffer_apply_tag (buffer (self), self->current_tag, &from, &to);
+  gtk_text_buffer_select_range (buffer (self), &from, &to);
   gtk_text_view_scroll_to_mark (self->text_view, gtk_text_buffer_get_insert (buffer (self)),
                                 0.2, FALSE, 0, 0);
 }
@@ -391,6 +403,7 @@ on_search_changed_cb (TincanTextWindow *self)
   g_clear_handle_id (&self->search_id, g_source_remove);
   gtk_text_buffer_get_bounds (buffer (self), &start, &end);
   gtk_text_buffer_remove_tag (buffer (self), self->match_tag, &start, &end);
+  gtk_text_buffer_remove_tag (buffer (self), self->current_tag, &start, &end);
   gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
   gtk_label_set_label (self->matches_label, NULL);
   if (needle[0] == '\0')
@@ -480,6 +493,7 @@ on_search_mode_cb (TincanTextWindow *self)
   g_clear_handle_id (&self->search_id, g_source_remove);
   gtk_text_buffer_get_bounds (buffer (self), &start, &end);
   gtk_text_buffer_remove_tag (buffer (self), self->match_tag, &start, &end);
+  gtk_text_buffer_remove_tag (buffer (self), self->current_tag, &start, &end);
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 }
 
@@ -714,10 +728,15 @@ tincan_text_window_init (TincanTextWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->added_breaks = g_array_new (FALSE, FALSE, sizeof (guint));
-  /* Adwaita's yellow, see-through, reads on light and dark alike. */
+  /* Adwaita's yellow and orange, see-through, read on light and dark
+   * alike.
+   */
   self->match_tag = gtk_text_buffer_create_tag (buffer (self), "match",
                                                 "background", "rgba(246, 211, 45, 0.45)",
                                                 NULL);
+  self->current_tag = gtk_text_buffer_create_tag (buffer (self), "current-match",
+                                                  "background", "rgba(255, 120, 0, 0.6)",
+                                                  NULL);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
