@@ -188,6 +188,12 @@ label_says (gpointer data)
 }
 
 static gboolean
+has_selection (gpointer buffer)
+{
+  return gtk_text_buffer_get_has_selection (buffer);
+}
+
+static gboolean
 many_matches (gpointer label)
 {
   return g_str_has_suffix (gtk_label_get_text (label), " matches");
@@ -256,6 +262,16 @@ test_text_find (void)
   g_assert_true (activate_shortcut (GTK_WIDGET (window), "<Control>g"));
   gtk_text_buffer_get_selection_bounds (buffer, &start, &end);
   g_assert_cmpint (gtk_text_iter_get_offset (&start), <, 200);
+
+  /* From where the reader is, past the highlighted thousand. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, 500000);
+  gtk_text_buffer_place_cursor (buffer, &start);
+  g_assert_false (gtk_text_buffer_get_has_selection (buffer));
+  gtk_editable_set_text (entry, "Consectetur");
+  g_assert_true (tincan_test_wait_for (has_selection, buffer));
+  gtk_text_buffer_get_selection_bounds (buffer, &start, &end);
+  g_assert_cmpint (gtk_text_iter_get_offset (&start), >=, 500000);
+  g_assert_cmpint (gtk_text_iter_get_offset (&start), <, 500200);
 
   /* Nothing found is said so. */
   gtk_editable_set_text (entry, "xylophone");

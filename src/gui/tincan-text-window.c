@@ -325,6 +325,7 @@ search_cb (gpointer data)
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree char *count = NULL;
   gboolean done;
+  int first_after = -1;
   gint64 t0 = g_get_monotonic_time ();
 
   gtk_text_buffer_get_iter_at_offset (buffer (self), &start, self->search_offset);
@@ -339,6 +340,8 @@ search_cb (gpointer data)
   while (gtk_text_iter_forward_search (&start, needle, GTK_TEXT_SEARCH_CASE_INSENSITIVE,
                                        &match_start, &match_end, &limit))
     {
+      if (first_after < 0 && gtk_text_iter_get_offset (&match_start) >= self->search_from)
+        first_after = gtk_text_iter_get_offset (&match_start);
       if (self->n_matches++ < MAX_HIGHLIGHTS)
         {
           int offsets[2] = { gtk_text_iter_get_offset (&match_start),
@@ -360,10 +363,9 @@ search_cb (gpointer data)
     }
 
   /* The first match from where the reader is, as soon as it is found. */
-  if (!self->match_selected && found->len > 0
-      && g_array_index (found, int, found->len - 2) >= self->search_from)
+  if (!self->match_selected && first_after >= 0)
     {
-      gtk_text_buffer_get_iter_at_offset (buffer (self), &start, self->search_from);
+      gtk_text_buffer_get_iter_at_offset (buffer (self), &start, first_after);
       gtk_text_buffer_place_cursor (buffer (self), &start);
       self->match_selected = find (self, TRUE);
     }
