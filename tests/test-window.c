@@ -444,7 +444,7 @@ chat_long_message_and_scrolling (TincanApplication *app)
   GtkScrolledWindow *scroller = view_child (window, "scroller");
   GtkWidget *new_messages = view_child (window, "new_messages_button");
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
-  g_autofree char *long_text = g_strnfill (5000, 'w');
+  g_autofree char *long_text = g_strnfill (TINCAN_MESSAGE_ROW_INLINE_CHARS - 500, 'w');
   gpointer count[2] = { messages, NULL };
   GtkWidget *row, *more;
   GtkLabel *label;

@@ -17,7 +17,9 @@
 
 #include <glib/gi18n.h>
 
+#include "tincan-conversation-view.h"
 #include "tincan-message-row.h"
+#include "tincan-text-window.h"
 
 /* Characters shown before "Show More"; a megabyte in one label is slow
  * to lay out, and nobody reads it in one go.
@@ -34,6 +36,7 @@ struct _TincanMessageRow
   GtkWidget      *bubble;
   GtkLabel       *text_label;
   GtkToggleButton *more_button;
+  GtkWidget      *open_button;
   GtkLabel       *time_label;
   GtkLabel       *state_label;
   GtkWidget      *retry_button;
@@ -87,12 +90,23 @@ tincan_message_markup (const char *text)
   return g_string_free (markup, FALSE);
 }
 
+/* How many characters @text has, counted up to a little past
+ * TINCAN_MESSAGE_ROW_INLINE_CHARS: a mebibyte need not be counted to
+ * know it is too long.
+ */
+static glong
+count_chars (const char *text)
+{
+  return g_utf8_strlen (text, strnlen (text, (gsize) TINCAN_MESSAGE_ROW_INLINE_CHARS * 4 + 4));
+}
+
 static void
 tincan_message_row_show_text (TincanMessageRow *self)
 {
   const char *text = tincan_message_get_text (self->message);
-  gboolean expanded = gtk_toggle_button_get_active (self->more_button);
-  glong n_chars = g_utf8_strlen (text, MIN (strlen (text), (gsize) PREVIEW_CHARS * 4 + 4));
+  glong n_chars = count_chars (text);
+  gboolean too_long = n_chars > TINCAN_MESSAGE_ROW_INLINE_CHARS;
+  gboolean expanded = gtk_toggle_button_get_active (self->more_button) && !too_long;
   g_autofree char *markup = NULL;
 
   if (n_chars > PREVIEW_CHARS && !expanded)
@@ -105,7 +119,11 @@ tincan_message_row_show_text (TincanMessageRow *self)
   else
     markup = tincan_message_markup (text);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->more_button), n_chars > PREVIEW_CHARS);
+  /* Past the limit it is a document: a window of its own lays it out
+   * a paragraph at a time, where one label would stall the main loop.
+   */
+  gtk_widget_set_visible (GTK_WIDGET (self->more_button), n_chars > PREVIEW_CHARS && !too_long);
+  gtk_widget_set_visible (self->open_button, too_long);
   gtk_button_set_label (GTK_BUTTON (self->more_button),
                         expanded ? _("Show Less") : _("Show More"));
   gtk_label_set_markup (self->text_label, markup);
@@ -116,6 +134,37 @@ on_more_button_toggled_cb (TincanMessageRow *self)
 {
   if (self->message != NULL)
     tincan_message_row_show_text (self);
+}
+
+static void
+on_open_button_clicked_cb (TincanMessageRow *self)
+{
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (self), TINCAN_TYPE_CONVERSATION_VIEW);
+  TincanChat *chat = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWindow *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+  GtkApplication *app = parent ? gtk_window_get_application (parent) : NULL;
+  g_autofree char *person = NULL;
+  GtkWidget *window;
+
+  if (self->message == NULL)
+    return;
+
+  /* One window per message: Open again brings it back. */
+  for (GList *l = app ? gtk_application_get_windows (app) : NULL; l != NULL; l = l->next)
+    if (TINCAN_IS_TEXT_WINDOW (l->data)
+        && tincan_text_window_get_message (l->data) == self->message)
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+
+  if (view != NULL)
+    chat = tincan_conversation_view_get_chat (TINCAN_CONVERSATION_VIEW (view));
+  if (chat != NULL)
+    person = tincan_chat_dup_peer_title (chat);
+  window = tincan_text_window_new (parent, self->message, person);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -145,6 +194,7 @@ tincan_message_row_update_state (TincanMessageRow *self)
   g_autoptr(GDateTime) time = NULL;
   g_autofree char *time_text = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *spoken = NULL;
 
   switch (tincan_message_get_state (message))
     {
@@ -207,11 +257,15 @@ tincan_message_row_update_state (TincanMessageRow *self)
   time_text = g_date_time_format (time, "%H:%M");
   gtk_label_set_label (self->time_label, time_text);
 
-  /* Read out as "sender, time, state, text". */
+  /* Read out as "sender, time, state, text": the start of a long text,
+   * as it shows, not a second copy of all of it.
+   */
+  if (count_chars (tincan_message_get_text (message)) > PREVIEW_CHARS)
+    spoken = g_utf8_substring (tincan_message_get_text (message), 0, PREVIEW_CHARS);
   accessible = g_strdup_printf ("%s, %s, %s%s%s",
                                 self->sender ? self->sender : "",
                                 time_text, state, state[0] ? ", " : "",
-                                tincan_message_get_text (message));
+                                spoken ? spoken : tincan_message_get_text (message));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
@@ -250,11 +304,13 @@ tincan_message_row_class_init (TincanMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, text_label);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, more_button);
+  gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, open_button);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, cancel_button);
   gtk_widget_class_bind_template_callback (widget_class, on_more_button_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
 }

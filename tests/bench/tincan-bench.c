@@ -10,7 +10,9 @@
  * message from a fresh start, lossy-link delivery and idle wake-ups; and
  * the app's start-up time and memory with 100 and with 100,000 messages
  * of history, under the X server in $DISPLAY; and the store's share of
- * start-up with 50 people (tincan-bench-people.c).
+ * start-up with 50 people (tincan-bench-people.c); and long text, the
+ * stall of a label laid out inline and the text window's cost for a
+ * mebibyte (tincan-bench-text.c).
  *
  * Every figure is the median of repeated runs, with their min and max; the
  * ratios are of medians taken in this same run, and the baselines and Tin
@@ -42,9 +44,11 @@
 
 #include "tincan-bench-files.h"
 #include "tincan-bench-people.h"
+#include "tincan-bench-text.h"
 #include "tincan-bench-tls.h"
 #include "tincan-bench-utils.h"
 #include "tincan-link-private.h"
+#include "tincan-message-row.h"
 #include "tincan-store.h"
 #include "tincan-test-utils.h"
 #include "tincan-wire.h"
@@ -1039,6 +1043,61 @@ bench_files (const char *cli,
   record ("file_rx_rss_mib", runs.rss_mib, "MiB",
           "the receiving tincan-cli's peak RSS above its idle RSS");
   tincan_bench_files_clear (&runs);
+/* The figures tincan-bench-text.c's probes print, in the table's order. */
+static const struct
+{
+  const char *key;
+  const char *unit;
+  const char *what;
+} text_figures[] = {
+  { "text_label_ms_para_1200", "ms", "CPU to lay out 1,200 characters of one paragraph in a bubble's label" },
+  { "text_label_ms_para_2000", "ms", "the same, 2,000 characters (the inline limit)" },
+  { "text_label_ms_para_2500", "ms", "the same, 2,500" },
+  { "text_label_ms_para_3000", "ms", "the same, 3,000" },
+  { "text_label_ms_para_4000", "ms", "the same, 4,000" },
+  { "text_label_ms_para_6000", "ms", "the same, 6,000" },
+  { "text_label_ms_lines_1200", "ms", "the same in lines of 60 characters, 1,200 characters" },
+  { "text_label_ms_lines_2000", "ms", "the same, 2,000 (the inline limit)" },
+  { "text_label_ms_lines_2500", "ms", "the same, 2,500" },
+  { "text_label_ms_lines_3000", "ms", "the same, 3,000" },
+  { "text_label_ms_lines_4000", "ms", "the same, 4,000" },
+  { "text_label_ms_lines_6000", "ms", "the same, 6,000" },
+  { "text_window_stall_ms_short", "ms", "the main loop's longest stall opening a text window for a short message" },
+  { "text_window_first_mb", "MiB", "resident memory a first text window adds, for a short message" },
+  { "text_window_second_mb", "MiB", "and a second one" },
+  { "text_window_open_ms_lines", "ms", "the text window filled with 1 MiB in lines of 60 characters" },
+  { "text_window_stall_ms_lines", "ms", "the main loop's longest stall meanwhile, until its layout settled" },
+  { "text_window_rss_mb_lines", "MiB", "resident memory it added once settled" },
+  { "text_window_open_ms_para", "ms", "the text window filled with 1 MiB in one paragraph" },
+  { "text_window_stall_ms_para", "ms", "the main loop's longest stall meanwhile, until its layout settled" },
+  { "text_window_rss_mb_para", "MiB", "resident memory it added once settled" },
+};
+
+static gboolean
+bench_text (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GHashTable) runs = self ? tincan_bench_text_run (self, repeats) : NULL;
+
+  if (runs == NULL)
+    {
+      g_printerr ("  (no $DISPLAY or a probe failed: the long text figures are left out)\n");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (text_figures); i++)
+    {
+      GArray *values = g_hash_table_lookup (runs, text_figures[i].key);
+
+      if (values == NULL || values->len == 0)
+        {
+          g_printerr ("  no figure %s\n", text_figures[i].key);
+          return FALSE;
+        }
+      record (text_figures[i].key, values, text_figures[i].unit, text_figures[i].what);
+    }
+
+  return TRUE;
 }
 
 static double
@@ -1049,6 +1108,18 @@ figure_median (const char *key)
       return g_array_index (figures, Figure, i).median;
 
   return 0;
+}
+
+/* A mebibyte's memory while its window is open, in mebibytes: the
+ * message's own copy, and what its window added less what a window for
+ * a short message adds.
+ */
+static double
+text_rss_ratio (const char *kind)
+{
+  g_autofree char *key = g_strconcat ("text_window_rss_mb_", kind, NULL);
+
+  return 1 + figure_median (key) - figure_median ("text_window_second_mb");
 }
 
 static void
@@ -1118,6 +1189,13 @@ write_json (const char *path,
       json_builder_add_double_value (builder, figure_median ("people_sqlite_kb_50x2000")
                                               / figure_median ("people_sqlite_kb_1x100"));
     }
+  if (figure_median ("text_window_rss_mb_lines") > 0)
+    {
+      json_builder_set_member_name (builder, "text_rss_ratio_lines");
+      json_builder_add_double_value (builder, text_rss_ratio ("lines"));
+      json_builder_set_member_name (builder, "text_rss_ratio_para");
+      json_builder_add_double_value (builder, text_rss_ratio ("para"));
+    }
   json_builder_set_member_name (builder, "repeats");
   json_builder_add_int_value (builder, repeats);
   json_builder_end_object (builder);
@@ -1142,7 +1220,8 @@ main (int   argc,
   gboolean only_gui = FALSE;
   gboolean only_people = FALSE;
   gboolean only_files = FALSE;
-  gboolean gui;
+  g_autofree char *text_probe = NULL;
+  gboolean gui, text = FALSE;
   double udp = 0, latency = 0, tcp_bulk = 0, tls_bulk = 0, bulk = 0;
   guint idle_window_seconds;
   const GOptionEntry entries[] = {
@@ -1153,6 +1232,7 @@ main (int   argc,
     { "only-people", 0, 0, G_OPTION_ARG_NONE, &only_people, "Only the people list figures", NULL },
     { "cli", 0, 0, G_OPTION_ARG_FILENAME, &cli, "tincan-cli, for the file figures", "PATH" },
     { "only-files", 0, 0, G_OPTION_ARG_NONE, &only_files, "Only the file figures", NULL },
+    { "text-probe", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &text_probe, NULL, NULL },
     { NULL }
   };
 
@@ -1162,6 +1242,9 @@ main (int   argc,
       g_printerr ("tincan-bench: %s\n", error->message);
       return 2;
     }
+
+  if (text_probe != NULL)
+    return tincan_bench_text_probe (text_probe);
 
   if (quick)
     {
@@ -1186,6 +1269,9 @@ main (int   argc,
   if (!only_gui)
     bench_people ();
   gui = !only_people && bench_gui (tincan);
+  /* Not in the quick run: a minute of windows is no smoke test. */
+  if (!only_people && !quick)
+    text = bench_text ();
 
   g_print ("\n%-22s %10s %10s %10s  %s\n", "figure", "median", "min", "max", "what");
   for (guint i = 0; i < figures->len; i++)
@@ -1229,6 +1315,20 @@ main (int   argc,
                figure_median ("gui_start_ms_50x2000") / figure_median ("gui_start_ms_100"), "", "");
       g_print ("%-22s %10.2f %10s %10s  target <= 1.2\n", "gui_people_rss_ratio",
                figure_median ("gui_rss_mb_50x2000") / figure_median ("gui_rss_mb_100"), "", "");
+    }
+
+  if (text)
+    {
+      g_autofree char *para = g_strdup_printf ("text_label_ms_para_%u", TINCAN_MESSAGE_ROW_INLINE_CHARS);
+      g_autofree char *lines = g_strdup_printf ("text_label_ms_lines_%u", TINCAN_MESSAGE_ROW_INLINE_CHARS);
+
+      /* The layout's part: painting and the rest of the frame come on top. */
+      g_print ("%-22s %10.2f %10s %10s  target < 50 ms at the limit, with painting\n",
+               "text_label_limit_ms", MAX (figure_median (para), figure_median (lines)), "", "");
+      g_print ("%-22s %10.2f %10s %10s  target <= 2 (of the text's size)\n",
+               "text_rss_ratio_lines", text_rss_ratio ("lines"), "", "");
+      g_print ("%-22s %10.2f %10s %10s  target <= 2\n",
+               "text_rss_ratio_para", text_rss_ratio ("para"), "", "");
     }
 
   if (output != NULL)
