@@ -1043,6 +1043,8 @@ bench_files (const char *cli,
   record ("file_rx_rss_mib", runs.rss_mib, "MiB",
           "the receiving tincan-cli's peak RSS above its idle RSS");
   tincan_bench_files_clear (&runs);
+}
+
 /* The figures tincan-bench-text.c's probes print, in the table's order. */
 static const struct
 {
