@@ -903,6 +903,61 @@ test_text_during_transfer (void)
   files_tear_down (&f);
 }
 
+static gboolean
+dark (TincanLink   *link,
+      const guint8 *datagram,
+      gsize         length,
+      gpointer      user_data)
+{
+  return FALSE;
+}
+
+/* The network goes dark for longer than the give-up time, the peer
+ * still counted as there: the records fail, the sender offers again
+ * until it is heard, and the transfer ends identical.
+ */
+static void
+test_dark_longer_than_give_up (void)
+{
+  Files f;
+  g_autofree char *path = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(TincanTransfer) out = NULL;
+  TincanTransfer *in;
+  guint64 had;
+
+  files_set_up (&f);
+  path = make_file (&f, "dark.bin", 64 * MIB, FALSE);
+  tincan_link_set_give_up_time (f.pair.a.link, G_USEC_PER_SEC / 2);
+  tincan_link_set_give_up_time (f.pair.b.link, G_USEC_PER_SEC / 2);
+
+  out = send_file (&f, path);
+  in = wait_incoming (&f, out);
+  g_assert_true (tincan_test_wait_for (moving, in));
+
+  tincan_link_set_filter (f.pair.a.link, dark, NULL);
+  tincan_link_set_filter (f.pair.b.link, dark, NULL);
+  had = tincan_transfer_get_offset (in);
+  /* Three give-up times: what was in the link failed, and was offered again. */
+  tincan_test_run_for (1500);
+  g_assert_false (tincan_transfer_is_finished (out));
+  g_assert_cmpuint (tincan_transfer_get_offset (in), <, 64 * MIB);
+
+  tincan_link_set_filter (f.pair.a.link, NULL, NULL);
+  tincan_link_set_filter (f.pair.b.link, NULL, NULL);
+  g_assert_true (wait_long (transfer_finished, out, LONG_WAIT));
+  g_assert_true (wait_long (transfer_finished, in, LONG_WAIT));
+  g_test_message ("dark at %" G_GUINT64_FORMAT " bytes", had);
+
+  g_assert_cmpint (tincan_transfer_get_state (out), ==, TINCAN_TRANSFER_DONE);
+  g_assert_cmpint (tincan_transfer_get_state (in), ==, TINCAN_TRANSFER_DONE);
+  saved = g_file_get_path (tincan_transfer_get_file (in));
+  assert_same_file (path, saved);
+  assert_folder_holds (&f, (const char *[]) { "dark.bin", NULL });
+
+  files_tear_down (&f);
+}
+
 /* Offers larger than the limit wait for a person; no folder refuses. */
 static void
 test_accept_limit (void)
@@ -1045,6 +1100,7 @@ main (int   argc,
   g_test_add_func ("/files/text-during-transfer", test_text_during_transfer);
   g_test_add_func ("/files/accept-limit", test_accept_limit);
   g_test_add_func ("/files/peer-without-files", test_peer_without_files);
+  g_test_add_func ("/files/dark-longer-than-give-up", test_dark_longer_than_give_up);
 
   return g_test_run ();
 }

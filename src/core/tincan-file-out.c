@@ -325,7 +325,8 @@ tincan_file_out_offer (TincanFileJob *job)
   memcpy (offer.id, job->id, TINCAN_RECORD_ID_SIZE);
   offer.size = tincan_transfer_get_size (transfer);
   g_strlcpy (offer.name, tincan_transfer_get_name (transfer), sizeof offer.name);
-  tincan_files_send_record (job->files, job, &offer, FALSE);
+  /* Watched: if it fails too, it is offered again. */
+  tincan_files_send_record (job->files, job, &offer, TRUE);
 
   if (tincan_transfer_get_state (transfer) == TINCAN_TRANSFER_PAUSED)
     tincan_transfer_set_state (transfer,
