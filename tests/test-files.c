@@ -24,6 +24,7 @@
 
 #include "tincan-file-records.h"
 #include "tincan-files.h"
+#include "tincan-file-compare.h"
 #include "tincan-link-pair.h"
 #include "tincan-test-utils.h"
 
@@ -154,141 +155,6 @@ wait_incoming (Files          *f,
   return find_incoming (f, lookup.id);
 }
 
-/* A file of @size bytes in a's folder: random, or zeros with a few
- * bytes set when @sparse (a hole, on any file system that has them).
- */
-static char *
-make_file (Files      *f,
-           const char *name,
-           guint64     size,
-           gboolean    sparse)
-{
-  char *path = g_build_filename (f->src, name, NULL);
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  g_autofree guint8 *buffer = g_malloc (MIB);
-
-  g_assert_cmpint (fd, >=, 0);
-
-  if (sparse)
-    {
-      const guint64 marks[] = { 0, G_GUINT64_CONSTANT (1) << 32, size / 2 + 12345, size - 7 };
-
-      g_assert_cmpint (ftruncate (fd, size), ==, 0);
-      for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
-        g_assert_cmpint (pwrite (fd, "tincan!", 7, marks[i]), ==, 7);
-    }
-  else
-    {
-      for (guint64 done = 0; done < size;)
-        {
-          gsize n = MIN (size - done, MIB);
-
-          for (gsize i = 0; i < n; i += 4)
-            {
-              guint32 word = g_rand_int (f->rand);
-
-              memcpy (buffer + i, &word, MIN (4, n - i));
-            }
-          g_assert_cmpint (write (fd, buffer, n), ==, (gssize) n);
-          done += n;
-        }
-    }
-
-  g_assert_cmpint (close (fd), ==, 0);
-
-  return path;
-}
-
-/* The hash of the whole file, computed here, not by the engine. */
-static char *
-hash_file (const char *path)
-{
-  crypto_generichash_state state;
-  guint8 hash[32];
-  g_autofree guint8 *buffer = g_malloc (MIB);
-  GString *hex = g_string_new (NULL);
-  int fd = g_open (path, O_RDONLY, 0);
-  gssize n;
-
-  g_assert_cmpint (fd, >=, 0);
-  crypto_generichash_init (&state, NULL, 0, sizeof hash);
-  while ((n = read (fd, buffer, MIB)) > 0)
-    crypto_generichash_update (&state, buffer, n);
-  g_assert_cmpint (n, ==, 0);
-  close (fd);
-  crypto_generichash_final (&state, hash, sizeof hash);
-
-  for (guint i = 0; i < sizeof hash; i++)
-    g_string_append_printf (hex, "%02x", hash[i]);
-
-  return g_string_free (hex, FALSE);
-}
-
-/* Compares [offset, offset + length) of two open files. */
-static void
-assert_same_range (int     a,
-                   int     b,
-                   guint64 offset,
-                   guint64 length)
-{
-  g_autofree guint8 *x = g_malloc (MIB);
-  g_autofree guint8 *y = g_malloc (MIB);
-
-  while (length > 0)
-    {
-      gsize n = MIN (length, MIB);
-
-      g_assert_cmpint (pread (a, x, n, offset), ==, (gssize) n);
-      g_assert_cmpint (pread (b, y, n, offset), ==, (gssize) n);
-      g_assert_true (memcmp (x, y, n) == 0);
-      offset += n;
-      length -= n;
-    }
-}
-
-/* Compares the data of @from at every extent that holds data in
- * @from: what is outside them reads as zeros in @from, and is compared
- * the other way round.
- */
-static void
-assert_extents_match (int     from,
-                      int     other,
-                      guint64 size)
-{
-  off_t data = 0;
-
-  while ((guint64) data < size && (data = lseek (from, data, SEEK_DATA)) >= 0)
-    {
-      off_t hole = lseek (from, data, SEEK_HOLE);
-
-      g_assert_cmpint (hole, >, data);
-      assert_same_range (from, other, data, MIN ((guint64) hole, size) - data);
-      data = hole;
-    }
-}
-
-/* Byte for byte, without reading every zero of a sparse file. */
-static void
-assert_same_file (const char *a,
-                  const char *b)
-{
-  struct stat sa, sb;
-  int fa = g_open (a, O_RDONLY, 0);
-  int fb = g_open (b, O_RDONLY, 0);
-
-  g_assert_cmpint (fa, >=, 0);
-  g_assert_cmpint (fb, >=, 0);
-  g_assert_cmpint (fstat (fa, &sa), ==, 0);
-  g_assert_cmpint (fstat (fb, &sb), ==, 0);
-  g_assert_cmpint (sa.st_size, ==, sb.st_size);
-
-  assert_extents_match (fa, fb, sa.st_size);
-  assert_extents_match (fb, fa, sb.st_size);
-
-  close (fa);
-  close (fb);
-}
-
 /* Nothing in b's folder but @names: no temporary file left, nothing
  * under a final name that should not be there.
  */
@@ -339,7 +205,7 @@ check_size (guint64  size,
   gint64 start;
 
   files_set_up (&f);
-  path = make_file (&f, "data.bin", size, sparse);
+  path = tincan_test_make_file (f.src, "data.bin", size, sparse, f.rand);
 
   start = g_get_monotonic_time ();
   out = send_file (&f, path);
@@ -359,12 +225,12 @@ check_size (guint64  size,
   saved = g_file_get_path (tincan_transfer_get_file (in));
   expected = g_build_filename (f.dst, "data.bin", NULL);
   g_assert_cmpstr (saved, ==, expected);
-  assert_same_file (path, saved);
+  tincan_test_assert_same_file (path, saved);
 
   /* The hash said, computed here; reading 4 GiB would only repeat it. */
   if (!sparse)
     {
-      g_autofree char *hash = hash_file (path);
+      g_autofree char *hash = tincan_test_hash_file (path);
 
       g_assert_cmpstr (tincan_transfer_get_hash (out), ==, hash);
     }
@@ -443,7 +309,7 @@ test_lossy (void)
   gint64 start;
 
   files_set_up (&f);
-  path = make_file (&f, "lossy.bin", 50 * MIB, FALSE);
+  path = tincan_test_make_file (f.src, "lossy.bin", 50 * MIB, FALSE, f.rand);
 
   tincan_link_set_filter (f.pair.a.link, lossy_network, &f);
   tincan_link_set_filter (f.pair.b.link, lossy_network, &f);
@@ -465,7 +331,7 @@ test_lossy (void)
   g_assert_nonnull (in);
   g_assert_cmpint (tincan_transfer_get_state (in), ==, TINCAN_TRANSFER_DONE);
   saved = g_file_get_path (tincan_transfer_get_file (in));
-  assert_same_file (path, saved);
+  tincan_test_assert_same_file (path, saved);
 
   files_tear_down (&f);
 }
@@ -488,7 +354,7 @@ check_cancel (gboolean by_receiver)
   TincanTransfer *in;
 
   files_set_up (&f);
-  path = make_file (&f, "cancel.bin", 64 * MIB, FALSE);
+  path = tincan_test_make_file (f.src, "cancel.bin", 64 * MIB, FALSE, f.rand);
 
   out = send_file (&f, path);
   in = wait_incoming (&f, out);
@@ -543,7 +409,7 @@ test_changed_on_sender (void)
   int fd;
 
   files_set_up (&f);
-  path = make_file (&f, "changing.bin", 64 * MIB, FALSE);
+  path = tincan_test_make_file (f.src, "changing.bin", 64 * MIB, FALSE, f.rand);
 
   out = send_file (&f, path);
   in = wait_incoming (&f, out);
@@ -582,7 +448,7 @@ test_name_taken (void)
   TincanTransfer *in;
 
   files_set_up (&f);
-  path = make_file (&f, "report.pdf", 1000, FALSE);
+  path = tincan_test_make_file (f.src, "report.pdf", 1000, FALSE, f.rand);
   taken = g_build_filename (f.dst, "report.pdf", NULL);
   g_assert_true (g_file_set_contents (taken, "mine", -1, NULL));
 
@@ -593,7 +459,7 @@ test_name_taken (void)
   saved = g_file_get_path (tincan_transfer_get_file (in));
   expected = g_build_filename (f.dst, "report (1).pdf", NULL);
   g_assert_cmpstr (saved, ==, expected);
-  assert_same_file (path, saved);
+  tincan_test_assert_same_file (path, saved);
 
   /* What was there is untouched. */
   g_assert_true (g_file_get_contents (taken, &contents, NULL, NULL));
@@ -690,7 +556,7 @@ test_receiver_made_again (void)
   guint64 had;
 
   files_set_up (&f);
-  path = make_file (&f, "resume.bin", 120 * MIB, FALSE);
+  path = tincan_test_make_file (f.src, "resume.bin", 120 * MIB, FALSE, f.rand);
 
   out = send_file (&f, path);
   in = wait_incoming (&f, out);
@@ -728,7 +594,7 @@ test_receiver_made_again (void)
   g_assert_cmpint (tincan_transfer_get_state (out), ==, TINCAN_TRANSFER_DONE);
   g_assert_cmpint (tincan_transfer_get_state (in), ==, TINCAN_TRANSFER_DONE);
   saved = g_file_get_path (tincan_transfer_get_file (in));
-  assert_same_file (path, saved);
+  tincan_test_assert_same_file (path, saved);
   assert_folder_holds (&f, (const char *[]) { "resume.bin", NULL });
 
   files_tear_down (&f);
@@ -752,7 +618,7 @@ test_sender_made_again (void)
   Start start = { 0 };
 
   files_set_up (&f);
-  path = make_file (&f, "resume.bin", 120 * MIB, FALSE);
+  path = tincan_test_make_file (f.src, "resume.bin", 120 * MIB, FALSE, f.rand);
 
   out = send_file (&f, path);
   in = wait_incoming (&f, out);
@@ -786,7 +652,7 @@ test_sender_made_again (void)
   g_assert_cmpint (tincan_transfer_get_state (in), ==, TINCAN_TRANSFER_DONE);
   g_assert_cmpstr (tincan_transfer_get_hash (restored), ==, tincan_transfer_get_hash (in));
   saved = g_file_get_path (tincan_transfer_get_file (in));
-  assert_same_file (path, saved);
+  tincan_test_assert_same_file (path, saved);
   assert_folder_holds (&f, (const char *[]) { "resume.bin", NULL });
 
   files_tear_down (&f);
@@ -864,7 +730,7 @@ test_text_during_transfer (void)
   gint64 worst;
 
   files_set_up (&f);
-  path = make_file (&f, "large.bin", 1024 * MIB, FALSE);
+  path = tincan_test_make_file (f.src, "large.bin", 1024 * MIB, FALSE, f.rand);
 
   chat.link = f.pair.a.link;
   chat.messages = g_ptr_array_new_with_free_func (g_object_unref);
@@ -903,6 +769,61 @@ test_text_during_transfer (void)
   files_tear_down (&f);
 }
 
+static gboolean
+dark (TincanLink   *link,
+      const guint8 *datagram,
+      gsize         length,
+      gpointer      user_data)
+{
+  return FALSE;
+}
+
+/* The network goes dark for longer than the give-up time, the peer
+ * still counted as there: the records fail, the sender offers again
+ * until it is heard, and the transfer ends identical.
+ */
+static void
+test_dark_longer_than_give_up (void)
+{
+  Files f;
+  g_autofree char *path = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(TincanTransfer) out = NULL;
+  TincanTransfer *in;
+  guint64 had;
+
+  files_set_up (&f);
+  path = tincan_test_make_file (f.src, "dark.bin", 64 * MIB, FALSE, f.rand);
+  tincan_link_set_give_up_time (f.pair.a.link, G_USEC_PER_SEC / 2);
+  tincan_link_set_give_up_time (f.pair.b.link, G_USEC_PER_SEC / 2);
+
+  out = send_file (&f, path);
+  in = wait_incoming (&f, out);
+  g_assert_true (tincan_test_wait_for (moving, in));
+
+  tincan_link_set_filter (f.pair.a.link, dark, NULL);
+  tincan_link_set_filter (f.pair.b.link, dark, NULL);
+  had = tincan_transfer_get_offset (in);
+  /* Three give-up times: what was in the link failed, and was offered again. */
+  tincan_test_run_for (1500);
+  g_assert_false (tincan_transfer_is_finished (out));
+  g_assert_cmpuint (tincan_transfer_get_offset (in), <, 64 * MIB);
+
+  tincan_link_set_filter (f.pair.a.link, NULL, NULL);
+  tincan_link_set_filter (f.pair.b.link, NULL, NULL);
+  g_assert_true (wait_long (transfer_finished, out, LONG_WAIT));
+  g_assert_true (wait_long (transfer_finished, in, LONG_WAIT));
+  g_test_message ("dark at %" G_GUINT64_FORMAT " bytes", had);
+
+  g_assert_cmpint (tincan_transfer_get_state (out), ==, TINCAN_TRANSFER_DONE);
+  g_assert_cmpint (tincan_transfer_get_state (in), ==, TINCAN_TRANSFER_DONE);
+  saved = g_file_get_path (tincan_transfer_get_file (in));
+  tincan_test_assert_same_file (path, saved);
+  assert_folder_holds (&f, (const char *[]) { "dark.bin", NULL });
+
+  files_tear_down (&f);
+}
+
 /* Offers larger than the limit wait for a person; no folder refuses. */
 static void
 test_accept_limit (void)
@@ -915,7 +836,7 @@ test_accept_limit (void)
   TincanTransfer *in;
 
   files_set_up (&f);
-  path = make_file (&f, "big.bin", 3 * MIB, FALSE);
+  path = tincan_test_make_file (f.src, "big.bin", 3 * MIB, FALSE, f.rand);
   tincan_files_set_accept_limit (f.fb, MIB);
 
   out = send_file (&f, path);
@@ -1045,6 +966,7 @@ main (int   argc,
   g_test_add_func ("/files/text-during-transfer", test_text_during_transfer);
   g_test_add_func ("/files/accept-limit", test_accept_limit);
   g_test_add_func ("/files/peer-without-files", test_peer_without_files);
+  g_test_add_func ("/files/dark-longer-than-give-up", test_dark_longer_than_give_up);
 
   return g_test_run ();
 }

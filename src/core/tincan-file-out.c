@@ -335,7 +335,8 @@ tincan_file_out_offer (TincanFileJob *job)
   memcpy (offer.id, job->id, TINCAN_RECORD_ID_SIZE);
   offer.size = tincan_transfer_get_size (transfer);
   g_strlcpy (offer.name, tincan_transfer_get_name (transfer), sizeof offer.name);
-  tincan_files_send_record (job->files, job, &offer, FALSE);
+  /* Watched: if it fails too, it is offered again. */
+  tincan_files_send_record (job->files, job, &offer, TRUE);
 
   if (tincan_transfer_get_state (transfer) == TINCAN_TRANSFER_PAUSED)
     tincan_transfer_set_state (transfer,
@@ -404,15 +405,33 @@ tincan_file_out_delivered (TincanFileJob *job,
     schedule_step (job);
 }
 
-/* A record failed: the peer was silent for the give-up time. */
+static gboolean
+offer_again_cb (gpointer user_data)
+{
+  TincanFileJob *job = user_data;
+
+  job->step_id = 0;
+  tincan_file_out_offer (job);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A record failed: the peer was silent for the give-up time, or the link
+ * let go of it.  Offered again from the main loop, never from inside the
+ * link that is failing its messages.
+ */
 void
 tincan_file_out_lost (TincanFileJob *job)
 {
   if (tincan_transfer_is_finished (job->transfer))
     return;
 
-  if (tincan_files_peer_is_here (job->files))
-    tincan_file_out_offer (job);
-  else
-    tincan_file_job_pause (job, tincan_files_get_peer_name (job->files));
+  if (!tincan_files_peer_is_here (job->files))
+    {
+      tincan_file_job_pause (job, tincan_files_get_peer_name (job->files));
+      return;
+    }
+
+  g_clear_handle_id (&job->step_id, g_source_remove);
+  job->step_id = g_idle_add (offer_again_cb, job);
 }
