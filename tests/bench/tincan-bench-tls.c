@@ -404,7 +404,7 @@ tincan_bench_tls_copy_file (TincanBenchTls *self,
 {
   g_autofree guint8 *block = g_malloc (256 * 1024);
   gnutls_certificate_credentials_t credentials = server_credentials ();
-  guint16 port;
+  guint16 port = 0;
   int listener = tincan_bench_loopback_socket (SOCK_STREAM, &port);
   gnutls_session_t session;
   double start, elapsed;
