@@ -19,8 +19,8 @@
  * back and show "Paused, waiting for NAME" until there is a link and the
  * person is there; the engine then resumes them from their offset.
  *
- * Files land in the XDG Downloads folder (or ~/Downloads), made if
- * missing; the people hub and tests may give another one.  Files up to
+ * Files land in the XDG Downloads folder (or ~/Downloads), made when a
+ * first file comes; the people hub and tests may give another one.  Files up to
  * the accept-files-mib setting are saved without asking, live.
  */
 
@@ -111,18 +111,14 @@ tincan_chat_get_download_dir (TincanChat *self)
   return g_file_new_build_filename (g_get_home_dir (), "Downloads", NULL);
 }
 
-/* Where the engine saves, made if missing.  A folder that cannot be made
- * is given all the same: the engine says why a file could not be saved
- * there, on the file's row, which is where a person looks.
+/* Where the engine saves.  It makes the folder when a first file comes;
+ * one that cannot be made or written is reported on the file's row,
+ * which is where a person looks.
  */
 static void
 give_download_dir (TincanChat *self)
 {
   g_autoptr(GFile) dir = tincan_chat_get_download_dir (self);
-  g_autofree char *path = g_file_get_path (dir);
-
-  if (path != NULL && g_mkdir_with_parents (path, 0755) != 0)
-    g_debug ("Could not make the download folder %s: %s", path, g_strerror (errno));
 
   tincan_files_set_receive_dir (self->files, dir);
 }

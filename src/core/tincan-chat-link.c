@@ -184,6 +184,11 @@ tincan_chat_close_async (TincanChat          *self,
       return;
     }
 
+  /* Files pause first: the engine would otherwise offer again, on the
+   * link saying goodbye, what the link lets go of, and the peer would
+   * not see us leave.
+   */
+  tincan_chat_files_attach (self, NULL);
   tincan_link_close_async (self->link, TINCAN_LINK_LINGER_MS, cancellable, on_link_closed_cb,
                            g_steal_pointer (&task));
 }

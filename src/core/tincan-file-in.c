@@ -201,6 +201,11 @@ tincan_file_in_accept (TincanFileJob *job)
 
       g_free (job->temp_path);
       job->temp_path = g_build_filename (dir_path, temp_name, NULL);
+      /* The folder is made when a first file comes, not before: a
+       * Downloads folder nobody asked for is not made at start-up.  If it
+       * cannot be made, opening the file says why.
+       */
+      g_mkdir_with_parents (dir_path, 0755);
       job->fd = g_open (job->temp_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
       if (job->fd < 0)
         {
