@@ -26,9 +26,6 @@
 
 #include "tincan-store-internal.h"
 
-/* What a person's row in the sidebar shows before a file's name. */
-#define FILE_MARK "📎 "
-
 TincanTransfer *
 tincan_store_transfer_from_row (sqlite3_stmt *stmt,
                                 int           column)
@@ -348,9 +345,10 @@ tincan_store_dup_person_name (TincanStore *self)
  * tincan_store_file_line:
  * @name: a file's name
  *
- * What a person's row shows when their last message is a file: a paper
- * clip, then the name (its first line, cut as tincan_store_first_line()
- * cuts a message).
+ * What a person's row shows when their last message is a file: "File:"
+ * and the name (its first line, cut as tincan_store_first_line() cuts a
+ * message).  Words, not an emoji: a computer without a colour emoji font
+ * would show a paper clip as an empty box.
  *
  * Returns: (transfer full): the line
  */
@@ -359,5 +357,6 @@ tincan_store_file_line (const char *name)
 {
   g_autofree char *line = tincan_store_first_line (name != NULL ? name : "");
 
-  return g_strconcat (FILE_MARK, line, NULL);
+  /* TRANSLATORS: a person's last message in the sidebar, when it is a file */
+  return g_strdup_printf (_("File: %s"), line);
 }
