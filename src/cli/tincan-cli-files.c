@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "tincan-cli-files.h"
+#include "tincan-wire.h"
 
 /* file-progress, at most this often per file. */
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 4)
@@ -241,7 +242,7 @@ derive_id (const char     *path,
   guint8 id[16];
   struct stat st;
   g_autofree char *facts = NULL;
-  GString *hex = g_string_new (NULL);
+  char *hex = g_malloc (2 * sizeof id + 1);
 
   if (stat (path, &st) != 0)
     memset (&st, 0, sizeof st);
@@ -255,10 +256,9 @@ derive_id (const char     *path,
   crypto_generichash_update (&state, (const guint8 *) facts, strlen (facts));
   crypto_generichash_final (&state, id, sizeof id);
 
-  for (guint i = 0; i < sizeof id; i++)
-    g_string_append_printf (hex, "%02x", id[i]);
+  tincan_wire_format_hex (id, sizeof id, hex);
 
-  return g_string_free (hex, FALSE);
+  return hex;
 }
 
 gboolean

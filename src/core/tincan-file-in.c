@@ -406,8 +406,7 @@ tincan_file_in_end (TincanFileJob      *job,
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
 
-  for (guint i = 0; i < TINCAN_RECORD_HASH_SIZE; i++)
-    g_snprintf (hex + 2 * i, 3, "%02x", record->hash[i]);
+  tincan_wire_format_hex (record->hash, TINCAN_RECORD_HASH_SIZE, hex);
 
   if (tincan_transfer_get_state (job->transfer) == TINCAN_TRANSFER_DONE)
     {

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "tincan-files-private.h"
+#include "tincan-wire.h"
 
 /* Chunks of one transfer waiting in the link: enough to keep a loopback
  * path busy between two ACKs, small enough that a text message queued
@@ -206,8 +207,7 @@ send_end (TincanFileJob *job)
 
   memcpy (end.id, job->id, TINCAN_RECORD_ID_SIZE);
   crypto_generichash_final (&copy, end.hash, TINCAN_RECORD_HASH_SIZE);
-  for (guint i = 0; i < TINCAN_RECORD_HASH_SIZE; i++)
-    g_snprintf (hex + 2 * i, 3, "%02x", end.hash[i]);
+  tincan_wire_format_hex (end.hash, TINCAN_RECORD_HASH_SIZE, hex);
   tincan_transfer_set_hash (job->transfer, hex);
 
   record = tincan_record_encode (&end);

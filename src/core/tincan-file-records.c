@@ -272,8 +272,7 @@ void
 tincan_record_format_id (const guint8 *id,
                          char         *hex)
 {
-  for (guint i = 0; i < TINCAN_RECORD_ID_SIZE; i++)
-    g_snprintf (hex + 2 * i, 3, "%02x", id[i]);
+  tincan_wire_format_hex (id, TINCAN_RECORD_ID_SIZE, hex);
 }
 
 gboolean

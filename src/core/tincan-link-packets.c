@@ -352,15 +352,16 @@ deliver_ready (TincanLink *self)
   while ((ready = tincan_receiver_next_ready (self->receiver, self->peer_identity)) != NULL)
     {
       g_autoptr(TincanMessage) message = ready;
+      GBytes *record = tincan_message_get_record (message);
       TincanKeepResult result;
 
       /* A record is the files engine's, never text: never kept as a
        * message nor shown.  Without an engine it is taken and dropped,
        * so the sender is not stuck on it.
        */
-      if (tincan_message_get_record (message) != NULL)
+      if (record != NULL)
         result = self->record_func != NULL
-                 ? self->record_func (self, tincan_message_get_record (message), self->record_data)
+                 ? self->record_func (self, record, self->record_data)
                  : TINCAN_KEEP_DUPLICATE;
       else
         result = keep (self, message);
@@ -376,7 +377,7 @@ deliver_ready (TincanLink *self)
 
       tincan_receiver_pop_ready (self->receiver);
 
-      if (tincan_message_get_record (message) != NULL)
+      if (record != NULL)
         continue;
 
       if (result == TINCAN_KEEP_DUPLICATE)

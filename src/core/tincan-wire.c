@@ -255,6 +255,30 @@ tincan_wire_random_identity (guint8 *identity)
 }
 
 /**
+ * tincan_wire_format_hex:
+ * @bytes: (array length=length): what to write
+ * @length: how many bytes
+ * @hex: (out caller-allocates): 2 × @length + 1 bytes
+ *
+ * Writes @bytes as lower-case hex digits and a NUL: identities, transfer
+ * IDs and file hashes are written so.
+ */
+void
+tincan_wire_format_hex (const guint8 *bytes,
+                        gsize         length,
+                        char         *hex)
+{
+  static const char digits[] = "0123456789abcdef";
+
+  for (gsize i = 0; i < length; i++)
+    {
+      hex[2 * i] = digits[bytes[i] >> 4];
+      hex[2 * i + 1] = digits[bytes[i] & 0xf];
+    }
+  hex[2 * length] = '\0';
+}
+
+/**
  * tincan_wire_format_identity:
  * @identity: (array fixed-size=16): an installation identity
  * @hex: (out caller-allocates): %TINCAN_WIRE_IDENTITY_HEX_SIZE bytes
@@ -266,14 +290,7 @@ void
 tincan_wire_format_identity (const guint8 *identity,
                              char         *hex)
 {
-  static const char digits[] = "0123456789abcdef";
-
-  for (guint i = 0; i < TINCAN_WIRE_IDENTITY_SIZE; i++)
-    {
-      hex[2 * i] = digits[identity[i] >> 4];
-      hex[2 * i + 1] = digits[identity[i] & 0xf];
-    }
-  hex[2 * TINCAN_WIRE_IDENTITY_SIZE] = '\0';
+  tincan_wire_format_hex (identity, TINCAN_WIRE_IDENTITY_SIZE, hex);
 }
 
 static TincanWireResult

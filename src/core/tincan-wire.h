@@ -180,5 +180,8 @@ gboolean          tincan_wire_identity_is_zero (const guint8      *identity);
 void              tincan_wire_random_identity (guint8             *identity);
 void              tincan_wire_format_identity (const guint8       *identity,
                                                char               *hex);
+void              tincan_wire_format_hex      (const guint8       *bytes,
+                                               gsize               length,
+                                               char               *hex);
 
 G_END_DECLS
