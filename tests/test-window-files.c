@@ -140,21 +140,9 @@ start_file_manager (void)
     "<arg type='s' direction='in'/></method>"
     "</interface></node>";
   static const GDBusInterfaceVTable vtable = { file_manager_method_cb };
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, NULL);
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(GVariant) reply = NULL;
 
-  g_assert_no_error (error);
   shown_items = g_ptr_array_new_with_free_func (g_free);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/FileManager1", info->interfaces[0],
-                                     &vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.FileManager1", 4),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
+  own_fake_service (xml, "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1", &vtable);
 }
 
 /* Looking at the window */

@@ -58,6 +58,32 @@ notifications_method_cb (GDBusConnection       *connection,
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
+/* A stand-in for a desktop service on the test's session bus: the one
+ * interface in @xml at @path, answered by @vtable, under the bus name
+ * @name (4: DBUS_NAME_FLAG_DO_NOT_QUEUE).
+ */
+void
+own_fake_service (const char                 *xml,
+                  const char                 *path,
+                  const char                 *name,
+                  const GDBusInterfaceVTable *vtable)
+{
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, NULL);
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, path, info->interfaces[0], vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", name, 4),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
 void
 start_notification_server (void)
 {
@@ -69,22 +95,9 @@ start_notification_server (void)
     "<arg type='s' direction='in'/></method>"
     "</interface></node>";
   static const GDBusInterfaceVTable vtable = { notifications_method_cb };
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, NULL);
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(GVariant) reply = NULL;
 
-  g_assert_no_error (error);
   notifications = g_ptr_array_new_with_free_func (notification_free);
-  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
-                                     &vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.gtk.Notifications", 4),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
+  own_fake_service (xml, "/org/gtk/Notifications", "org.gtk.Notifications", &vtable);
 }
 
 Peer peer;

@@ -40,6 +40,10 @@ typedef struct
 
 extern GPtrArray *notifications;   /* Notification */
 
+void              own_fake_service  (const char                 *xml,
+                                     const char                 *path,
+                                     const char                 *name,
+                                     const GDBusInterfaceVTable *vtable);
 void              start_notification_server (void);
 
 typedef struct
