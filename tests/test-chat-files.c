@@ -68,6 +68,7 @@ hub_init (Fixture    *fixture,
   hub->port = tincan_test_unused_port ();
   g_settings_set_int (hub->gsettings, "local-port", hub->port);
   g_settings_set_boolean (hub->gsettings, "discovery", FALSE);
+  g_settings_set_boolean (hub->gsettings, "ipmsg", FALSE);
   g_settings_set_string (hub->gsettings, "display-name", name);
   hub->settings = tincan_settings_new (hub->gsettings);
   hub->received = g_ptr_array_new_with_free_func (g_object_unref);

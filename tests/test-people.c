@@ -58,6 +58,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->gsettings = g_settings_new_with_backend (BASE_ID, fixture->backend);
   g_settings_set_int (fixture->gsettings, "local-port", tincan_test_unused_port ());
   g_settings_set_boolean (fixture->gsettings, "discovery", FALSE);
+  g_settings_set_boolean (fixture->gsettings, "ipmsg", FALSE);
   fixture->settings = tincan_settings_new (fixture->gsettings);
   open_people (fixture);
 }

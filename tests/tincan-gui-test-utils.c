@@ -29,6 +29,7 @@ reset_settings (void)
    * own network.
    */
   g_settings_set_boolean (settings, "discovery", FALSE);
+  g_settings_set_boolean (settings, "ipmsg", FALSE);
 }
 
 gboolean

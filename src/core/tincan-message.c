@@ -30,6 +30,7 @@ struct _TincanMessage
   TincanTransfer     *transfer;       /* a file row: the file, its progress */
   GBytes             *record;         /* a record for the files engine, not text */
   gint64              time;
+  guint               n_parts;        /* IP Messenger: datagrams the text went in */
   TincanMessageState  state;
   guint               outgoing : 1;
   guint               plain : 1;
@@ -57,6 +58,7 @@ enum {
   PROP_FAILURE_REASON,
   PROP_WAITING_FOR,
   PROP_TRANSFER,
+  PROP_N_PARTS,
   N_PROPS
 };
 
@@ -120,6 +122,10 @@ tincan_message_get_property (GObject    *object,
       g_value_set_object (value, self->transfer);
       break;
 
+    case PROP_N_PARTS:
+      g_value_set_uint (value, self->n_parts);
+      break;
+
     case PROP_FAILURE_REASON:
       g_value_set_string (value, self->failure_reason);
       break;
@@ -181,6 +187,17 @@ tincan_message_class_init (TincanMessageClass *klass)
     g_param_spec_object ("transfer", NULL, NULL, TINCAN_TYPE_TRANSFER,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * TincanMessage:n-parts:
+   *
+   * For a message to an IP Messenger user, how many datagrams its text
+   * went in (iptux reads at most 8 KiB of one); 1 for any other.
+   */
+  properties[PROP_N_PARTS] =
+    g_param_spec_uint ("n-parts", NULL, NULL,
+                       1, G_MAXUINT, 1,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -188,6 +205,7 @@ static void
 tincan_message_init (TincanMessage *self)
 {
   self->time = g_get_real_time ();
+  self->n_parts = 1;
 }
 
 /* Takes @text. */
@@ -607,6 +625,28 @@ tincan_message_set_waiting_for (TincanMessage *self,
   g_free (self->waiting_for);
   self->waiting_for = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_FOR]);
+}
+
+guint
+tincan_message_get_n_parts (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), 1);
+
+  return self->n_parts;
+}
+
+void
+tincan_message_set_n_parts (TincanMessage *self,
+                            guint          n_parts)
+{
+  g_return_if_fail (TINCAN_IS_MESSAGE (self));
+  g_return_if_fail (n_parts >= 1);
+
+  if (self->n_parts == n_parts)
+    return;
+
+  self->n_parts = n_parts;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PARTS]);
 }
 
 /**

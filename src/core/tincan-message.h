@@ -82,6 +82,10 @@ const char         *tincan_message_get_failure_reason (TincanMessage      *self)
 void                tincan_message_set_state          (TincanMessage      *self,
                                                        TincanMessageState  state,
                                                        const char         *failure_reason);
+/* IP Messenger: how many datagrams the text went in (1 if it fit). */
+guint               tincan_message_get_n_parts        (TincanMessage      *self);
+void                tincan_message_set_n_parts        (TincanMessage      *self,
+                                                       guint               n_parts);
 const char         *tincan_message_get_waiting_for    (TincanMessage      *self);
 void                tincan_message_set_waiting_for    (TincanMessage      *self,
                                                        const char         *name);

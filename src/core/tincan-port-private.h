@@ -32,6 +32,15 @@ void             tincan_port_remove_link       (TincanPort         *self,
                                                 TincanLink         *link);
 void             tincan_port_update_link       (TincanPort         *self,
                                                 TincanLink         *link);
+/* Shown every datagram before it is routed (the IP Messenger hub, on
+ * its port): %FALSE drops it.  May add a link for its sender.
+ */
+typedef gboolean (*TincanPortPeekFunc) (TincanPort           *port,
+                                        const TincanDatagram *datagram,
+                                        gpointer              user_data);
+void             tincan_port_set_peek_func     (TincanPort         *self,
+                                                TincanPortPeekFunc  func,
+                                                gpointer            user_data);
 gboolean         tincan_port_parse_session     (const guint8       *datagram,
                                                 gsize               length,
                                                 guint64            *session);

@@ -34,6 +34,7 @@ struct _TincanSettings
   guint      waiting_days;
   guint      accept_files_mib;
   gboolean   discovery;
+  gboolean   ipmsg;
 
   char      *override_address;
   guint16    override_peer_port;
@@ -43,7 +44,8 @@ struct _TincanSettings
 
 G_DEFINE_ENUM_TYPE (TincanMode, tincan_mode,
                     G_DEFINE_ENUM_VALUE (TINCAN_MODE_RELIABLE, "reliable"),
-                    G_DEFINE_ENUM_VALUE (TINCAN_MODE_PLAIN, "plain"))
+                    G_DEFINE_ENUM_VALUE (TINCAN_MODE_PLAIN, "plain"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_MODE_IPMSG, "ipmsg"))
 
 G_DEFINE_FINAL_TYPE (TincanSettings, tincan_settings, G_TYPE_OBJECT)
 
@@ -58,6 +60,7 @@ enum {
   PROP_WAITING_DAYS,
   PROP_ACCEPT_FILES_MIB,
   PROP_DISCOVERY,
+  PROP_IPMSG,
   PROP_HAS_PEER,
   PROP_OVERRIDDEN,
   N_PROPS
@@ -94,6 +97,9 @@ tincan_settings_reload (TincanSettings *self)
   guint accept_files_mib = (guint) g_settings_get_int (self->settings, "accept-files-mib");
   gboolean discovery = g_settings_get_boolean (self->settings, "discovery")
                        && !self->override_no_discovery;
+  /* --no-discovery is a run that must send nothing to the network. */
+  gboolean ipmsg = g_settings_get_boolean (self->settings, "ipmsg")
+                   && !self->override_no_discovery;
   gboolean had_peer = tincan_settings_get_has_peer (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -151,6 +157,12 @@ tincan_settings_reload (TincanSettings *self)
     {
       self->discovery = discovery;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY]);
+    }
+
+  if (self->ipmsg != ipmsg)
+    {
+      self->ipmsg = ipmsg;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IPMSG]);
     }
 
   g_object_thaw_notify (G_OBJECT (self));
@@ -240,6 +252,10 @@ tincan_settings_get_property (GObject    *object,
       g_value_set_boolean (value, self->discovery);
       break;
 
+    case PROP_IPMSG:
+      g_value_set_boolean (value, self->ipmsg);
+      break;
+
     case PROP_HAS_PEER:
       g_value_set_boolean (value, tincan_settings_get_has_peer (self));
       break;
@@ -273,6 +289,10 @@ tincan_settings_set_property (GObject      *object,
 
     case PROP_DISCOVERY:
       tincan_settings_set_discovery (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_IPMSG:
+      tincan_settings_set_ipmsg (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -338,6 +358,12 @@ tincan_settings_class_init (TincanSettingsClass *klass)
                           TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Speaking IP Messenger on UDP 2425 (TincanIpmsg). */
+  properties[PROP_IPMSG] =
+    g_param_spec_boolean ("ipmsg", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_HAS_PEER] =
     g_param_spec_boolean ("has-peer", NULL, NULL,
                           FALSE,
@@ -362,6 +388,7 @@ tincan_settings_init (TincanSettings *self)
   self->waiting_days = 7;
   self->accept_files_mib = 100;
   self->discovery = TRUE;
+  self->ipmsg = TRUE;
 }
 
 /**
@@ -484,6 +511,37 @@ tincan_settings_set_discovery (TincanSettings *self,
   g_return_if_fail (TINCAN_IS_SETTINGS (self));
 
   g_settings_set_boolean (self->settings, "discovery", discovery);
+}
+
+/**
+ * tincan_settings_get_ipmsg:
+ * @self: a #TincanSettings
+ *
+ * Returns: whether to listen on UDP 2425 and speak IP Messenger (off
+ *   for a run with tincan_settings_override_no_discovery())
+ */
+gboolean
+tincan_settings_get_ipmsg (TincanSettings *self)
+{
+  g_return_val_if_fail (TINCAN_IS_SETTINGS (self), TRUE);
+
+  return self->ipmsg;
+}
+
+/**
+ * tincan_settings_set_ipmsg:
+ * @self: a #TincanSettings
+ * @ipmsg: whether to speak IP Messenger
+ *
+ * Stored in GSettings at once.
+ */
+void
+tincan_settings_set_ipmsg (TincanSettings *self,
+                           gboolean        ipmsg)
+{
+  g_return_if_fail (TINCAN_IS_SETTINGS (self));
+
+  g_settings_set_boolean (self->settings, "ipmsg", ipmsg);
 }
 
 gboolean

@@ -13,7 +13,11 @@ typedef enum
 {
   TINCAN_MODE_RELIABLE,
   TINCAN_MODE_PLAIN,
+  TINCAN_MODE_IPMSG,   /* IP Messenger's protocol on UDP 2425: docs/IPMSG.md */
 } TincanMode;
+
+/* The UDP port of IP Messenger and iptux. */
+#define TINCAN_IPMSG_PORT 2425
 
 #define TINCAN_TYPE_MODE (tincan_mode_get_type ())
 GType tincan_mode_get_type (void);
@@ -42,6 +46,9 @@ void            tincan_settings_set_waiting_days     (TincanSettings  *self,
 gboolean        tincan_settings_get_discovery        (TincanSettings  *self);
 void            tincan_settings_set_discovery        (TincanSettings  *self,
                                                       gboolean         discovery);
+gboolean        tincan_settings_get_ipmsg            (TincanSettings  *self);
+void            tincan_settings_set_ipmsg            (TincanSettings  *self,
+                                                      gboolean         ipmsg);
 gboolean        tincan_settings_get_has_peer         (TincanSettings  *self);
 gboolean        tincan_settings_get_overridden       (TincanSettings  *self);
 
