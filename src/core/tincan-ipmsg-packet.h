@@ -116,6 +116,13 @@ void                   tincan_ipmsg_entry_format    (const TincanIpmsgEntry  *en
                                                      GByteArray              *extra,
                                                      GByteArray              *extra2);
 
+/* The next packet number this process sends, to anyone: they only
+ * grow, even across restarts (iptux drops a number at or below the
+ * last one it saw from an address, while still acknowledging it), so
+ * they start from the clock's seconds and never fall behind it.
+ */
+guint32                tincan_ipmsg_next_packet_number (void);
+
 /* How many parts @text is sent in: 1 if it fits in one. */
 guint                  tincan_ipmsg_count_parts     (const char              *text);
 /* The end of the part that starts at @start: at most
