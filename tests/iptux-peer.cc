@@ -234,7 +234,14 @@ main (int   argc,
 
   set_home (home);
 
-  auto config = std::make_shared<iptux::IptuxConfig> (home + "/.config/iptux/config.json");
+  /* IptuxConfig warns about a missing file, and the tests run with
+   * G_DEBUG=fatal-warnings.
+   */
+  std::string config_path = home + "/.config/iptux/config.json";
+  if (!g_file_test (config_path.c_str (), G_FILE_TEST_EXISTS))
+    g_file_set_contents (config_path.c_str (), "{}", -1, NULL);
+
+  auto config = std::make_shared<iptux::IptuxConfig> (config_path);
   config->SetString ("nick_name", name);
   config->SetString ("belong_group", "");
   if (!bind_ip.empty ())
