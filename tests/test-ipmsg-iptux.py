@@ -490,6 +490,29 @@ def test_people(programs, folder):
               hub.wait(lambda e: e["event"] == "message" and e.get("text") == "hello hub")
               is not None, hub.recent())
 
+        # A stranger floods the hub: malformed datagrams and spoofed
+        # BR_ENTRYs.  Answers are rate-limited and never bigger.
+        entry = datagram(1, BR_ENTRY, b"flood", b"g" * 20)
+        burst = run_exchange("c", ADDRESS["a"], malformed(1000, PID + 1) + [entry] * 200, 3)
+        answers = [data for where, data in burst["received"] if where == ADDRESS["a"]]
+        check("people: the hub answers a flood of BR_ENTRY at most once a second",
+              len(answers) <= 6, f"{len(answers)} answers")
+        check("people: never with more bytes than a BR_ENTRY it answers",
+              all(len(a) <= len(entry) for a in answers), f"{[len(a) for a in answers]} > {len(entry)}")
+        check("people: and only with ANSENTRY",
+              all(parse(a) and parse(a)[1] & 0xff == ANSENTRY for a in answers), repr(answers[:3]))
+        check("people: the hub is still running", hub.process.poll() is None,
+              hub.stderr.decode()[-500:])
+        hub.say(f"send-to {where} after the flood")
+        check("people: and still delivers to iptux",
+              iptux.wait(event_is("message", ip=ADDRESS["a"], text="after the flood")) is not None
+              and hub.wait(lambda e: e["event"] == "delivered" and e.get("text") == "after the flood")
+              is not None, iptux.recent() + hub.recent())
+        iptux.send(ADDRESS["a"], "after the flood, from iptux")
+        check("people: and still receives from iptux",
+              hub.wait(lambda e: e["event"] == "message" and e.get("text") == "after the flood, from iptux")
+              is not None, hub.recent())
+
         iptux.stop()
         check("people: iptux quitting makes it go offline",
               hub.wait(ipmsg_person(address=where, presence="offline")) is not None, hub.recent())
