@@ -788,7 +788,7 @@ static void
 test_broadcast_port (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TincanPort) port = tincan_port_new_broadcast (0, &error);
+  g_autoptr(TincanPort) port = tincan_port_new_broadcast (NULL, 0, &error);
   g_autoptr(TincanRawPeer) peer = tincan_raw_peer_new ("127.0.0.3");
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("127.0.0.3");
   g_autoptr(GInetSocketAddress) destination = NULL;
@@ -820,7 +820,7 @@ test_broadcast_port (void)
 
   /* Its port in use: a clear error. */
   {
-    g_autoptr(TincanPort) again = tincan_port_new_broadcast (tincan_port_get_local_port (port), &error);
+    g_autoptr(TincanPort) again = tincan_port_new_broadcast (NULL, tincan_port_get_local_port (port), &error);
 
     g_assert_null (again);
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);

@@ -7,7 +7,8 @@
  * Messenger, which any program on the network can send with any source
  * address, may make Tin Can send only to such an address: never out to
  * the internet, and never to a broadcast or network address, which would
- * multiply one spoofed datagram into many answers.  Loopback is local.
+ * multiply one spoofed datagram into many answers.  Loopback is local:
+ * the interface lo says so, 127.0.0.1/8.
  *
  * The interfaces are read with getifaddrs() once, and again when
  * GNetworkMonitor says the network changed; tests give a fixed list.
@@ -269,9 +270,6 @@ tincan_local_net_is_local (TincanLocalNet *self,
   value = to_host (address);
   if (value == 0 || value == G_MAXUINT32 || g_inet_address_get_is_multicast (address))
     return FALSE;
-
-  if ((value >> 24) == 127)
-    return TRUE;
 
   for (guint i = 0; i < self->subnets->len; i++)
     {

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 
 TincanPort      *tincan_port_new_private       (guint16             port,
                                                 GError            **error);
-TincanPort      *tincan_port_new_broadcast     (guint16             port,
+TincanPort      *tincan_port_new_broadcast     (GInetAddress       *address,
+                                                guint16             port,
                                                 GError            **error);
 gboolean         tincan_port_has_link_at       (TincanPort         *self,
                                                 GInetSocketAddress *address);

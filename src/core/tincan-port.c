@@ -469,6 +469,8 @@ tincan_port_new (guint16   port,
 
 /**
  * tincan_port_new_broadcast:
+ * @address: (nullable): the IPv4 address to bind; %NULL for 0.0.0.0, as
+ *   all but tests want
  * @port: the UDP port to listen on, or 0 for any free one
  * @error: return location for a #GError, such as
  *   %G_IO_ERROR_ADDRESS_IN_USE
@@ -479,12 +481,13 @@ tincan_port_new (guint16   port,
  * Returns: (transfer full): a new #TincanPort, or %NULL
  */
 TincanPort *
-tincan_port_new_broadcast (guint16   port,
-                           GError  **error)
+tincan_port_new_broadcast (GInetAddress  *address,
+                           guint16        port,
+                           GError       **error)
 {
   g_autoptr(TincanPort) self = g_object_new (TINCAN_TYPE_PORT, NULL);
 
-  self->socket = tincan_udp_socket_new_broadcast (port, &self->socket_stats, error);
+  self->socket = tincan_udp_socket_new_broadcast (address, port, &self->socket_stats, error);
   if (self->socket == NULL)
     return NULL;
 

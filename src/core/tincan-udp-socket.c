@@ -140,7 +140,8 @@ set_options (TincanUdpSocket *self)
 }
 
 static TincanUdpSocket *
-udp_socket_new (guint16           port,
+udp_socket_new (GInetAddress     *address,
+                guint16           port,
                 gboolean          broadcast,
                 TincanLinkStats  *stats,
                 GError          **error)
@@ -178,7 +179,7 @@ udp_socket_new (guint16           port,
       g_socket_set_option (self->socket, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, NULL);
     }
 
-  any = g_inet_address_new_any (self->family);
+  any = address != NULL ? g_object_ref (address) : g_inet_address_new_any (self->family);
   bind_address = g_inet_socket_address_new (any, port);
 
   if (!g_socket_bind (self->socket, bind_address, FALSE, &local_error))
@@ -213,11 +214,13 @@ tincan_udp_socket_new (guint16           port,
                        TincanLinkStats  *stats,
                        GError          **error)
 {
-  return udp_socket_new (port, FALSE, stats, error);
+  return udp_socket_new (NULL, port, FALSE, stats, error);
 }
 
 /**
  * tincan_udp_socket_new_broadcast:
+ * @address: (nullable): an IPv4 address to bind, or %NULL for 0.0.0.0
+ *   (tests bind loopback addresses)
  * @port: the UDP port to listen on, or 0 for any free one
  * @stats: the counters; not copied, must outlive the socket
  * @error: return location for a #GError
@@ -229,11 +232,12 @@ tincan_udp_socket_new (guint16           port,
  * Returns: (transfer full) (nullable): the socket, bound
  */
 TincanUdpSocket *
-tincan_udp_socket_new_broadcast (guint16           port,
+tincan_udp_socket_new_broadcast (GInetAddress     *address,
+                                 guint16           port,
                                  TincanLinkStats  *stats,
                                  GError          **error)
 {
-  return udp_socket_new (port, TRUE, stats, error);
+  return udp_socket_new (address, port, TRUE, stats, error);
 }
 
 /**

@@ -43,7 +43,8 @@ typedef struct
 TincanUdpSocket *tincan_udp_socket_new                (guint16                port,
                                                        TincanLinkStats       *stats,
                                                        GError               **error);
-TincanUdpSocket *tincan_udp_socket_new_broadcast      (guint16                port,
+TincanUdpSocket *tincan_udp_socket_new_broadcast      (GInetAddress          *address,
+                                                       guint16                port,
                                                        TincanLinkStats       *stats,
                                                        GError               **error);
 TincanUdpSocket *tincan_udp_socket_new_sharing        (TincanUdpSocket       *owner,
