@@ -45,8 +45,6 @@
 /* BR_ENTRY, at most this often. */
 #define ENTRY_INTERVAL_MS  1000
 
-#define TINCAN_VERSION     "1_tincan " PACKAGE_VERSION
-
 struct _TincanIpmsg
 {
   GObject            parent_instance;
@@ -406,7 +404,7 @@ remove_user (TincanIpmsg        *self,
 static gboolean
 is_tincan (const TincanIpmsgPacket *packet)
 {
-  return g_str_has_prefix (packet->version, "1_tincan");
+  return g_str_has_prefix (packet->version, TINCAN_IPMSG_VERSION_PREFIX);
 }
 
 static void
