@@ -48,6 +48,7 @@ enum {
   PROP_SETTINGS,
   PROP_HISTORY_PATH,
   PROP_IDENTITY_PATH,
+  PROP_IPMSG_ERROR,
   N_PROPS
 };
 
@@ -227,6 +228,7 @@ follow_settings (TincanPeople *self)
       tincan_discovery_set_display_name (self->discovery, name);
     }
   tincan_people_follow_discovery (self);
+  tincan_people_follow_ipmsg (self);
 
   if (!tincan_settings_get_has_peer (self->settings))
     return;
@@ -419,8 +421,12 @@ tincan_people_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
+  tincan_people_stop_ipmsg (self);
   g_clear_pointer (&self->strangers, g_ptr_array_unref);
   g_clear_object (&self->people);
+  g_clear_object (&self->ipmsg_address);
+  g_clear_object (&self->ipmsg_local_net);
+  g_clear_pointer (&self->ipmsg_targets, g_ptr_array_unref);
   g_clear_object (&self->settings_person);
   g_clear_object (&self->discovery);
   g_clear_object (&self->port);
@@ -442,6 +448,7 @@ tincan_people_finalize (GObject *object)
   g_free (self->store_problem);
   g_free (self->identity_error);
   g_free (self->port_error);
+  g_free (self->ipmsg_error);
 
   G_OBJECT_CLASS (tincan_people_parent_class)->finalize (object);
 }
@@ -466,6 +473,10 @@ tincan_people_get_property (GObject    *object,
 
     case PROP_IDENTITY_PATH:
       g_value_set_string (value, self->identity_path);
+      break;
+
+    case PROP_IPMSG_ERROR:
+      g_value_set_string (value, self->ipmsg_error);
       break;
 
     default:
@@ -519,6 +530,10 @@ tincan_people_class_init (TincanPeopleClass *klass)
     g_param_spec_string ("history-path", NULL, NULL, NULL, flags);
   properties[PROP_IDENTITY_PATH] =
     g_param_spec_string ("identity-path", NULL, NULL, NULL, flags);
+  /* Why IP Messenger is not running although the setting is on. */
+  properties[PROP_IPMSG_ERROR] =
+    g_param_spec_string ("ipmsg-error", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -548,6 +563,34 @@ tincan_people_get_settings (TincanPeople *self)
   g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * tincan_people_get_ipmsg_error:
+ * @self: a #TincanPeople
+ *
+ * Returns: (nullable): why IP Messenger is not running although
+ *   #TincanSettings:ipmsg is on (such as its port being in use), or %NULL
+ */
+const char *
+tincan_people_get_ipmsg_error (TincanPeople *self)
+{
+  g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
+
+  return self->ipmsg_error;
+}
+
+/* For the IP Messenger hub's owner: says why it is not running. */
+void
+tincan_people_set_ipmsg_error (TincanPeople *self,
+                               const char   *error)
+{
+  if (g_strcmp0 (self->ipmsg_error, error) == 0)
+    return;
+
+  g_free (self->ipmsg_error);
+  self->ipmsg_error = g_strdup (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IPMSG_ERROR]);
 }
 
 /**
@@ -713,17 +756,19 @@ tincan_people_start_conversation (TincanPeople  *self,
   if (tincan_person_get_nearby (person))
     {
       GBytes *key = g_object_get_data (G_OBJECT (person), "tincan-announced-key");
+      TincanMode mode = tincan_person_get_mode (person);
       g_autofree char *host = NULL;
       guint16 port = 0;
       gint64 id;
 
-      g_assert (key != NULL);
+      /* An IP Messenger user has no key: they are their address. */
+      g_assert (key != NULL || mode == TINCAN_MODE_IPMSG);
       if (!tincan_address_parse_peer (tincan_person_get_address (person), TINCAN_DEFAULT_PORT,
                                       &host, &port, error))
         return NULL;
 
-      id = tincan_store_add_person (self->store, g_bytes_get_data (key, NULL), host, port,
-                                    TINCAN_MODE_RELIABLE, tincan_person_get_name (person), error);
+      id = tincan_store_add_person (self->store, key != NULL ? g_bytes_get_data (key, NULL) : NULL,
+                                    host, port, mode, tincan_person_get_name (person), error);
       if (id == 0)
         return NULL;
 
@@ -852,6 +897,10 @@ tincan_people_close_async (TincanPeople        *self,
   if (self->discovery != NULL)
     tincan_discovery_set_enabled (self->discovery, FALSE);
   tincan_people_forget_strangers (self);
+  /* BR_EXIT; the conversations' links say goodbye to their own peers. */
+  self->closing = TRUE;
+  if (self->ipmsg != NULL)
+    tincan_ipmsg_stop (self->ipmsg);
 
   model = G_LIST_MODEL (self->people);
   n = g_list_model_get_n_items (model);
