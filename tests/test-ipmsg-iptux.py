@@ -568,9 +568,11 @@ def test_people(programs, folder):
               hub.wait(lambda e: e["event"] == "message" and e.get("text") == "after the flood, from iptux")
               is not None, hub.recent())
 
+        since = hub.mark()
         iptux.stop()
         check("people: iptux quitting makes it go offline",
-              hub.wait(ipmsg_person(address=where, presence="offline")) is not None, hub.recent())
+              hub.wait(ipmsg_person(address=where, presence="offline"), since=since) is not None,
+              hub.recent())
     finally:
         iptux.stop()
         if hub is not None:
@@ -652,11 +654,13 @@ def test_app(programs, folder):
             time.sleep(0.2)
         check("app: the message is in iptux's communicate.log", text in logged, logged[-500:])
 
+        since = tincan.mark()
         quit_call = gdbus("--method", "org.gtk.Actions.Activate", "quit", "[]", "{}")
         check("app: gdbus activates iptux's quit action", quit_call.returncode == 0,
               quit_call.stderr.decode())
         check("app: Tin Can sees the iptux app leave",
-              tincan.wait(event_is("peer", state="offline")) is not None, tincan.recent())
+              tincan.wait(event_is("peer", state="offline"), since=since) is not None,
+              tincan.recent())
         try:
             app.wait(timeout=LIMIT)
         except subprocess.TimeoutExpired:
