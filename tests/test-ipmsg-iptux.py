@@ -339,6 +339,8 @@ def test_harness(programs, folder):
             datagram(number + 1, SENDMSG | SENDCHECKOPT, NON_ASCII.encode()),
             # A number that did not grow: acknowledged, not shown.
             datagram(number, SENDMSG | SENDCHECKOPT, b"an older number"),
+            # Over 8 KiB: iptux reads 8,192 bytes and cuts the rest.
+            datagram(number + 2, SENDMSG | SENDCHECKOPT, b"y" * 9000),
         ], 2)
         answers = [parse(data) for where, data in result["received"] if where == ADDRESS["b"]]
         check("harness: iptux answers BR_ENTRY with ANSENTRY",
@@ -357,6 +359,9 @@ def test_harness(programs, folder):
               repr(answers))
         check("harness: and does not show it",
               "an older number" not in iptux.messages(ADDRESS["c"]), iptux.recent())
+        cut = [t for t in iptux.messages(ADDRESS["c"]) if t.startswith("y")]
+        check("harness: iptux cuts a datagram over 8,192 bytes (so Tin Can sends parts)",
+              len(cut) == 1 and 8000 < len(cut[0]) < 8192, f"{[len(t) for t in cut]}")
         check("harness: iptux-peer's packet numbers are iptux's (1_iptux)",
               any(data.startswith(b"1_iptux ") for where, data in result["received"]),
               repr(result["received"][:2]))
