@@ -370,7 +370,7 @@ def test_harness(programs, folder):
     check("harness: iptux-peer quits cleanly", status == 0, iptux.stderr.decode()[-500:])
 
 
-def check_long_message(prefix, iptux, tincan, send, delivered, todo=None):
+def check_long_message(prefix, iptux, tincan, send, delivered):
     """Sends LONG with @send and checks that iptux shows it as its
     parts, in order.  Returns whether Tin Can said delivered."""
     before = len(iptux.messages(ADDRESS["a"]))
@@ -379,13 +379,13 @@ def check_long_message(prefix, iptux, tincan, send, delivered, todo=None):
     done = tincan.wait(lambda e: delivered(e) or e["event"] == "failed", since=since)
     ok = done is not None and delivered(done)
     parts = iptux.messages(ADDRESS["a"])[before:]
-    check(f"{prefix}: a 12,000-character message is delivered", ok, tincan.recent(), todo=todo)
+    check(f"{prefix}: a 12,000-character message is delivered", ok, tincan.recent())
     check(f"{prefix}: it reaches iptux in 2 parts", len(parts) == 2,
-          f"{len(parts)} parts: {[len(p) for p in parts]}", todo=todo)
+          f"{len(parts)} parts: {[len(p) for p in parts]}")
     check(f"{prefix}: each part is at most 8,000 bytes",
           all(len(p.encode()) <= 8000 for p in parts), f"{[len(p.encode()) for p in parts]}")
     check(f"{prefix}: the parts, joined in order, are the message", "".join(parts) == LONG,
-          f"{len(''.join(parts))} characters", todo=todo)
+          f"{len(''.join(parts))} characters")
     return ok
 
 
@@ -404,8 +404,6 @@ def test_link(programs, folder):
     folder = os.path.join(folder, "link")
     iptux = Iptux(programs["iptux"], folder)
     tincan = None
-    long_delivered = False
-    fragment_bug = None
     try:
         check("link: iptux-peer started", iptux.ready, iptux.stderr.decode()[-500:])
         tincan = start_tincan_cli(programs["cli"], folder)
@@ -442,16 +440,10 @@ def test_link(programs, folder):
               tincan.wait(event_is("received", text=NON_ASCII + " (iptux)")) is not None,
               tincan.recent())
 
-        # Known bug: tincan_link_new() in IPMsg mode makes its own port
-        # with tincan_port_new_private(), whose socket sets the
-        # don't-fragment bit (IP_PMTUDISC_PROBE), so a part of 8,000
-        # bytes is refused (EMSGSIZE) on any path with an MTU under 8 KiB.
-        # The hub's port (tincan_port_new_broadcast()) lets IP fragment,
-        # and the people check below sends the same message through it.
-        fragment_bug = ("tincan-cli --ipmsg's port sets the don't-fragment bit: "
-                        "8 KiB parts cannot leave a 1500-byte MTU link")
-        long_delivered = check_long_message("link", iptux, tincan, lambda: tincan.say(LONG),
-                                            delivered=event_is("delivered"), todo=fragment_bug)
+        # tincan-cli's own port lets IP fragment, as the hub's does: an
+        # 8,000-byte part crosses a 1500-byte MTU link.
+        check_long_message("link", iptux, tincan, lambda: tincan.say(LONG),
+                                            delivered=event_is("delivered"))
 
         # 1,000 malformed datagrams at Tin Can from the stranger.
         burst = run_exchange("c", ADDRESS["a"], malformed(1000, PID), 2)
@@ -481,11 +473,9 @@ def test_link(programs, folder):
         if tincan is not None:
             status = tincan.stop(None)
             check("link: tincan-cli exits 0 (everything delivered)", status == 0,
-                  tincan.stderr.decode()[-500:] + tincan.recent(),
-                  todo=None if long_delivered else fragment_bug)
+                  tincan.stderr.decode()[-500:] + tincan.recent())
             check("link: tincan-cli reported no failed message",
-                  not tincan.all(event_is("failed")), tincan.recent(),
-                  todo=None if long_delivered else fragment_bug)
+                  not tincan.all(event_is("failed")), tincan.recent())
 
 
 def start_people(program, folder, name="Tin Can"):
@@ -542,23 +532,20 @@ def test_people(programs, folder):
         burst = run_exchange("c", ADDRESS["a"], flood, 3)
         answers = [data for where, data in burst["received"] if where == ADDRESS["a"]]
         stranger = f"{ADDRESS['c']}:{IPMSG_PORT}"
-        # Known bug (see docs/IPMSG.md): a stranger's SENDMSG makes a person
-        # and a conversation before its text is checked, and the new link's
-        # BR_ENTRY (82 bytes) answers a 25-byte datagram.
-        bug = ("a stranger's SENDMSG whose text is not text makes a person, "
-               "whose link sends an 82-byte BR_ENTRY")
+        # A stranger's SENDMSG makes a person only if its text can be read,
+        # and the link made for it answers with RECVMSG alone (no BR_ENTRY
+        # of its own, bigger than what came).
         check("people: the hub answers a malformed burst with ANSENTRY only",
               all(parse(a) and parse(a)[1] & 0xff == ANSENTRY for a in answers),
-              repr(answers[:3]), todo=bug)
+              repr(answers[:3]))
         check("people: never with more bytes than a BR_ENTRY of the burst",
-              all(len(a) <= biggest for a in answers), f"{[len(a) for a in answers]} > {biggest}",
-              todo=bug)
+              all(len(a) <= biggest for a in answers), f"{[len(a) for a in answers]} > {biggest}")
         # Its entries list the stranger as nearby, which is right; a
         # conversation with it (not nearby: in the history) is not.
         check("people: the malformed burst starts no conversation",
               not hub.all(lambda e: e["event"] == "person" and e.get("address") == stranger
                           and e.get("nearby") == "false"),
-              hub.recent(), todo=bug)
+              hub.recent())
         time.sleep(1.1)
         entry = datagram(1, BR_ENTRY, b"flood", b"g" * 60)
         burst = run_exchange("c", ADDRESS["a"], [entry] * 300, 3)

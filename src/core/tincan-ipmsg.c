@@ -447,6 +447,21 @@ peek_cb (TincanPort           *port,
   return TRUE;
 }
 
+static gboolean
+has_text (const TincanIpmsgPacket *packet)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (packet->extra, &length);
+  g_autofree char *text = NULL;
+
+  if (length == 0)
+    return FALSE;
+
+  text = tincan_ipmsg_decode_text (data, length);
+
+  return text != NULL;
+}
+
 static void
 handle_packet (TincanIpmsg             *self,
                TincanPort              *port,
@@ -479,6 +494,16 @@ handle_packet (TincanIpmsg             *self,
        */
       if (tincan_port_has_link_at (port, from))
         break;
+
+      /* Only a message that would be shown may make a person: text that
+       * cannot be read, or none (a file alone), is not a conversation,
+       * and nobody answers automatically someone they never wrote to.
+       */
+      if (!has_text (packet) || (packet->command & TINCAN_IPMSG_AUTORETOPT) != 0)
+        {
+          self->stats.not_text++;
+          break;
+        }
 
       /* A signal may make a person: no more of them than of answers. */
       if (!tincan_answer_limit_allow (self->stranger_limit, g_inet_socket_address_get_address (from),

@@ -187,7 +187,12 @@ tincan_link_ipmsg_start_talking (TincanLink *self)
   forget_seen (self);
   tincan_ipmsg_sender_set_gone (self->ipmsg_sender, NULL);
   self->ipmsg_answered = 0;
-  send_entry (self, TINCAN_IPMSG_BR_ENTRY, 0);
+
+  /* Made for a stranger's message (TincanIpmsg::stranger-message): the
+   * RECVMSG is the only answer it gets, no bigger than what it sent.
+   */
+  if (!tincan_port_get_peeking (self->port))
+    send_entry (self, TINCAN_IPMSG_BR_ENTRY, 0);
 }
 
 /* Closing: a BR_EXIT to the peer alone. */

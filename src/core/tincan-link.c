@@ -203,7 +203,9 @@ tincan_link_initable_init (GInitable     *initable,
   /* tincan_link_new(): a port for this link alone. */
   if (self->port == NULL)
     {
-      self->port = tincan_port_new_private (self->local_port, error);
+      self->port = self->mode == TINCAN_MODE_IPMSG
+                   ? tincan_port_new_private_ipmsg (self->local_port, error)
+                   : tincan_port_new_private (self->local_port, error);
       if (self->port == NULL)
         return FALSE;
     }

@@ -56,6 +56,7 @@ struct _TincanPeople
   guint16          ipmsg_port_number;
   TincanLocalNet  *ipmsg_local_net;
   GPtrArray       *ipmsg_targets;
+  guint            ipmsg_strangers;  /* people their first message made, this run */
 };
 
 /* tincan-people-chats.c */

@@ -146,6 +146,16 @@ on_stranger_message_cb (TincanPeople       *self,
         name = tincan_ipmsg_user_get_name (user);
     }
 
+  /* Anyone on the subnet can claim any address there: however fast
+   * they do, they do not fill the history with people.
+   */
+  if (self->ipmsg_strangers >= TINCAN_PEOPLE_MAX_NEARBY)
+    {
+      g_debug ("IP Messenger: %u people were made by their first message this run; no more",
+               self->ipmsg_strangers);
+      return;
+    }
+
   host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
   person = tincan_people_add_person (self, NULL, host, g_inet_socket_address_get_port (address),
                                      TINCAN_MODE_IPMSG, name, &error);
@@ -155,6 +165,7 @@ on_stranger_message_cb (TincanPeople       *self,
       return;
     }
 
+  self->ipmsg_strangers++;
   tincan_people_ensure_chat (self, person);
 }
 

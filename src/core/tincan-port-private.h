@@ -33,6 +33,8 @@ gboolean         tincan_port_send_to           (TincanPort         *self,
                                                 const guint8       *data,
                                                 gsize               length,
                                                 GError            **error);
+TincanPort      *tincan_port_new_private_ipmsg (guint16             port,
+                                                GError            **error);
 TincanUdpSocket *tincan_port_get_socket        (TincanPort         *self);
 void             tincan_port_add_link          (TincanPort         *self,
                                                 TincanLink         *link,
@@ -51,6 +53,7 @@ typedef gboolean (*TincanPortPeekFunc) (TincanPort           *port,
 void             tincan_port_set_peek_func     (TincanPort         *self,
                                                 TincanPortPeekFunc  func,
                                                 gpointer            user_data);
+gboolean         tincan_port_get_peeking       (TincanPort         *self);
 gboolean         tincan_port_parse_session     (const guint8       *datagram,
                                                 gsize               length,
                                                 guint64            *session);

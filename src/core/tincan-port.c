@@ -66,6 +66,7 @@ struct _TincanPort
   GHashTable       *by_host;        /* TincanUdpEndpoint, port 0 → PortLink */
   PortLink         *fallback;       /* a private port's link */
   TincanPortPeekFunc peek_func;     /* the IP Messenger hub's */
+  gboolean          peeking;        /* in the peek func: a datagram is being answered */
   gpointer          peek_data;
   GPtrArray        *touched;        /* TincanLink, referenced: to answer after the batch */
 
@@ -243,8 +244,17 @@ route (TincanPort           *self,
   /* Before the look-up: the func may add a link for the sender, which
    * then gets the datagram.
    */
-  if (self->peek_func != NULL && !self->peek_func (self, datagram, self->peek_data))
-    return;
+  if (self->peek_func != NULL)
+    {
+      gboolean go_on;
+
+      self->peeking = TRUE;
+      go_on = self->peek_func (self, datagram, self->peek_data);
+      self->peeking = FALSE;
+
+      if (!go_on)
+        return;
+    }
 
   if (tincan_port_parse_session (datagram->data, datagram->length, &session))
     entry = g_hash_table_lookup (self->by_session, &session);
@@ -511,6 +521,21 @@ tincan_port_new_private (guint16   port,
   return self;
 }
 
+/* The same for an IP Messenger link (tincan-cli --ipmsg): IPv4, where
+ * IP may fragment the 8 KiB datagrams that IPMsg peers expect.
+ */
+TincanPort *
+tincan_port_new_private_ipmsg (guint16   port,
+                               GError  **error)
+{
+  TincanPort *self = tincan_port_new_broadcast (NULL, port, error);
+
+  if (self != NULL)
+    self->private = TRUE;
+
+  return self;
+}
+
 guint16
 tincan_port_get_local_port (TincanPort *self)
 {
@@ -742,4 +767,15 @@ tincan_port_update_link (TincanPort *self,
       key.port = 0;
       add_route (self, entry, &key);
     }
+}
+
+/* Whether the port is showing a datagram to its peek func: a link made
+ * now exists to answer that datagram, and says nothing of its own first.
+ */
+gboolean
+tincan_port_get_peeking (TincanPort *self)
+{
+  g_return_val_if_fail (TINCAN_IS_PORT (self), FALSE);
+
+  return self->peeking;
 }
