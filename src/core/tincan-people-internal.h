@@ -37,6 +37,7 @@ struct _TincanPeople
   TincanPort      *port;
   guint16          port_number;      /* the local port it was made for */
   char            *port_error;
+  char            *ipmsg_error;      /* IP Messenger could not start: why */
   TincanDiscovery *discovery;
 
   GListStore      *people;           /* TincanPerson: conversations, most recent first, then nearby */
@@ -56,6 +57,8 @@ void          tincan_people_disconnect_person (TincanPeople      *self,
                                               TincanPerson       *person);
 
 /* tincan-people.c */
+void          tincan_people_set_ipmsg_error  (TincanPeople       *self,
+                                              const char         *error);
 int           tincan_people_compare          (gconstpointer       a,
                                               gconstpointer       b,
                                               gpointer            user_data);

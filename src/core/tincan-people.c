@@ -48,6 +48,7 @@ enum {
   PROP_SETTINGS,
   PROP_HISTORY_PATH,
   PROP_IDENTITY_PATH,
+  PROP_IPMSG_ERROR,
   N_PROPS
 };
 
@@ -442,6 +443,7 @@ tincan_people_finalize (GObject *object)
   g_free (self->store_problem);
   g_free (self->identity_error);
   g_free (self->port_error);
+  g_free (self->ipmsg_error);
 
   G_OBJECT_CLASS (tincan_people_parent_class)->finalize (object);
 }
@@ -466,6 +468,10 @@ tincan_people_get_property (GObject    *object,
 
     case PROP_IDENTITY_PATH:
       g_value_set_string (value, self->identity_path);
+      break;
+
+    case PROP_IPMSG_ERROR:
+      g_value_set_string (value, self->ipmsg_error);
       break;
 
     default:
@@ -519,6 +525,10 @@ tincan_people_class_init (TincanPeopleClass *klass)
     g_param_spec_string ("history-path", NULL, NULL, NULL, flags);
   properties[PROP_IDENTITY_PATH] =
     g_param_spec_string ("identity-path", NULL, NULL, NULL, flags);
+  /* Why IP Messenger is not running although the setting is on. */
+  properties[PROP_IPMSG_ERROR] =
+    g_param_spec_string ("ipmsg-error", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -548,6 +558,34 @@ tincan_people_get_settings (TincanPeople *self)
   g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * tincan_people_get_ipmsg_error:
+ * @self: a #TincanPeople
+ *
+ * Returns: (nullable): why IP Messenger is not running although
+ *   #TincanSettings:ipmsg is on (such as its port being in use), or %NULL
+ */
+const char *
+tincan_people_get_ipmsg_error (TincanPeople *self)
+{
+  g_return_val_if_fail (TINCAN_IS_PEOPLE (self), NULL);
+
+  return self->ipmsg_error;
+}
+
+/* For the IP Messenger hub's owner: says why it is not running. */
+void
+tincan_people_set_ipmsg_error (TincanPeople *self,
+                               const char   *error)
+{
+  if (g_strcmp0 (self->ipmsg_error, error) == 0)
+    return;
+
+  g_free (self->ipmsg_error);
+  self->ipmsg_error = g_strdup (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IPMSG_ERROR]);
 }
 
 /**

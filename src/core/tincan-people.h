@@ -24,6 +24,7 @@ TincanPeople *tincan_people_new                (TincanSettings  *settings,
                                                 const char      *history_path,
                                                 const char      *identity_path);
 TincanSettings *tincan_people_get_settings     (TincanPeople    *self);
+const char   *tincan_people_get_ipmsg_error    (TincanPeople    *self);
 /* The conversation with the person in the settings, as before there
  * were several: the first person, or NULL with none set up.
  */
