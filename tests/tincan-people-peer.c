@@ -10,16 +10,21 @@
  *   start FINGERPRINT        start the conversation with someone listed
  *   add HOST PORT            add a person by address
  *   send FINGERPRINT TEXT    write to someone listed
+ *   send-to ADDRESS TEXT     write to someone listed at ADDRESS (HOST:PORT), as
+ *                            an IP Messenger user, who has no fingerprint, is
  *   quit                     say goodbye and exit
  *
  * Events: ready {fingerprint, port}; person {fingerprint, name, address,
- * nearby, presence} whenever one of those changes; message {fingerprint,
+ * mode, nearby, presence} whenever one of those changes; message {fingerprint,
  * text}; delivered {fingerprint, text}; waiting {fingerprint, text};
  * key-changed {fingerprint} (the person's pinned key) when a handshake
  * showed another; error {text}.
  *
  * Usage: tincan-people-peer --history PATH --identity PATH --port PORT --name NAME
- *                           [--no-discovery]
+ *                           [--no-discovery] [--ipmsg]
+ *
+ * IP Messenger stays off unless --ipmsg: it broadcasts on UDP 2425, so
+ * only a test in a network namespace of its own turns it on.
  */
 
 #include "config.h"
@@ -94,6 +99,15 @@ presence_name (TincanPresence presence)
     }
 }
 
+static const char *
+mode_name (TincanMode mode)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (TINCAN_TYPE_MODE);
+  GEnumValue *value = g_enum_get_value (klass, mode);
+
+  return value != NULL ? value->value_nick : "unknown";
+}
+
 static void
 emit_person (TincanPerson *person)
 {
@@ -101,6 +115,7 @@ emit_person (TincanPerson *person)
         "fingerprint", tincan_person_get_fingerprint (person) ? tincan_person_get_fingerprint (person) : "",
         "name", tincan_person_get_name (person) ? tincan_person_get_name (person) : "",
         "address", tincan_person_get_address (person) ? tincan_person_get_address (person) : "",
+        "mode", mode_name (tincan_person_get_mode (person)),
         "nearby", tincan_person_get_nearby (person) ? "true" : "false",
         "presence", presence_name (tincan_person_get_presence (person)),
         NULL);
@@ -117,6 +132,23 @@ find_person (Peer       *peer,
       g_autoptr(TincanPerson) person = g_list_model_get_item (G_LIST_MODEL (peer->people), i);
 
       if (g_strcmp0 (tincan_person_get_fingerprint (person), fingerprint) == 0)
+        return person;
+    }
+
+  return NULL;
+}
+
+static TincanPerson *
+find_person_at (Peer       *peer,
+                const char *address)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (peer->people));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TincanPerson) person = g_list_model_get_item (G_LIST_MODEL (peer->people), i);
+
+      if (g_strcmp0 (tincan_person_get_address (person), address) == 0)
         return person;
     }
 
@@ -271,6 +303,29 @@ run_command (Peer *peer,
       return;
     }
 
+  if (g_strcmp0 (words[0], "send-to") == 0 && words[1] != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (words[1], " ", 2);
+      TincanPerson *person = find_person_at (peer, parts[0]);
+      TincanChat *chat;
+      TincanMessage *message;
+
+      if (parts[1] == NULL || person == NULL)
+        {
+          emit ("error", "text", person == NULL ? "nobody at that address" : "send-to ADDRESS TEXT", NULL);
+          return;
+        }
+      chat = tincan_people_start_conversation (peer->people, person, &error);
+      message = chat != NULL ? tincan_chat_send (chat, parts[1], &error) : NULL;
+      if (message == NULL)
+        {
+          emit ("error", "text", error->message, NULL);
+          return;
+        }
+      g_signal_connect_object (message, "notify::state", G_CALLBACK (on_message_state_cb), person, 0);
+      return;
+    }
+
   if (g_strcmp0 (words[0], "send") == 0 && words[1] != NULL)
     {
       /* A fingerprint has spaces: its 8 groups, then the text. */
@@ -338,12 +393,14 @@ main (int   argc,
   g_autofree char *name = NULL;
   int port = 2323;
   gboolean no_discovery = FALSE;
+  gboolean ipmsg = FALSE;
   const GOptionEntry entries[] = {
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "History", "PATH" },
     { "identity", 0, 0, G_OPTION_ARG_FILENAME, &identity_path, "Identity", "PATH" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Local port", "PORT" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Display name", "NAME" },
     { "no-discovery", 0, 0, G_OPTION_ARG_NONE, &no_discovery, "Stay silent on the network", NULL },
+    { "ipmsg", 0, 0, G_OPTION_ARG_NONE, &ipmsg, "Talk to IP Messenger and iptux on UDP 2425", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -377,6 +434,7 @@ main (int   argc,
   g_settings_set_int (gsettings, "local-port", port);
   g_settings_set_string (gsettings, "display-name", name ? name : "Someone");
   g_settings_set_boolean (gsettings, "discovery", !no_discovery);
+  g_settings_set_boolean (gsettings, "ipmsg", ipmsg && !no_discovery);
   settings = tincan_settings_new (gsettings);
 
   peer.loop = g_main_loop_new (NULL, FALSE);
