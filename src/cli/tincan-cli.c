@@ -34,6 +34,15 @@
  * that is a fingerprint is looked up the same way (for -t seconds, or
  * 5) and talked to with --trust semantics; 1 if nobody with it answered.
  * tincan-cli-discover.c holds that side.
+ *
+ * --ipmsg talks IP Messenger's protocol to IP Messenger or iptux (or
+ * another tincan-cli --ipmsg): PEER is an address, port 2425 unless
+ * given, and the run listens on 2425 unless -l says otherwise.  The
+ * events and exit statuses are the same; a message is delivered when
+ * the peer acknowledged each of its parts.  Nothing is encrypted, no
+ * identity is loaded, nothing is announced, and there are no files:
+ * --send-file, --receive-dir, --trust, --plain and a fingerprint are
+ * usage errors with it.  It says goodbye with one BR_EXIT, no linger.
  */
 
 #define G_LOG_DOMAIN "tincan-cli"
@@ -54,6 +63,7 @@
 #include "tincan-cli-discover.h"
 #include "tincan-cli-files.h"
 #include "tincan-identity.h"
+#include "tincan-ipmsg-packet.h"
 #include "tincan-link.h"
 #include "tincan-outbox.h"
 #include "tincan-store.h"
@@ -351,6 +361,10 @@ on_datagram_ignored_cb (TincanLink          *link,
 
     case TINCAN_IGNORED_NOT_UTF8:
       why = "not valid UTF-8";
+      break;
+
+    case TINCAN_IGNORED_NOT_IPMSG:
+      why = "not an IP Messenger datagram";
       break;
 
     case TINCAN_IGNORED_CONTROL:
@@ -654,6 +668,7 @@ main (int   argc,
   gint64 count = 0;
   int timeout = 0;
   gboolean plain = FALSE;
+  gboolean ipmsg = FALSE;
   gboolean json = FALSE;
   gboolean fingerprint = FALSE;
   gboolean discover = FALSE;
@@ -679,6 +694,8 @@ main (int   argc,
       "Exit with status 1 if not finished by then", "SECS" },
     { "plain", 0, 0, G_OPTION_ARG_NONE, &plain,
       "Plain-text mode", NULL },
+    { "ipmsg", 0, 0, G_OPTION_ARG_NONE, &ipmsg,
+      "IP Messenger mode: talk to IP Messenger or iptux (port 2425, not encrypted)", NULL },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
       "Print events as JSON lines", NULL },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history,
@@ -703,7 +720,8 @@ main (int   argc,
   context = g_option_context_new ("PEER");
   g_option_context_set_summary (context,
                                 "Chat with a Tin Can peer over UDP.\n"
-                                "PEER is HOST, HOST:PORT or [IPv6]:PORT; the port defaults to 2323.\n"
+                                "PEER is HOST, HOST:PORT or [IPv6]:PORT; the port defaults to 2323\n"
+                                "(2425 with --ipmsg, which talks to IP Messenger and iptux).\n"
                                 "PEER may also be a FINGERPRINT, as --fingerprint prints it: that person\n"
                                 "is looked up on the local network, and must prove the key.");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -728,6 +746,21 @@ main (int   argc,
   else if (name == NULL)
     name = g_strdup (g_get_user_name ());
 
+  if (ipmsg)
+    {
+      const char *other = plain ? "--plain" : trust != NULL ? "--trust"
+                          : send_files != NULL ? "--send-file" : receive_dir != NULL ? "--receive-dir"
+                          : discover ? "--discover" : NULL;
+
+      if (other != NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("--ipmsg cannot be used with %s", other);
+
+          return usage_error (message);
+        }
+      local_port = TINCAN_IPMSG_PORT;
+    }
+
   if (discover)
     {
       if (argc > 1)
@@ -750,12 +783,15 @@ main (int   argc,
   by_fingerprint = tincan_cli_is_fingerprint (argv[1]);
   if (by_fingerprint)
     {
+      if (ipmsg)
+        return usage_error ("a PEER given by fingerprint needs Tin Can mode, not --ipmsg");
       if (plain)
         return usage_error ("a PEER given by fingerprint needs Tin Can mode");
       if (no_discovery)
         return usage_error ("a PEER given by fingerprint is found by discovery: not with --no-discovery");
     }
-  else if (!tincan_address_parse_peer (argv[1], TINCAN_DEFAULT_PORT, &host, &peer_port, &error))
+  else if (!tincan_address_parse_peer (argv[1], ipmsg ? TINCAN_IPMSG_PORT : TINCAN_DEFAULT_PORT,
+                                       &host, &peer_port, &error))
     return usage_error (error->message);
 
   if (listen != NULL)
@@ -782,8 +818,8 @@ main (int   argc,
   if (send_files != NULL && (send != NULL || file != NULL))
     return usage_error ("--send-file cannot be used with --send or --file");
 
-  /* Plain text has no use for it, and makes no file. */
-  if (!plain)
+  /* Plain text and IP Messenger have no use for it, and make no file. */
+  if (!plain && !ipmsg)
     {
       identity = load_identity (identity_path, &error);
       if (identity == NULL)
@@ -800,14 +836,16 @@ main (int   argc,
                     tincan_store_get_moved_aside (store));
     }
 
-  link = tincan_link_new (local_port, plain ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE, &error);
+  link = tincan_link_new (local_port,
+                          ipmsg ? TINCAN_MODE_IPMSG : plain ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE,
+                          &error);
   if (link == NULL)
     return usage_error (error->message);
 
   /* Found and answering, unless told to stay silent; plain text has no
    * key to announce.
    */
-  if (!plain && !no_discovery)
+  if (!plain && !ipmsg && !no_discovery)
     discovery = tincan_cli_discovery_new (identity, name, tincan_link_get_local_port (link));
 
   if (by_fingerprint)
@@ -860,7 +898,7 @@ main (int   argc,
   print_event (&cli, "ready", "port", "i", (gint64) tincan_link_get_local_port (link), NULL);
 
   /* Files are welcome from the first hello on: before the peer is set. */
-  if (!plain)
+  if (!plain && !ipmsg)
     {
       files = tincan_cli_files_new (link, json, on_file_finished_cb, &cli);
       cli.files = files;

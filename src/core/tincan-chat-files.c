@@ -407,7 +407,9 @@ tincan_chat_send_file (TincanChat  *self,
   if (self->files == NULL || tincan_link_get_mode (self->link) != TINCAN_MODE_RELIABLE)
     {
       g_set_error_literal (error, TINCAN_FILES_ERROR, TINCAN_FILES_ERROR_PLAIN,
-                           _("Files cannot be sent in plain-text mode"));
+                           tincan_link_get_mode (self->link) == TINCAN_MODE_IPMSG
+                           ? _("IP Messenger users cannot be sent files by Tin Can")
+                           : _("Files cannot be sent in plain-text mode"));
       return NULL;
     }
 
@@ -487,7 +489,9 @@ tincan_chat_accept_file (TincanChat     *self,
   if (self->files == NULL || tincan_link_get_mode (self->link) != TINCAN_MODE_RELIABLE)
     {
       g_set_error_literal (error, TINCAN_FILES_ERROR, TINCAN_FILES_ERROR_PLAIN,
-                           _("Files cannot be received in plain-text mode"));
+                           tincan_link_get_mode (self->link) == TINCAN_MODE_IPMSG
+                           ? _("Files from IP Messenger users cannot be received by Tin Can")
+                           : _("Files cannot be received in plain-text mode"));
       return FALSE;
     }
 

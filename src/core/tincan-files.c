@@ -699,10 +699,12 @@ tincan_files_send (TincanFiles  *self,
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (id == NULL || tincan_record_parse_id (id, raw), NULL);
 
-  if (self->link != NULL && tincan_link_get_mode (self->link) == TINCAN_MODE_PLAIN)
+  if (self->link != NULL && tincan_link_get_mode (self->link) != TINCAN_MODE_RELIABLE)
     {
       g_set_error_literal (error, TINCAN_FILES_ERROR, TINCAN_FILES_ERROR_PLAIN,
-                           _("Plain-text mode cannot send files"));
+                           tincan_link_get_mode (self->link) == TINCAN_MODE_IPMSG
+                           ? _("IP Messenger users cannot be sent files by Tin Can")
+                           : _("Plain-text mode cannot send files"));
       return NULL;
     }
 

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TINCAN_FILES_ERROR_NOT_REGULAR,   /* a folder, a device, a socket */
-  TINCAN_FILES_ERROR_PLAIN,         /* plain-text mode has no files */
+  TINCAN_FILES_ERROR_PLAIN,         /* plain-text and IP Messenger modes have no files */
   TINCAN_FILES_ERROR_FINISHED,      /* done, failed or cancelled already */
   TINCAN_FILES_ERROR_NOT_OFFERED,   /* accepting what was not offered */
 } TincanFilesError;

@@ -50,6 +50,12 @@ G_BEGIN_DECLS
 /* The largest datagram read or written, header included. */
 #define TINCAN_IPMSG_MAX_DATAGRAM    8192
 
+/* The version field Tin Can sends starts with this (then a space and
+ * Tin Can's version): IP Messenger reads the "1" and stops, and another
+ * Tin Can knows it is one.
+ */
+#define TINCAN_IPMSG_VERSION_PREFIX "1_tincan"
+
 /* Packet numbers are 32-bit in iptux: never above this. */
 #define TINCAN_IPMSG_MAX_PACKET_NUMBER G_MAXUINT32
 
@@ -87,8 +93,10 @@ void                   tincan_ipmsg_packet_clear    (TincanIpmsgPacket       *pa
 TincanIpmsgParseResult tincan_ipmsg_packet_parse    (const guint8            *datagram,
                                                      gsize                    length,
                                                      TincanIpmsgPacket       *packet);
-/* A datagram: "1:NUMBER:USER:HOST:COMMAND:" then @extra, a NUL, and
- * @extra2 (if not NULL) and a NUL.  ':' in @user and @host is replaced.
+/* A datagram: "1_tincan VERSION:NUMBER:USER:HOST:COMMAND:" then
+ * @extra, a NUL, and @extra2 (if not NULL) and a NUL.  ':' and control
+ * characters in @user and @host are replaced by '_', and each is cut to
+ * 64 bytes.  NULL if it would be over TINCAN_IPMSG_MAX_DATAGRAM.
  */
 GBytes                *tincan_ipmsg_packet_format   (guint32                  packet_number,
                                                      const char              *user,

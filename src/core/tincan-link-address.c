@@ -39,6 +39,8 @@ tincan_link_start_talking (TincanLink *self)
       tincan_link_send_hello (self);
       tincan_presence_tracker_start (self->presence, g_get_monotonic_time ());
     }
+  else if (self->mode == TINCAN_MODE_IPMSG)
+    tincan_link_ipmsg_start_talking (self);
 
   tincan_link_flush (self);
   tincan_link_schedule (self);

@@ -116,6 +116,10 @@ tincan_link_close_async (TincanLink          *self,
       return;
     }
 
+  /* IP Messenger's goodbye is one BR_EXIT, and nothing to wait for. */
+  if (self->mode == TINCAN_MODE_IPMSG)
+    tincan_link_ipmsg_say_goodbye (self);
+
   /* Plain text has no goodbye, and a peer never met has none to hear. */
   if (self->mode != TINCAN_MODE_RELIABLE || !tincan_link_has_peer (self) || self->peer_session == 0)
     {

@@ -4,8 +4,9 @@
  *
  * The link's instance, shared by tincan-link.c (the object and its API),
  * tincan-link-packets.c (the packet path), tincan-link-handshake.c,
- * tincan-link-goodbye.c, tincan-link-address.c and tincan-link-seams.c
- * (the test seams), and nothing else.
+ * tincan-link-goodbye.c, tincan-link-address.c, tincan-link-ipmsg.c (IP
+ * Messenger mode) and tincan-link-seams.c (the test seams), and nothing
+ * else.
  */
 
 #pragma once
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "tincan-handshake.h"
+#include "tincan-ipmsg-sender.h"
 #include "tincan-goodbye.h"
 #include "tincan-link-private.h"
 #include "tincan-path-probe.h"
@@ -101,6 +103,13 @@ struct _TincanLink
   TincanLinkFilter       filter;             /* the test seams */
   gpointer               filter_data;
   guint8                *filter_buffer;
+
+  /* IP Messenger mode: tincan-link-ipmsg.c */
+  TincanIpmsgSender     *ipmsg_sender;
+  GHashTable            *ipmsg_seen;         /* packet numbers of the peer's SENDMSGs, this run */
+  GQueue                 ipmsg_seen_order;   /* the same, oldest first, to forget */
+  guint64                ipmsg_received;     /* for the IDs of messages received */
+  gint64                 ipmsg_answered;     /* when an ANSENTRY last went; 0: never */
 
   TincanLinkStats        stats;
 };
@@ -232,5 +241,21 @@ void     tincan_link_send_datagram      (TincanLink            *self,
                                          gsize                  head_length,
                                          const guint8          *tail,
                                          gsize                  tail_length);
+
+/* tincan-link-ipmsg.c: IP Messenger mode */
+void     tincan_link_ipmsg_init         (TincanLink            *self);
+void     tincan_link_ipmsg_finalize     (TincanLink            *self);
+void     tincan_link_ipmsg_start_talking (TincanLink           *self);
+void     tincan_link_ipmsg_say_goodbye  (TincanLink            *self);
+void     tincan_link_ipmsg_enqueue      (TincanLink            *self,
+                                         TincanMessage         *message);
+void     tincan_link_ipmsg_flush        (TincanLink            *self);
+gint64   tincan_link_ipmsg_get_deadline (TincanLink            *self);
+void     tincan_link_ipmsg_tick         (TincanLink            *self,
+                                         gint64                 now);
+void     tincan_link_ipmsg_receive      (TincanLink            *self,
+                                         const TincanDatagram  *datagram);
+gboolean tincan_link_ipmsg_cancel       (TincanLink            *self,
+                                         TincanMessage         *message);
 
 G_END_DECLS

@@ -296,6 +296,12 @@ send_plain (TincanLink    *self,
 void
 tincan_link_flush (TincanLink *self)
 {
+  if (self->mode == TINCAN_MODE_IPMSG)
+    {
+      tincan_link_ipmsg_flush (self);
+      return;
+    }
+
   if (self->mode == TINCAN_MODE_PLAIN)
     {
       if (!tincan_link_has_peer (self))
@@ -587,6 +593,12 @@ tincan_link_port_receive (TincanLink           *self,
   TincanPacket packet;
   TincanWireResult result;
 
+  if (self->mode == TINCAN_MODE_IPMSG)
+    {
+      tincan_link_ipmsg_receive (self, datagram);
+      return;
+    }
+
   self->stats.datagrams_received++;
 
   from_peer = tincan_udp_socket_is_from_peer (self->socket, datagram->from, datagram->from_length);
@@ -659,6 +671,12 @@ tincan_link_schedule (TincanLink *self)
   if (self->timer_source == NULL)
     return;
 
+  if (self->mode == TINCAN_MODE_IPMSG)
+    {
+      self->timer_deadline = tincan_link_ipmsg_get_deadline (self);
+      return;
+    }
+
   if (!tincan_link_messages_wait (self))
     next = MIN (next, tincan_sender_get_deadline (self->sender));
   next = MIN (next, tincan_receiver_get_deadline (self->receiver));
@@ -699,6 +717,14 @@ on_timer_cb (gpointer user_data)
   gint64 probe;
 
   g_object_ref (self);
+
+  if (self->mode == TINCAN_MODE_IPMSG)
+    {
+      tincan_link_ipmsg_tick (self, now);
+      tincan_link_schedule (self);
+      g_object_unref (self);
+      return G_SOURCE_CONTINUE;
+    }
 
   /* A peer whose key was refused is not silent: its messages wait until
    * the key is accepted, or not.

@@ -204,7 +204,8 @@ tincan_link_get_n_waiting (TincanLink *self)
  * @message: a message waiting for the peer to come back
  * @error: return location for a #GError
  *
- * Gives up on a waiting message: it fails, and can be retried.
+ * Gives up on a waiting message: it fails, and can be retried.  In IP
+ * Messenger mode, on any message not delivered yet.
  *
  * Returns: %FALSE if @message was not waiting
  */
@@ -217,6 +218,10 @@ tincan_link_cancel (TincanLink     *self,
 
   g_return_val_if_fail (TINCAN_IS_LINK (self), FALSE);
   g_return_val_if_fail (TINCAN_IS_MESSAGE (message), FALSE);
+
+  /* In IP Messenger mode a message being sent can be cancelled too. */
+  if (self->mode == TINCAN_MODE_IPMSG && tincan_link_ipmsg_cancel (self, message))
+    return TRUE;
 
   if (!g_ptr_array_find (self->parked, message, &index))
     {

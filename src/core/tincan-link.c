@@ -30,7 +30,9 @@
  * says goodbye.  tincan-link-address.c is where the peer is: resolving
  * it, roaming, moving.  This file is the object: its properties and
  * signals, the public API (what the outbox and the chat call) and the
- * connection test.
+ * connection test.  tincan-link-ipmsg.c is IP Messenger mode, which
+ * uses none of the parts above but the socket, and a sender of its own
+ * (tincan-ipmsg-sender.c).
  */
 
 #define G_LOG_DOMAIN "tincan-link"
@@ -50,7 +52,8 @@ G_DEFINE_QUARK (tincan-link-error-quark, tincan_link_error)
 G_DEFINE_ENUM_TYPE (TincanIgnoredReason, tincan_ignored_reason,
                     G_DEFINE_ENUM_VALUE (TINCAN_IGNORED_NOT_TINCAN, "not-tincan"),
                     G_DEFINE_ENUM_VALUE (TINCAN_IGNORED_NOT_UTF8, "not-utf-8"),
-                    G_DEFINE_ENUM_VALUE (TINCAN_IGNORED_CONTROL, "control"))
+                    G_DEFINE_ENUM_VALUE (TINCAN_IGNORED_CONTROL, "control"),
+                    G_DEFINE_ENUM_VALUE (TINCAN_IGNORED_NOT_IPMSG, "not-ipmsg"))
 
 static void tincan_link_initable_iface_init (GInitableIface *iface);
 
@@ -247,6 +250,7 @@ tincan_link_dispose (GObject *object)
    * say so, so it can be retried on another.
    */
   tincan_sender_fail_all (self->sender, _("Stopped before the message was delivered"));
+  tincan_ipmsg_sender_fail_all (self->ipmsg_sender, _("Stopped before the message was delivered"));
   for (guint i = 0; i < self->parked->len; i++)
     {
       tincan_message_set_waiting_for (g_ptr_array_index (self->parked, i), NULL);
@@ -279,6 +283,7 @@ tincan_link_finalize (GObject *object)
 
   g_clear_pointer (&self->socket, tincan_udp_socket_free);
   g_clear_pointer (&self->sender, tincan_sender_free);
+  tincan_link_ipmsg_finalize (self);
   g_clear_pointer (&self->receiver, tincan_receiver_free);
   g_clear_pointer (&self->probe, tincan_path_probe_free);
   g_clear_pointer (&self->presence, tincan_presence_tracker_free);
@@ -529,6 +534,7 @@ tincan_link_init (TincanLink *self)
   self->open_buffer = g_malloc (TINCAN_WIRE_MAX_DATAGRAM);
   tincan_noise_generate_keypair (self->static_private, self->static_public);
   self->goodbye = tincan_goodbye_new ();
+  tincan_link_ipmsg_init (self);
 }
 
 /* Public API */
@@ -674,6 +680,12 @@ enqueue (TincanLink    *self,
       return;
     }
 
+  if (self->mode == TINCAN_MODE_IPMSG)
+    {
+      tincan_link_ipmsg_enqueue (self, message);
+      return;
+    }
+
   tincan_sender_add (self->sender, message, now);
 
   /* Offline or not met yet: say hello now rather than at the next retry. */
@@ -691,7 +703,8 @@ enqueue (TincanLink    *self,
  * @error: return location for a #TincanMessageError
  *
  * Queues @text for the peer.  Watch the message's #TincanMessage:state:
- * it ends delivered or failed (in plain mode: sent).
+ * it ends delivered or failed (in plain mode: sent).  In IP Messenger
+ * mode its #TincanMessage:n-parts says how many datagrams it takes.
  *
  * Returns: (transfer full): the message, or %NULL if @text cannot be sent
  */
@@ -761,6 +774,7 @@ tincan_link_take_pending (TincanLink *self)
    */
   tincan_link_take_parked (self, pending);
   g_ptr_array_extend_and_steal (pending, tincan_sender_take_all (self->sender));
+  g_ptr_array_extend_and_steal (pending, tincan_ipmsg_sender_take_all (self->ipmsg_sender));
 
   /* Records belong to this link's files engine, which offers again on
    * the next one: they fail here rather than go with the messages.
@@ -887,7 +901,8 @@ tincan_link_get_peer_takes_records (TincanLink *self)
  * is away: they fail at the give-up time, and the files engine offers
  * again when the peer is back.
  *
- * Returns: (transfer full) (nullable): its message, or %NULL in plain mode
+ * Returns: (transfer full) (nullable): its message, or %NULL in plain
+ *   and IP Messenger modes
  */
 TincanMessage *
 tincan_link_send_record (TincanLink *self,
@@ -903,7 +918,7 @@ tincan_link_send_record (TincanLink *self,
   data = g_bytes_get_data (record, &length);
   g_return_val_if_fail (length >= 2 && length <= TINCAN_WIRE_MAX_MESSAGE && data[0] == 0, NULL);
 
-  if (self->mode == TINCAN_MODE_PLAIN)
+  if (self->mode != TINCAN_MODE_RELIABLE)
     return NULL;
 
   message = tincan_message_new_record (record);
@@ -1042,7 +1057,8 @@ tincan_link_get_n_pending (TincanLink *self)
 {
   g_return_val_if_fail (TINCAN_IS_LINK (self), 0);
 
-  return tincan_sender_get_n_pending (self->sender) + self->plain_queue->len + self->parked->len;
+  return tincan_sender_get_n_pending (self->sender) + self->plain_queue->len + self->parked->len
+         + tincan_ipmsg_sender_get_n_pending (self->ipmsg_sender);
 }
 
 const TincanLinkStats *

@@ -47,6 +47,7 @@ typedef enum
   TINCAN_IGNORED_NOT_TINCAN,  /* Tin Can mode: not a Tin Can packet, so nothing vouches for it */
   TINCAN_IGNORED_NOT_UTF8,    /* plain mode: not UTF-8 */
   TINCAN_IGNORED_CONTROL,     /* plain mode: control characters other than tab, CR and LF */
+  TINCAN_IGNORED_NOT_IPMSG,   /* IP Messenger mode: not an IP Messenger datagram */
 } TincanIgnoredReason;
 
 #define TINCAN_TYPE_IGNORED_REASON (tincan_ignored_reason_get_type ())

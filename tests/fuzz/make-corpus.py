@@ -302,3 +302,20 @@ write("records", "done", record(6))
 write("records", "fail", record(7, bytes([2])))
 write("records", "ask", record(8))
 write("records", "text", b"hello")
+
+# IP Messenger (fuzz-ipmsg.c): one datagram per file, as iptux and IP
+# Messenger send them, and a few that are not.
+IPTUX = b"1_iptux 0.8.3"
+write("ipmsg", "iptux-entry", IPTUX + b":1:alice:laptop:257:Alice\0Friends\0icon.png\0utf-8\0")
+write("ipmsg", "iptux-sendmsg", IPTUX + b":7:alice:laptop:288:" + "héllo".encode() + b"\0")
+write("ipmsg", "iptux-recvmsg", IPTUX + b":8:alice:laptop:289:1700000000\0")
+write("ipmsg", "iptux-exit", IPTUX + b":9:alice:laptop:65538:\0")
+write("ipmsg", "ipmsg-entry-extension",
+      b"1:1700000000:taro:PC01:16777475:\x93\xfa\x96\x7b\0G\0\nUN:taro\nHN:PC01\nNN:"
+      + "日本太郎".encode() + b"\nGN:" + "開発".encode() + b"\0")
+write("ipmsg", "ipmsg-sendmsg-cp932", b"1:5:taro:PC01:288:\x93\xfa\x96\x7b\x8c\xea\0")
+write("ipmsg", "sendmsg-utf8opt", b"1:6:taro:PC01:8388896:" + "日本語".encode() + b"\0")
+write("ipmsg", "control", b"1:6:u:h:32:bell\x07\0")
+write("ipmsg", "no-nul", b"1:3:u:h:32:time: 10:30")
+write("ipmsg", "too-big-number", b"1:4294967296:u:h:32:x\0")
+write("ipmsg", "tin-can", b"TC" + bytes(30))
