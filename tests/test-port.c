@@ -17,6 +17,7 @@
 #include "tincan-link-pair.h"
 #include "tincan-noise.h"
 #include "tincan-port.h"
+#include "tincan-port-private.h"
 #include "tincan-raw-peer.h"
 
 static TincanLink *
@@ -684,6 +685,148 @@ test_move (void)
   end_free (&b_moved);
 }
 
+/* The peek func */
+
+typedef struct
+{
+  guint       seen;
+  gboolean    make_link;
+  End         made;
+} Peeker;
+
+static gboolean
+peek_cb (TincanPort           *port,
+         const TincanDatagram *datagram,
+         gpointer              user_data)
+{
+  Peeker *peeker = user_data;
+  g_autoptr(GInetSocketAddress) from = NULL;
+  TincanUdpEndpoint endpoint;
+  g_autofree char *host = NULL;
+
+  peeker->seen++;
+
+  if (datagram->length >= 4 && memcmp (datagram->data, "drop", 4) == 0)
+    return FALSE;
+
+  g_assert_true (tincan_udp_endpoint_from_sockaddr (&endpoint, datagram->from, datagram->from_length));
+  from = tincan_udp_endpoint_to_address (&endpoint);
+  g_assert_false (tincan_port_has_link_at (port, from));
+
+  if (!peeker->make_link || peeker->made.link != NULL)
+    return TRUE;
+
+  /* What the IP Messenger hub's handler does: a link there, at once. */
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (from));
+  peeker->made.link = tincan_link_new_on_port (port, TINCAN_MODE_PLAIN);
+  g_signal_connect (peeker->made.link, "message-received", G_CALLBACK (on_received_cb), &peeker->made);
+  tincan_link_set_peer (peeker->made.link, host, g_inet_socket_address_get_port (from));
+  g_assert_true (tincan_port_has_link_at (port, from));
+
+  return TRUE;
+}
+
+/* Every datagram is shown to the peek func first: what it drops goes
+ * nowhere, and a link it makes for the sender gets the datagram that
+ * made it.
+ */
+static void
+test_peek (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanPort) port = tincan_port_new (0, &error);
+  g_autoptr(TincanRawPeer) peer = tincan_raw_peer_new ("127.0.0.2");
+  g_autoptr(GPtrArray) replies = NULL;
+  g_autoptr(GInetSocketAddress) elsewhere = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_from_string ("127.0.0.2");
+  Peeker peeker = { 0 };
+  guint16 local_port;
+
+  g_assert_no_error (error);
+  local_port = tincan_port_get_local_port (port);
+  tincan_port_set_peek_func (port, peek_cb, &peeker);
+
+  /* Dropped by the func: the port does not even count it as unknown. */
+  tincan_raw_peer_send (peer, local_port, (const guint8 *) "drop me\n", 8);
+  replies = tincan_raw_peer_collect (peer, 100);
+  g_assert_cmpuint (peeker.seen, ==, 1);
+  g_assert_cmpuint (tincan_port_get_stats (port)->unknown, ==, 0);
+  g_clear_pointer (&replies, g_ptr_array_unref);
+
+  /* Let through with no link: unknown, as before. */
+  tincan_raw_peer_send (peer, local_port, (const guint8 *) "hello\n", 6);
+  replies = tincan_raw_peer_collect (peer, 100);
+  g_assert_cmpuint (peeker.seen, ==, 2);
+  g_assert_cmpuint (tincan_port_get_stats (port)->unknown, ==, 1);
+  g_clear_pointer (&replies, g_ptr_array_unref);
+
+  /* The func makes a link: it gets this very datagram. */
+  peeker.make_link = TRUE;
+  peeker.made.received = g_ptr_array_new_with_free_func (g_object_unref);
+  tincan_raw_peer_send (peer, local_port, (const guint8 *) "first words\n", 12);
+  g_assert_true (tincan_test_wait_for_length (peeker.made.received, 1));
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (peeker.made.received, 0)), ==,
+                   "first words");
+  g_assert_cmpuint (peeker.seen, ==, 3);
+  g_assert_cmpuint (tincan_port_get_stats (port)->unknown, ==, 1);
+
+  /* Another port of that address is not the link's peer... */
+  elsewhere = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (loopback, tincan_raw_peer_get_port (peer) + 1));
+  g_assert_true (tincan_port_has_link_at (port, elsewhere) ==
+                 (tincan_link_get_mode (peeker.made.link) == TINCAN_MODE_PLAIN));
+
+  /* ...and the link gone, nobody is there. */
+  end_close (&peeker.made);
+  g_clear_object (&elsewhere);
+  elsewhere = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (loopback, tincan_raw_peer_get_port (peer)));
+  g_assert_false (tincan_port_has_link_at (port, elsewhere));
+  g_clear_pointer (&peeker.made.received, g_ptr_array_unref);
+}
+
+/* The IP Messenger hub's port: IPv4 only, and it sends to anyone. */
+static void
+test_broadcast_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanPort) port = tincan_port_new_broadcast (NULL, 0, &error);
+  g_autoptr(TincanRawPeer) peer = tincan_raw_peer_new ("127.0.0.3");
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("127.0.0.3");
+  g_autoptr(GInetSocketAddress) destination = NULL;
+  g_autoptr(GPtrArray) received = NULL;
+  g_autofree guint8 *big = g_malloc0 (8192);
+  gsize length;
+  const guint8 *data;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (tincan_port_get_local_port (port), >, 0);
+  g_assert_cmpint (g_socket_get_family (tincan_udp_socket_get_gsocket (tincan_port_get_socket (port))), ==,
+                   G_SOCKET_FAMILY_IPV4);
+  g_assert_true (g_socket_get_broadcast (tincan_udp_socket_get_gsocket (tincan_port_get_socket (port))));
+
+  destination = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (address, tincan_raw_peer_get_port (peer)));
+  g_assert_true (tincan_port_send_to (port, destination, (const guint8 *) "hi", 2, &error));
+  g_assert_no_error (error);
+  /* An IPMsg datagram bigger than loopback's path would be on Ethernet:
+   * IP fragments it.
+   */
+  g_assert_true (tincan_port_send_to (port, destination, big, 8192, &error));
+  g_assert_no_error (error);
+
+  received = tincan_raw_peer_collect (peer, 200);
+  g_assert_cmpuint (received->len, ==, 2);
+  data = g_bytes_get_data (g_ptr_array_index (received, 0), &length);
+  g_assert_cmpmem (data, length, "hi", 2);
+  g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (received, 1)), ==, 8192);
+
+  /* Its port in use: a clear error. */
+  {
+    g_autoptr(TincanPort) again = tincan_port_new_broadcast (NULL, tincan_port_get_local_port (port), &error);
+
+    g_assert_null (again);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -695,6 +838,8 @@ main (int   argc,
   g_test_add_func ("/port/flood", test_flood);
   g_test_add_func ("/port/roaming", test_roaming);
   g_test_add_func ("/port/move", test_move);
+  g_test_add_func ("/port/peek", test_peek);
+  g_test_add_func ("/port/broadcast-port", test_broadcast_port);
 
   return g_test_run ();
 }

@@ -45,6 +45,8 @@ struct _TincanChat
   TincanPort     *port;
   char           *port_error;        /* the hub could not bind its port */
   TincanPort     *link_on;           /* the port the link was made on */
+  TincanPort     *ipmsg_port;        /* the IP Messenger hub's, for an IPMsg user */
+  char           *ipmsg_error;       /* why there is none */
   char           *person_host;
   guint16         person_port;
   TincanMode      person_mode;

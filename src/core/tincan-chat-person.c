@@ -77,6 +77,32 @@ tincan_chat_set_port (TincanChat *self,
 }
 
 /**
+ * tincan_chat_set_ipmsg_port:
+ * @self: a person's #TincanChat
+ * @port: (nullable): the IP Messenger hub's port
+ *   (tincan_ipmsg_get_port()); %NULL while IP Messenger is off
+ * @error: (nullable): why it is off, for #TincanChat:error
+ *
+ * The port an IP Messenger user's conversation talks from: its link is
+ * made there in %TINCAN_MODE_IPMSG.  Other modes use the hub's own port.
+ */
+void
+tincan_chat_set_ipmsg_port (TincanChat *self,
+                            TincanPort *port,
+                            const char *error)
+{
+  g_return_if_fail (TINCAN_IS_CHAT (self));
+
+  if (self->ipmsg_port == port && g_strcmp0 (self->ipmsg_error, error) == 0)
+    return;
+
+  g_set_object (&self->ipmsg_port, port);
+  g_free (self->ipmsg_error);
+  self->ipmsg_error = g_strdup (error);
+  tincan_chat_apply (self);
+}
+
+/**
  * tincan_chat_set_person_peer:
  * @self: a person's #TincanChat
  * @host: their address or host name

@@ -238,6 +238,9 @@ tincan_chat_apply (TincanChat *self)
 {
   TincanMode mode = self->person_mode;
   g_autofree char *name = tincan_settings_dup_effective_name (self->settings);
+  /* IP Messenger users are talked to from the IPMsg hub's port, 2425. */
+  TincanPort *port = mode == TINCAN_MODE_IPMSG ? self->ipmsg_port : self->port;
+  const char *port_error = mode == TINCAN_MODE_IPMSG ? self->ipmsg_error : self->port_error;
 
   if (self->person_host == NULL)
     return;
@@ -245,17 +248,17 @@ tincan_chat_apply (TincanChat *self)
   /* Without its identity Tin Can mode cannot prove who this is; plain
    * text needs none.  Without the hub's port nothing can be said.
    */
-  if ((mode == TINCAN_MODE_RELIABLE && self->identity == NULL) || self->port == NULL)
+  if ((mode == TINCAN_MODE_RELIABLE && self->identity == NULL) || port == NULL)
     {
       if (self->link != NULL)
         tincan_chat_set_link (self, NULL);
       g_clear_pointer (&self->link_peer_host, g_free);
       set_error (self, self->identity == NULL && mode == TINCAN_MODE_RELIABLE
-                       ? self->identity_error : self->port_error);
+                       ? self->identity_error : port_error);
       return;
     }
 
-  if (self->link == NULL || mode != self->link_mode || self->port != self->link_on)
+  if (self->link == NULL || mode != self->link_mode || port != self->link_on)
     {
       g_autoptr(TincanLink) link = NULL;
 
@@ -265,9 +268,9 @@ tincan_chat_apply (TincanChat *self)
       if (self->link != NULL)
         tincan_chat_set_link (self, NULL);
 
-      link = tincan_link_new_on_port (self->port, mode);
+      link = tincan_link_new_on_port (port, mode);
       self->link_mode = mode;
-      self->link_on = self->port;
+      self->link_on = port;
       g_clear_pointer (&self->link_peer_host, g_free);
       tincan_chat_set_link (self, link);
     }
@@ -378,6 +381,7 @@ tincan_chat_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->identity);
   g_clear_object (&self->port);
+  g_clear_object (&self->ipmsg_port);
 
   G_OBJECT_CLASS (tincan_chat_parent_class)->dispose (object);
 }
@@ -393,6 +397,7 @@ tincan_chat_finalize (GObject *object)
   g_clear_pointer (&self->link_peer_host, g_free);
   g_clear_pointer (&self->person_host, g_free);
   g_clear_pointer (&self->port_error, g_free);
+  g_clear_pointer (&self->ipmsg_error, g_free);
   g_clear_pointer (&self->identity_error, g_free);
   g_clear_pointer (&self->own_fingerprint, g_free);
 

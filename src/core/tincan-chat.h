@@ -28,6 +28,9 @@ TincanChat     *tincan_chat_new_for_person (TincanSettings  *settings,
 void            tincan_chat_set_port       (TincanChat      *self,
                                             TincanPort      *port,
                                             const char      *error);
+void            tincan_chat_set_ipmsg_port (TincanChat      *self,
+                                            TincanPort      *port,
+                                            const char      *error);
 void            tincan_chat_set_person_peer (TincanChat     *self,
                                             const char      *host,
                                             guint16          port,

@@ -44,6 +44,7 @@ typedef struct
   guint64 malformed;          /* dropped: not IPMsg */
   guint64 entries_answered;   /* ANSENTRY sent */
   guint64 answers_limited;    /* BR_ENTRY not answered: over the rate limit */
+  guint64 answers_too_big;    /* BR_ENTRY not answered: even our shortest ANSENTRY is bigger */
   guint64 off_subnet;         /* from, or naming, an address off the local subnet: ignored */
 } TincanIpmsgStats;
 

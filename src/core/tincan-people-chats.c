@@ -318,6 +318,7 @@ tincan_people_ensure_chat (TincanPeople *self,
   g_object_set (person, "chat", chat, NULL);
 
   tincan_chat_set_port (chat, self->port, self->port_error);
+  tincan_people_give_ipmsg_port (self, chat);
   if (address != NULL && tincan_address_parse_peer (address, TINCAN_DEFAULT_PORT, &host, &port, &error))
     tincan_chat_set_person_peer (chat, host, port, tincan_person_get_mode (person));
   else if (address != NULL)

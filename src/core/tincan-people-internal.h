@@ -3,14 +3,17 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The hub's instance, shared by tincan-people.c (the object, the list of
- * people and their conversations) and tincan-people-network.c (the
- * port, discovery, strangers and people who move), and nothing else.
+ * people and their conversations), tincan-people-network.c (the port,
+ * discovery, strangers and people who move) and tincan-people-ipmsg.c
+ * (IP Messenger's users), and nothing else.
  */
 
 #pragma once
 
 #include "tincan-discovery.h"
 #include "tincan-identity.h"
+#include "tincan-ipmsg.h"
+#include "tincan-local-net.h"
 #include "tincan-people.h"
 #include "tincan-port.h"
 #include "tincan-store.h"
@@ -46,6 +49,13 @@ struct _TincanPeople
   gboolean         moving;           /* place(): one items-changed for a move */
   GPtrArray       *strangers;        /* TincanLink: handshakes from unknown addresses */
   GFile           *download_dir;     /* received files; NULL: the Downloads folder */
+  gboolean         closing;
+
+  TincanIpmsg     *ipmsg;            /* while the ipmsg setting is on */
+  GInetAddress    *ipmsg_address;    /* tests: tincan_people_set_ipmsg_test_setup() */
+  guint16          ipmsg_port_number;
+  TincanLocalNet  *ipmsg_local_net;
+  GPtrArray       *ipmsg_targets;
 };
 
 /* tincan-people-chats.c */
@@ -76,6 +86,12 @@ TincanPerson *tincan_people_add_person       (TincanPeople       *self,
 void          tincan_people_move_person      (TincanPeople       *self,
                                               TincanPerson       *person,
                                               GInetSocketAddress *address);
+
+/* tincan-people-ipmsg.c */
+void          tincan_people_follow_ipmsg     (TincanPeople       *self);
+void          tincan_people_stop_ipmsg       (TincanPeople       *self);
+void          tincan_people_give_ipmsg_port  (TincanPeople       *self,
+                                              TincanChat         *chat);
 
 /* tincan-people-network.c */
 void          tincan_people_bind_port        (TincanPeople       *self);

@@ -228,6 +228,7 @@ follow_settings (TincanPeople *self)
       tincan_discovery_set_display_name (self->discovery, name);
     }
   tincan_people_follow_discovery (self);
+  tincan_people_follow_ipmsg (self);
 
   if (!tincan_settings_get_has_peer (self->settings))
     return;
@@ -420,8 +421,12 @@ tincan_people_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
+  tincan_people_stop_ipmsg (self);
   g_clear_pointer (&self->strangers, g_ptr_array_unref);
   g_clear_object (&self->people);
+  g_clear_object (&self->ipmsg_address);
+  g_clear_object (&self->ipmsg_local_net);
+  g_clear_pointer (&self->ipmsg_targets, g_ptr_array_unref);
   g_clear_object (&self->settings_person);
   g_clear_object (&self->discovery);
   g_clear_object (&self->port);
@@ -751,17 +756,19 @@ tincan_people_start_conversation (TincanPeople  *self,
   if (tincan_person_get_nearby (person))
     {
       GBytes *key = g_object_get_data (G_OBJECT (person), "tincan-announced-key");
+      TincanMode mode = tincan_person_get_mode (person);
       g_autofree char *host = NULL;
       guint16 port = 0;
       gint64 id;
 
-      g_assert (key != NULL);
+      /* An IP Messenger user has no key: they are their address. */
+      g_assert (key != NULL || mode == TINCAN_MODE_IPMSG);
       if (!tincan_address_parse_peer (tincan_person_get_address (person), TINCAN_DEFAULT_PORT,
                                       &host, &port, error))
         return NULL;
 
-      id = tincan_store_add_person (self->store, g_bytes_get_data (key, NULL), host, port,
-                                    TINCAN_MODE_RELIABLE, tincan_person_get_name (person), error);
+      id = tincan_store_add_person (self->store, key != NULL ? g_bytes_get_data (key, NULL) : NULL,
+                                    host, port, mode, tincan_person_get_name (person), error);
       if (id == 0)
         return NULL;
 
@@ -890,6 +897,10 @@ tincan_people_close_async (TincanPeople        *self,
   if (self->discovery != NULL)
     tincan_discovery_set_enabled (self->discovery, FALSE);
   tincan_people_forget_strangers (self);
+  /* BR_EXIT; the conversations' links say goodbye to their own peers. */
+  self->closing = TRUE;
+  if (self->ipmsg != NULL)
+    tincan_ipmsg_stop (self->ipmsg);
 
   model = G_LIST_MODEL (self->people);
   n = g_list_model_get_n_items (model);

@@ -23,6 +23,16 @@ G_BEGIN_DECLS
 
 TincanPort      *tincan_port_new_private       (guint16             port,
                                                 GError            **error);
+TincanPort      *tincan_port_new_broadcast     (GInetAddress       *address,
+                                                guint16             port,
+                                                GError            **error);
+gboolean         tincan_port_has_link_at       (TincanPort         *self,
+                                                GInetSocketAddress *address);
+gboolean         tincan_port_send_to           (TincanPort         *self,
+                                                GInetSocketAddress *destination,
+                                                const guint8       *data,
+                                                gsize               length,
+                                                GError            **error);
 TincanUdpSocket *tincan_port_get_socket        (TincanPort         *self);
 void             tincan_port_add_link          (TincanPort         *self,
                                                 TincanLink         *link,

@@ -65,6 +65,8 @@ struct _TincanPort
   GHashTable       *by_endpoint;    /* TincanUdpEndpoint → PortLink */
   GHashTable       *by_host;        /* TincanUdpEndpoint, port 0 → PortLink */
   PortLink         *fallback;       /* a private port's link */
+  TincanPortPeekFunc peek_func;     /* the IP Messenger hub's */
+  gpointer          peek_data;
   GPtrArray        *touched;        /* TincanLink, referenced: to answer after the batch */
 
   double            stranger_tokens;
@@ -237,6 +239,12 @@ route (TincanPort           *self,
   guint64 session;
 
   self->stats.datagrams_received++;
+
+  /* Before the look-up: the func may add a link for the sender, which
+   * then gets the datagram.
+   */
+  if (self->peek_func != NULL && !self->peek_func (self, datagram, self->peek_data))
+    return;
 
   if (tincan_port_parse_session (datagram->data, datagram->length, &session))
     entry = g_hash_table_lookup (self->by_session, &session);
@@ -417,6 +425,22 @@ tincan_port_init (TincanPort *self)
   self->stranger_tokens_time = g_get_monotonic_time ();
 }
 
+static void
+watch_socket (TincanPort *self)
+{
+  tincan_udp_socket_set_refused_func (self->socket, on_refused_cb, self);
+
+  self->source = tincan_udp_socket_create_source (self->socket);
+  g_source_set_callback (self->source, G_SOURCE_FUNC (on_socket_ready_cb), self, NULL);
+  g_source_set_static_name (self->source, "[tincan] socket");
+  /* Never re-entered (nothing here runs a nested loop), and a source that
+   * cannot recurse has its descriptor taken out of the poll and put back
+   * around each dispatch, which wakes the loop once more every time.
+   */
+  g_source_set_can_recurse (self->source, TRUE);
+  g_source_attach (self->source, g_main_context_get_thread_default ());
+}
+
 /**
  * tincan_port_new:
  * @port: the UDP port to listen on, or 0 for any free one
@@ -438,17 +462,36 @@ tincan_port_new (guint16   port,
   if (self->socket == NULL)
     return NULL;
 
-  tincan_udp_socket_set_refused_func (self->socket, on_refused_cb, self);
+  watch_socket (self);
 
-  self->source = tincan_udp_socket_create_source (self->socket);
-  g_source_set_callback (self->source, G_SOURCE_FUNC (on_socket_ready_cb), self, NULL);
-  g_source_set_static_name (self->source, "[tincan] socket");
-  /* Never re-entered (nothing here runs a nested loop), and a source that
-   * cannot recurse has its descriptor taken out of the poll and put back
-   * around each dispatch, which wakes the loop once more every time.
-   */
-  g_source_set_can_recurse (self->source, TRUE);
-  g_source_attach (self->source, g_main_context_get_thread_default ());
+  return g_steal_pointer (&self);
+}
+
+/**
+ * tincan_port_new_broadcast:
+ * @address: (nullable): the IPv4 address to bind; %NULL for 0.0.0.0, as
+ *   all but tests want
+ * @port: the UDP port to listen on, or 0 for any free one
+ * @error: return location for a #GError, such as
+ *   %G_IO_ERROR_ADDRESS_IN_USE
+ *
+ * A port for IP Messenger: IPv4 only, on 0.0.0.0 (where broadcasts
+ * arrive), allowed to broadcast (tincan_port_send_to()).
+ *
+ * Returns: (transfer full): a new #TincanPort, or %NULL
+ */
+TincanPort *
+tincan_port_new_broadcast (GInetAddress  *address,
+                           guint16        port,
+                           GError       **error)
+{
+  g_autoptr(TincanPort) self = g_object_new (TINCAN_TYPE_PORT, NULL);
+
+  self->socket = tincan_udp_socket_new_broadcast (address, port, &self->socket_stats, error);
+  if (self->socket == NULL)
+    return NULL;
+
+  watch_socket (self);
 
   return g_steal_pointer (&self);
 }
@@ -491,6 +534,69 @@ tincan_port_get_stats (TincanPort *self)
   g_return_val_if_fail (TINCAN_IS_PORT (self), NULL);
 
   return &self->stats;
+}
+
+/**
+ * tincan_port_has_link_at:
+ * @self: a port
+ * @address: an address and port
+ *
+ * Returns: whether a link's route takes datagrams from @address (its
+ *   address and port, or its address alone)
+ */
+gboolean
+tincan_port_has_link_at (TincanPort         *self,
+                         GInetSocketAddress *address)
+{
+  TincanUdpEndpoint key;
+
+  g_return_val_if_fail (TINCAN_IS_PORT (self), FALSE);
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (address), FALSE);
+
+  tincan_udp_endpoint_from_inet (&key, g_inet_socket_address_get_address (address),
+                                 g_inet_socket_address_get_port (address));
+  if (g_hash_table_contains (self->by_endpoint, &key))
+    return TRUE;
+
+  key.port = 0;
+  return g_hash_table_contains (self->by_host, &key);
+}
+
+/**
+ * tincan_port_send_to:
+ * @self: a port
+ * @destination: where to: anyone, a broadcast address too
+ * @data: the datagram
+ * @length: its size
+ * @error: return location for a #GError
+ *
+ * Sends one datagram from the port, not through a link.
+ *
+ * Returns: %TRUE if it was sent
+ */
+gboolean
+tincan_port_send_to (TincanPort          *self,
+                     GInetSocketAddress  *destination,
+                     const guint8        *data,
+                     gsize                length,
+                     GError             **error)
+{
+  g_return_val_if_fail (TINCAN_IS_PORT (self), FALSE);
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (destination), FALSE);
+
+  return tincan_udp_socket_send_to (self->socket, destination, data, length, error);
+}
+
+/* Shown every datagram before it is routed; after it returns, the
+ * routes are looked up again, so a link it added gets the datagram.
+ */
+void
+tincan_port_set_peek_func (TincanPort         *self,
+                           TincanPortPeekFunc  func,
+                           gpointer            user_data)
+{
+  self->peek_func = func;
+  self->peek_data = user_data;
 }
 
 /* The bound socket: links share its descriptor to send. */

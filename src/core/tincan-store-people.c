@@ -149,7 +149,7 @@ person_from_row (sqlite3_stmt *stmt)
     memcpy (person->key, sqlite3_column_blob (stmt, 1), TINCAN_STORE_PERSON_KEY_SIZE);
   person->host = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   person->port = (guint16) CLAMP (sqlite3_column_int64 (stmt, 3), 0, G_MAXUINT16);
-  person->mode = mode == TINCAN_MODE_PLAIN ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE;
+  person->mode = mode == TINCAN_MODE_PLAIN || mode == TINCAN_MODE_IPMSG ? mode : TINCAN_MODE_RELIABLE;
   person->name = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
   person->verified = person->has_key && sqlite3_column_int64 (stmt, 6) == 1;
   person->first_seen = sqlite3_column_int64 (stmt, 7);
@@ -249,7 +249,11 @@ find_by_key (TincanStore   *self,
   return step_id (self, stmt, error);
 }
 
-/* A person with no key is their address, whatever their mode. */
+/* A person with no key is their address, whatever their mode, but an
+ * IP Messenger user, who is someone else than whoever talks plain text or
+ * Tin Can at the same address (IPMsg has a port of its own, so it is
+ * only ever the same computer).
+ */
 static gint64
 find_by_address (TincanStore   *self,
                  const char    *host,
@@ -260,8 +264,11 @@ find_by_address (TincanStore   *self,
 {
   sqlite3_stmt *stmt;
 
+  G_STATIC_ASSERT (TINCAN_MODE_IPMSG == 2);
+
   if (keyless)
-    stmt = tincan_store_statement (self, "SELECT id FROM people WHERE key IS NULL AND host = ? AND port = ?",
+    stmt = tincan_store_statement (self, "SELECT id FROM people WHERE key IS NULL AND host = ? AND port = ?"
+                                         " AND (mode = 2) = (?3 = 2)",
                                    error);
   else
     stmt = tincan_store_statement (self, "SELECT id FROM people WHERE host = ? AND port = ? AND mode = ?"
@@ -272,8 +279,7 @@ find_by_address (TincanStore   *self,
 
   sqlite3_bind_text (stmt, 1, host, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, port);
-  if (!keyless)
-    sqlite3_bind_int (stmt, 3, mode);
+  sqlite3_bind_int (stmt, 3, mode);
   return step_id (self, stmt, error);
 }
 
@@ -396,7 +402,7 @@ tincan_store_find_person_by_key (TincanStore   *self,
  * @error: return location for a #TincanStoreError
  *
  * In plain text, a person is their address: the one with no key at
- * @host and @port.  In Tin Can mode a person is their key, and the
+ * @host and @port; in IP Messenger mode likewise, among IPMsg users.  In Tin Can mode a person is their key, and the
  * address only where they were last: of those last known at @host and
  * @port (with a key or not yet), the one seen most recently.
  *
@@ -413,7 +419,7 @@ tincan_store_find_person_by_address (TincanStore   *self,
   g_return_val_if_fail (TINCAN_IS_STORE (self), 0);
   g_return_val_if_fail (host != NULL, 0);
 
-  return MAX (find_by_address (self, host, port, mode == TINCAN_MODE_PLAIN, mode, error), 0);
+  return MAX (find_by_address (self, host, port, mode != TINCAN_MODE_RELIABLE, mode, error), 0);
 }
 
 /**

@@ -71,17 +71,21 @@ struct _TincanUdpSocket
 };
 
 static GSocket *
-open_socket (GSocketFamily  *family,
+open_socket (gboolean        ipv4_only,
+             GSocketFamily  *family,
              GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
-  GSocket *socket;
+  GSocket *socket = NULL;
 
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
-  if (socket != NULL && g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 0, NULL))
+  if (!ipv4_only)
     {
-      *family = G_SOCKET_FAMILY_IPV6;
-      return socket;
+      socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+      if (socket != NULL && g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 0, NULL))
+        {
+          *family = G_SOCKET_FAMILY_IPV6;
+          return socket;
+        }
     }
 
   g_clear_object (&socket);
@@ -135,19 +139,12 @@ set_options (TincanUdpSocket *self)
   g_socket_set_option (self->socket, IPPROTO_IP, IP_RECVERR, 1, NULL);
 }
 
-/**
- * tincan_udp_socket_new:
- * @port: the UDP port to listen on, or 0 for any free one
- * @stats: the link's counters; not copied, must outlive the socket
- * @error: return location for a #GError, such as
- *   %G_IO_ERROR_ADDRESS_IN_USE
- *
- * Returns: (transfer full) (nullable): the socket, bound
- */
-TincanUdpSocket *
-tincan_udp_socket_new (guint16           port,
-                       TincanLinkStats  *stats,
-                       GError          **error)
+static TincanUdpSocket *
+udp_socket_new (GInetAddress     *address,
+                guint16           port,
+                gboolean          broadcast,
+                TincanLinkStats  *stats,
+                GError          **error)
 {
   g_autoptr(TincanUdpSocket) self = g_new0 (TincanUdpSocket, 1);
   g_autoptr(GError) local_error = NULL;
@@ -168,13 +165,21 @@ tincan_udp_socket_new (guint16           port,
       self->in_messages[i].msg_hdr.msg_iovlen = 1;
     }
 
-  self->socket = open_socket (&self->family, error);
+  self->socket = open_socket (broadcast, &self->family, error);
   if (self->socket == NULL)
     return NULL;
 
   set_options (self);
+  if (broadcast)
+    {
+      /* IP Messenger's datagrams are up to 8 KiB and are fragmented by
+       * IP, as every IPMsg program expects: no path probing here.
+       */
+      g_socket_set_broadcast (self->socket, TRUE);
+      g_socket_set_option (self->socket, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, NULL);
+    }
 
-  any = g_inet_address_new_any (self->family);
+  any = address != NULL ? g_object_ref (address) : g_inet_address_new_any (self->family);
   bind_address = g_inet_socket_address_new (any, port);
 
   if (!g_socket_bind (self->socket, bind_address, FALSE, &local_error))
@@ -193,6 +198,46 @@ tincan_udp_socket_new (guint16           port,
     self->local_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * tincan_udp_socket_new:
+ * @port: the UDP port to listen on, or 0 for any free one
+ * @stats: the link's counters; not copied, must outlive the socket
+ * @error: return location for a #GError, such as
+ *   %G_IO_ERROR_ADDRESS_IN_USE
+ *
+ * Returns: (transfer full) (nullable): the socket, bound
+ */
+TincanUdpSocket *
+tincan_udp_socket_new (guint16           port,
+                       TincanLinkStats  *stats,
+                       GError          **error)
+{
+  return udp_socket_new (NULL, port, FALSE, stats, error);
+}
+
+/**
+ * tincan_udp_socket_new_broadcast:
+ * @address: (nullable): an IPv4 address to bind, or %NULL for 0.0.0.0
+ *   (tests bind loopback addresses)
+ * @port: the UDP port to listen on, or 0 for any free one
+ * @stats: the counters; not copied, must outlive the socket
+ * @error: return location for a #GError
+ *
+ * A socket for IP Messenger: IPv4 only, bound on 0.0.0.0 (broadcasts
+ * reach only a socket bound there), allowed to send broadcasts, and
+ * whose datagrams IP may fragment.
+ *
+ * Returns: (transfer full) (nullable): the socket, bound
+ */
+TincanUdpSocket *
+tincan_udp_socket_new_broadcast (GInetAddress     *address,
+                                 guint16           port,
+                                 TincanLinkStats  *stats,
+                                 GError          **error)
+{
+  return udp_socket_new (address, port, TRUE, stats, error);
 }
 
 /**
@@ -230,6 +275,13 @@ tincan_udp_socket_free (TincanUdpSocket *self)
   g_free (self->in_buffers);
   g_free (self->out_buffers);
   g_free (self);
+}
+
+/* Returns: (transfer none): the socket itself, for its options */
+GSocket *
+tincan_udp_socket_get_gsocket (TincanUdpSocket *self)
+{
+  return self->socket;
 }
 
 guint16
@@ -542,6 +594,37 @@ tincan_udp_socket_send (TincanUdpSocket  *self,
 
   if (g_socket_send_message (self->socket, self->peer_destination, vectors, tail_length > 0 ? 2 : 1,
                              NULL, 0, 0, NULL, error) < 0)
+    return FALSE;
+
+  self->stats->datagrams_sent++;
+
+  return TRUE;
+}
+
+/**
+ * tincan_udp_socket_send_to:
+ * @self: a socket
+ * @destination: where to, IPv4 as IPv4: a broadcast address too
+ * @data: the datagram
+ * @length: its size
+ * @error: return location for a #GError
+ *
+ * One datagram to anyone, not the peer: what IP Messenger's hub sends.
+ *
+ * Returns: %TRUE if it was sent
+ */
+gboolean
+tincan_udp_socket_send_to (TincanUdpSocket    *self,
+                           GInetSocketAddress *destination,
+                           const guint8       *data,
+                           gsize               length,
+                           GError            **error)
+{
+  g_autoptr(GSocketAddress) to = NULL;
+
+  to = destination_for (self, g_inet_socket_address_get_address (destination),
+                        g_inet_socket_address_get_port (destination), 0);
+  if (g_socket_send_to (self->socket, to, (const char *) data, length, NULL, error) < 0)
     return FALSE;
 
   self->stats->datagrams_sent++;

@@ -43,9 +43,14 @@ typedef struct
 TincanUdpSocket *tincan_udp_socket_new                (guint16                port,
                                                        TincanLinkStats       *stats,
                                                        GError               **error);
+TincanUdpSocket *tincan_udp_socket_new_broadcast      (GInetAddress          *address,
+                                                       guint16                port,
+                                                       TincanLinkStats       *stats,
+                                                       GError               **error);
 TincanUdpSocket *tincan_udp_socket_new_sharing        (TincanUdpSocket       *owner,
                                                        TincanLinkStats       *stats);
 void             tincan_udp_socket_free               (TincanUdpSocket       *self);
+GSocket         *tincan_udp_socket_get_gsocket        (TincanUdpSocket       *self);
 guint16          tincan_udp_socket_get_local_port     (TincanUdpSocket       *self);
 guint32          tincan_udp_socket_get_receive_window (TincanUdpSocket       *self);
 GSource         *tincan_udp_socket_create_source      (TincanUdpSocket       *self);
@@ -69,6 +74,11 @@ gboolean         tincan_udp_socket_send               (TincanUdpSocket       *se
                                                        gsize                  head_length,
                                                        const guint8          *tail,
                                                        gsize                  tail_length,
+                                                       GError               **error);
+gboolean         tincan_udp_socket_send_to            (TincanUdpSocket       *self,
+                                                       GInetSocketAddress    *destination,
+                                                       const guint8          *data,
+                                                       gsize                  length,
                                                        GError               **error);
 gboolean         tincan_udp_socket_queue              (TincanUdpSocket       *self,
                                                        const guint8          *head,
