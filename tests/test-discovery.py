@@ -7,11 +7,12 @@
 # hears no announcement but can be chatted with; a peer given by
 # fingerprint is found and talked to; and a flood of 1,000 forged
 # announcements and queries leaves a discovering tincan-cli bounded,
-# silent towards the forgers and on time.  Nothing touches the host's
-# interfaces: every link is made inside the namespaces.
+# silent towards the forgers and on time.  --discover lists IP Messenger
+# users too: a raw socket playing iptux answers its BR_ENTRY.  Nothing
+# touches the host's interfaces: every link is made inside the namespaces.
 #
 # Usage: test-discovery.py PATH-TO-TINCAN-CLI
-# (and, inside a namespace, its own helpers: --sniff and --forge)
+# (and, inside a namespace, its own helpers: --sniff, --forge and --ipmsg-peer)
 
 import json
 import os
@@ -184,6 +185,42 @@ def remove_network():
         ip("netns", "del", NS[name])
 
 
+def ipmsg_peer(seconds):
+    """An IP Messenger user on 0.0.0.0:2425, as iptux answers: ANSENTRY
+    to each BR_ENTRY.  Prints "ready", then one JSON list of the commands
+    that came (source, command, version)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("0.0.0.0", 2425))
+    print("ready", flush=True)
+    seen = []
+    number = 1
+    end = time.monotonic() + seconds
+    while len(seen) < 1000:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        sock.settimeout(left)
+        try:
+            data, source = sock.recvfrom(65535)
+        except socket.timeout:
+            break
+        fields = data.split(b":", 5)
+        if len(fields) < 6:
+            continue
+        try:
+            command = int(fields[4])
+        except ValueError:
+            continue
+        seen.append({"source": source[0], "command": command & 0xff,
+                     "version": fields[0].decode(errors="replace")})
+        if command & 0xff == 0x01:
+            number += 1
+            answer = (f"1_iptux 0.8.3:{number}:ipuser:iphost:{0x03}:".encode()
+                      + "Iptux User".encode() + b"\0" + b"Office" + b"\0")
+            sock.sendto(answer, source)
+    print(json.dumps(seen), flush=True)
+
+
 # The tests ---------------------------------------------------------------
 
 class Computers:
@@ -225,7 +262,7 @@ def wait_line(process, limit=10):
 
 def nearby_by_fingerprint(out):
     try:
-        return {e["fingerprint"]: e for e in events(out, "nearby")}
+        return {e["fingerprint"]: e for e in events(out, "nearby") if e.get("mode") == "tincan"}
     except (ValueError, KeyError):
         return {}
 
@@ -404,16 +441,77 @@ def test_flood(computers):
           json.dumps(report)[:2000])
 
 
+def test_ipmsg(computers):
+    """--discover lists an IP Messenger user who answered its BR_ENTRY,
+    with "mode": "ipmsg", their names, address and version, beside the
+    Tin Can people ("mode": "tincan"), and says BR_EXIT when done; other
+    Tin Cans' entries are not IPMsg users.  With the port taken it says
+    so on stderr and lists Tin Can people only."""
+    peer = computers.helper("b", "--ipmsg-peer", "4")
+    ready = wait_line(peer)
+    other = computers.start("c", "--discover", "-t", "2", "--json")
+    run = computers.start("a", "--discover", "-t", "2", "--json")
+    status, out, err = finish(run, LIMIT)
+    finish(other, LIMIT)
+    _, reported, peer_err = finish(peer, LIMIT)
+    check("ipmsg: the peer was ready", ready == "ready", peer_err)
+    try:
+        nearby = events(out, "nearby")
+    except ValueError:
+        nearby = []
+    users = [e for e in nearby if e.get("mode") == "ipmsg"]
+    check("ipmsg: exits 0", status == 0, err)
+    check("ipmsg: exactly one IPMsg user, the peer, not the other Tin Can",
+          len(users) == 1 and users[0].get("address") == ADDRESS["b"], out + err)
+    if users:
+        user = users[0]
+        check("ipmsg: its name, user, host, port and version",
+              user.get("name") == "Iptux User" and user.get("user") == "ipuser"
+              and user.get("host") == "iphost" and user.get("port") == 2425
+              and user.get("version") == "1_iptux 0.8.3", json.dumps(user))
+    check("ipmsg: the Tin Can on c listed as mode tincan",
+          computers.fingerprint["c"] in nearby_by_fingerprint(out), out)
+    check("ipmsg: every event has a mode",
+          all(e.get("mode") in ("ipmsg", "tincan") for e in nearby), out)
+    try:
+        seen = json.loads(reported.splitlines()[-1])
+    except (ValueError, IndexError):
+        seen = None
+    if seen is None:
+        check("ipmsg: the peer reported", False, reported + peer_err)
+        return
+    from_a = [p["command"] for p in seen if p["source"] == ADDRESS["a"]]
+    check("ipmsg: a said BR_ENTRY and, at the end, BR_EXIT, as Tin Can",
+          1 in from_a and from_a[-1] == 2
+          and all(p["version"].startswith("1_tincan") for p in seen if p["source"] == ADDRESS["a"]),
+          json.dumps(seen))
+
+    # The port held by another program: said, and Tin Can people only.
+    peer = computers.helper("a", "--ipmsg-peer", "3")
+    wait_line(peer)
+    run = computers.start("a", "--discover", "-t", "1", "--json")
+    status, out, err = finish(run, LIMIT)
+    finish(peer, LIMIT)
+    check("ipmsg: port in use said on stderr",
+          "UDP port 2425 is in use by another program" in err, err)
+    check("ipmsg: and no IPMsg user listed",
+          not any(e.get("mode") == "ipmsg" for e in events(out, "nearby")), out)
+
+
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "--sniff":
         sniff(sys.argv[2], float(sys.argv[3]))
+        return 0
+    if len(sys.argv) >= 2 and sys.argv[1] == "--ipmsg-peer":
+        ipmsg_peer(float(sys.argv[2]))
         return 0
     if len(sys.argv) >= 2 and sys.argv[1] == "--forge":
         forge(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
         return 0
 
     cli = sys.argv[1]
-    tests = [test_three_on_a_bridge, test_network_changes, test_routed_subnet, test_by_fingerprint, test_flood]
+    tests = [test_three_on_a_bridge, test_network_changes, test_routed_subnet, test_by_fingerprint, test_flood,
+             test_ipmsg]
     if shutil.which("ip") is None or os.geteuid() != 0:
         for test in tests:
             skip(test.__name__, "needs root and iproute2, to make network namespaces")

@@ -133,12 +133,12 @@ user_send_packet (Fixture    *fixture,
   user_send (fixture, (const char *) datagram->data, datagram->len);
 }
 
-/* The commands of the datagrams that came within @ms. */
-static GArray *
-user_collect (Fixture *fixture,
-              guint    ms)
+/* The datagrams that came within @ms, as they came. */
+static GPtrArray *
+user_collect_datagrams (Fixture *fixture,
+                        guint    ms)
 {
-  GArray *commands = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GPtrArray *datagrams = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
   guint8 buffer[TINCAN_IPMSG_MAX_DATAGRAM];
 
@@ -149,17 +149,33 @@ user_collect (Fixture *fixture,
       g_main_context_iteration (NULL, FALSE);
       n = g_socket_receive (fixture->user, (char *) buffer, sizeof buffer, NULL, NULL);
       if (n > 0)
-        {
-          TincanIpmsgPacket packet = { 0 };
-          guint32 command = G_MAXUINT32;
-
-          if (tincan_ipmsg_packet_parse (buffer, n, &packet) == TINCAN_IPMSG_PARSE_OK)
-            command = packet.command & TINCAN_IPMSG_COMMAND_MASK;
-          tincan_ipmsg_packet_clear (&packet);
-          g_array_append_val (commands, command);
-        }
+        g_ptr_array_add (datagrams, g_bytes_new (buffer, n));
       else
         g_usleep (1000);
+    }
+
+  return datagrams;
+}
+
+/* The commands of the datagrams that came within @ms. */
+static GArray *
+user_collect (Fixture *fixture,
+              guint    ms)
+{
+  g_autoptr(GPtrArray) datagrams = user_collect_datagrams (fixture, ms);
+  GArray *commands = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint i = 0; i < datagrams->len; i++)
+    {
+      TincanIpmsgPacket packet = { 0 };
+      guint32 command = G_MAXUINT32;
+      gsize length;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (datagrams, i), &length);
+
+      if (tincan_ipmsg_packet_parse (data, length, &packet) == TINCAN_IPMSG_PARSE_OK)
+        command = packet.command & TINCAN_IPMSG_COMMAND_MASK;
+      tincan_ipmsg_packet_clear (&packet);
+      g_array_append_val (commands, command);
     }
 
   return commands;
@@ -349,6 +365,110 @@ test_stranger_message (Fixture       *fixture,
   g_assert_cmpint (tincan_person_get_mode (person), ==, TINCAN_MODE_IPMSG);
 }
 
+static gboolean
+has_message (gpointer data)
+{
+  TincanPerson *person = find_ipmsg_person (data);
+
+  return person != NULL && tincan_person_get_chat (person) != NULL
+         && g_list_model_get_n_items (tincan_chat_get_messages (tincan_person_get_chat (person))) > 0;
+}
+
+static gboolean
+is_delivered (gpointer data)
+{
+  return tincan_message_get_state (data) == TINCAN_MESSAGE_DELIVERED;
+}
+
+/* A conversation with an IP Messenger user, both ways: their message is
+ * delivered, acknowledged, counted unread and kept; ours goes as a
+ * SENDMSG, and their RECVMSG makes it delivered.
+ */
+static void
+test_conversation (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) datagrams = NULL;
+  g_autoptr(TincanMessage) sent = NULL;
+  g_autoptr(TincanMessage) first = NULL;
+  g_autoptr(GError) error = NULL;
+  TincanIpmsgPacket packet = { 0 };
+  TincanPerson *person;
+  TincanChat *chat;
+  gboolean acknowledged = FALSE;
+  guint32 number = 0;
+  gint64 id;
+
+  tincan_settings_set_ipmsg (fixture->settings, TRUE);
+  g_clear_pointer (&datagrams, g_ptr_array_unref);
+  datagrams = user_collect_datagrams (fixture, 100);   /* the hub's BR_ENTRY */
+  g_clear_pointer (&datagrams, g_ptr_array_unref);
+
+  user_send_packet (fixture, TINCAN_IPMSG_SENDMSG | TINCAN_IPMSG_SENDCHECKOPT, "Grüße", "");
+  g_assert_true (tincan_test_wait_for (has_message, fixture));
+  person = find_ipmsg_person (fixture);
+  chat = tincan_person_get_chat (person);
+  first = g_list_model_get_item (tincan_chat_get_messages (chat), 0);
+  g_assert_cmpstr (tincan_message_get_text (first), ==, "Grüße");
+  g_assert_false (tincan_message_get_outgoing (first));
+  g_assert_cmpuint (tincan_person_get_unread (person), ==, 1);
+
+  /* Acknowledged (the link's RECVMSG). */
+  datagrams = user_collect_datagrams (fixture, 300);
+  for (guint i = 0; i < datagrams->len; i++)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (datagrams, i), &length);
+
+      if (tincan_ipmsg_packet_parse (data, length, &packet) == TINCAN_IPMSG_PARSE_OK
+          && (packet.command & TINCAN_IPMSG_COMMAND_MASK) == TINCAN_IPMSG_RECVMSG)
+        acknowledged = TRUE;
+      tincan_ipmsg_packet_clear (&packet);
+    }
+  g_assert_true (acknowledged);
+  g_clear_pointer (&datagrams, g_ptr_array_unref);
+
+  /* Ours: a SENDMSG, delivered by their RECVMSG. */
+  sent = g_object_ref (tincan_chat_send (chat, "Hello from Tin Can", &error));
+  g_assert_no_error (error);
+  datagrams = user_collect_datagrams (fixture, 300);
+  for (guint i = 0; i < datagrams->len && number == 0; i++)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (datagrams, i), &length);
+
+      if (tincan_ipmsg_packet_parse (data, length, &packet) == TINCAN_IPMSG_PARSE_OK
+          && (packet.command & TINCAN_IPMSG_COMMAND_MASK) == TINCAN_IPMSG_SENDMSG)
+        {
+          g_assert_cmpmem (g_bytes_get_data (packet.extra, NULL), g_bytes_get_size (packet.extra),
+                           "Hello from Tin Can", 18);
+          number = packet.packet_number;
+        }
+      tincan_ipmsg_packet_clear (&packet);
+    }
+  g_assert_cmpuint (number, >, 0);
+  {
+    g_autofree char *extra = g_strdup_printf ("%u", number);
+
+    user_send_packet (fixture, TINCAN_IPMSG_RECVMSG, extra, "");
+  }
+  g_assert_true (tincan_test_wait_for (is_delivered, sent));
+  id = tincan_person_get_id (person);
+
+  /* Both kept: the conversation again, IP Messenger off. */
+  tincan_settings_set_ipmsg (fixture->settings, FALSE);
+  g_clear_object (&fixture->people);
+  fixture->people = tincan_people_new (fixture->settings, fixture->history, fixture->identity);
+  person = tincan_people_find_by_id (fixture->people, id);
+  g_assert_nonnull (person);
+  chat = tincan_people_start_conversation (fixture->people, person, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (tincan_chat_get_messages (chat)), ==, 2);
+  g_assert_cmpint (tincan_chat_get_mode (chat), ==, TINCAN_MODE_IPMSG);
+  /* No port while IP Messenger is off: said. */
+  g_assert_nonnull (tincan_chat_get_error (chat));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -361,6 +481,8 @@ main (int   argc,
               fixture_set_up, test_port_in_use, fixture_tear_down);
   g_test_add ("/people-ipmsg/stranger-message", Fixture, NULL,
               fixture_set_up, test_stranger_message, fixture_tear_down);
+  g_test_add ("/people-ipmsg/conversation", Fixture, NULL,
+              fixture_set_up, test_conversation, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -10,6 +10,12 @@
  * TINCAN_NEARBY_MAX_PEOPLE of them.  An announced key is only a claim:
  * the caller talks to a looked-up peer with --trust semantics, so the
  * handshake proves it.
+ *
+ * --discover also lists IP Messenger users: it binds the IPMsg port
+ * (TincanIpmsg), says BR_ENTRY and prints whoever entered or answered,
+ * with "mode": "ipmsg" (Tin Can people have "mode": "tincan").  If
+ * another program has the port, it says so and lists Tin Can people
+ * only.
  */
 
 #define G_LOG_DOMAIN "tincan-cli"
@@ -24,7 +30,9 @@
 #include <string.h>
 
 #include "tincan-cli-discover.h"
+#include "tincan-ipmsg.h"
 #include "tincan-nearby.h"
+#include "tincan-settings.h"
 
 /* The fingerprint's 32 hex digits, without the spaces. */
 static char *
@@ -126,6 +134,8 @@ typedef struct
 {
   GMainLoop    *loop;
   TincanNearby *nearby;
+  TincanIpmsg  *ipmsg;         /* asked again halfway too */
+  TincanDiscovery *discovery;
   const char   *fingerprint;   /* looking up one person */
   char         *host;          /* and where they are */
   guint16       port;
@@ -171,7 +181,11 @@ on_search_over_cb (gpointer user_data)
 static gboolean
 on_ask_again_cb (gpointer user_data)
 {
-  tincan_discovery_query (user_data);
+  Search *search = user_data;
+
+  tincan_discovery_query (search->discovery);
+  if (search->ipmsg != NULL)
+    tincan_ipmsg_refresh (search->ipmsg);
 
   return G_SOURCE_REMOVE;
 }
@@ -200,9 +214,10 @@ run_search (TincanDiscovery *discovery,
   gulong handler;
 
   search->loop = loop;
+  search->discovery = discovery;
   handler = g_signal_connect (discovery, "person-found", G_CALLBACK (on_person_found_cb), search);
   sources[0] = add_source (g_timeout_source_new (seconds * 1000), on_search_over_cb, search);
-  sources[1] = add_source (g_timeout_source_new (seconds * 500), on_ask_again_cb, discovery);
+  sources[1] = add_source (g_timeout_source_new (seconds * 500), on_ask_again_cb, search);
   sources[2] = add_source (g_unix_signal_source_new (SIGINT), on_search_over_cb, search);
   sources[3] = add_source (g_unix_signal_source_new (SIGTERM), on_search_over_cb, search);
 
@@ -239,6 +254,8 @@ print_person (const TincanNearbyPerson *person,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "event");
       json_builder_add_string_value (builder, "nearby");
+      json_builder_set_member_name (builder, "mode");
+      json_builder_add_string_value (builder, "tincan");
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, person->name);
       json_builder_set_member_name (builder, "fingerprint");
@@ -272,6 +289,78 @@ print_person (const TincanNearbyPerson *person,
   fflush (stdout);
 }
 
+static void
+print_line (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *line = NULL;
+
+  json_generator_set_root (generator, root);
+  line = json_generator_to_data (generator, NULL);
+  fputs (line, stdout);
+  fputc ('\n', stdout);
+}
+
+static void
+print_ipmsg_user (const TincanIpmsgUser *user,
+                  gboolean               json)
+{
+  g_autofree char *address = format_address (user->address);
+  guint port = g_inet_socket_address_get_port (user->address);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "event");
+      json_builder_add_string_value (builder, "nearby");
+      json_builder_set_member_name (builder, "mode");
+      json_builder_add_string_value (builder, "ipmsg");
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, tincan_ipmsg_user_get_name (user));
+      json_builder_set_member_name (builder, "address");
+      json_builder_add_string_value (builder, address);
+      json_builder_set_member_name (builder, "port");
+      json_builder_add_int_value (builder, port);
+      json_builder_set_member_name (builder, "user");
+      json_builder_add_string_value (builder, user->user);
+      json_builder_set_member_name (builder, "host");
+      json_builder_add_string_value (builder, user->host);
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, user->version);
+      json_builder_end_object (builder);
+      print_line (builder);
+    }
+  else
+    printf ("%s\tipmsg %s@%s\t%s\t%u\t%s\n", tincan_ipmsg_user_get_name (user),
+            user->user, user->host, address, port, user->version);
+
+  fflush (stdout);
+}
+
+/* IP Messenger's port, for --discover; %NULL, said on stderr, if
+ * another program has it.
+ */
+static TincanIpmsg *
+open_ipmsg (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  TincanIpmsg *ipmsg = tincan_ipmsg_new (TINCAN_IPMSG_PORT, &error);
+
+  if (ipmsg == NULL)
+    {
+      g_printerr ("tincan-cli: IP Messenger users are not listed: %s\n", error->message);
+      return NULL;
+    }
+
+  tincan_ipmsg_set_nickname (ipmsg, name);
+  tincan_ipmsg_start (ipmsg);
+
+  return ipmsg;
+}
+
 /**
  * tincan_cli_discover:
  * @identity: the identity to announce
@@ -281,7 +370,8 @@ print_person (const TincanNearbyPerson *person,
  * @json: print JSON `nearby` events rather than lines of tab-separated fields
  *
  * --discover: announces and asks who is there, listens for @seconds,
- * then prints each person found once.
+ * then prints each person found once, IP Messenger users too (BR_ENTRY,
+ * and BR_EXIT when done).
  *
  * Returns: the exit status: 0 if anyone was found, 1 if nobody, 2 if
  *   discovery could not start
@@ -295,6 +385,7 @@ tincan_cli_discover (TincanIdentity *identity,
 {
   g_autoptr(TincanDiscovery) discovery = tincan_cli_discovery_new (identity, name, chat_port);
   g_autoptr(TincanNearby) nearby = NULL;
+  g_autoptr(TincanIpmsg) ipmsg = NULL;
   Search search = { 0 };
   guint n_people;
 
@@ -303,11 +394,22 @@ tincan_cli_discover (TincanIdentity *identity,
 
   nearby = tincan_nearby_new ();
   search.nearby = nearby;
+  search.ipmsg = ipmsg = open_ipmsg (name);
   run_search (discovery, &search, seconds);
 
   n_people = tincan_nearby_get_n_people (nearby);
   for (guint i = 0; i < n_people; i++)
     print_person (tincan_nearby_get_person (nearby, i), json);
+
+  if (ipmsg != NULL)
+    {
+      GPtrArray *users = tincan_ipmsg_list_users (ipmsg);
+
+      for (guint i = 0; i < users->len; i++)
+        print_ipmsg_user (g_ptr_array_index (users, i), json);
+      n_people += users->len;
+      tincan_ipmsg_stop (ipmsg);
+    }
 
   if (n_people == 0)
     g_printerr ("tincan-cli: nobody found within %u s\n", seconds);

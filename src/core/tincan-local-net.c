@@ -115,17 +115,27 @@ read_interfaces (TincanLocalNet *self)
       const struct sockaddr_in *address = (const struct sockaddr_in *) i->ifa_addr;
       const struct sockaddr_in *netmask = (const struct sockaddr_in *) i->ifa_netmask;
       guint32 broadcast = 0;
+      guint32 value, mask;
 
       if (address == NULL || address->sin_family != AF_INET || netmask == NULL
           || !(i->ifa_flags & IFF_UP))
         continue;
 
+      value = g_ntohl (address->sin_addr.s_addr);
+      mask = g_ntohl (netmask->sin_addr.s_addr);
       if ((i->ifa_flags & IFF_BROADCAST) && i->ifa_broadaddr != NULL
           && i->ifa_broadaddr->sa_family == AF_INET)
         broadcast = g_ntohl (((const struct sockaddr_in *) i->ifa_broadaddr)->sin_addr.s_addr);
 
-      add_subnet (self, g_ntohl (address->sin_addr.s_addr), g_ntohl (netmask->sin_addr.s_addr),
-                  broadcast);
+      /* `ip addr add` without "brd +" sets none, though the link has
+       * broadcast, and getifaddrs() then gives the address itself: the
+       * subnet's own is the one.
+       */
+      if ((i->ifa_flags & IFF_BROADCAST) && mask < G_MAXUINT32 - 1
+          && (broadcast == 0 || broadcast == value || (broadcast & mask) != (value & mask)))
+        broadcast = value | ~mask;
+
+      add_subnet (self, value, mask, broadcast);
     }
 
   freeifaddrs (list);
