@@ -66,13 +66,6 @@ tincan_conversation_view_send_files (TincanConversationView *self,
   if (chat == NULL)
     return 0;
 
-  /* Dropped or pasted: the attach button already says so. */
-  if (tincan_chat_get_mode (chat) == TINCAN_MODE_IPMSG)
-    {
-      tincan_conversation_view_show_toast (self, _("IP Messenger users cannot be sent files by Tin Can"));
-      return 0;
-    }
-
   for (GSList *l = files; l != NULL; l = l->next)
     {
       g_autoptr(GError) error = NULL;
