@@ -577,6 +577,19 @@ test_stranger_message (void)
   g_assert_cmpuint (tincan_ipmsg_get_stats (hub)->entries_answered, ==, 0);
   g_assert_cmpuint (tincan_link_get_stats (signals.made)->datagrams_received, ==, 3);
 
+  /* Another Tin Can's message (tincan-cli --ipmsg) is a message too,
+   * though its entries are not an IPMsg user's.
+   */
+  {
+    g_autoptr(Peer) tincan = peer_new ("127.0.0.5");
+    g_autoptr(GBytes) theirs = tincan_ipmsg_packet_format (tincan_ipmsg_next_packet_number (),
+                                                           "eve", "lab", TINCAN_IPMSG_SENDMSG,
+                                                           (const guint8 *) "hi", 2, NULL, 0);
+
+    peer_send_bytes (tincan, "127.0.0.1", port, theirs);
+    g_assert_true (tincan_test_wait_for_length (signals.strangers, 2));
+  }
+
   signals_clear (&signals);
 }
 

@@ -474,7 +474,10 @@ handle_packet (TincanIpmsg             *self,
       break;
 
     case TINCAN_IPMSG_SENDMSG:
-      if (is_tincan (packet) || tincan_port_has_link_at (port, from))
+      /* Another Tin Can's too (tincan-cli --ipmsg): a message is a
+       * message, whoever wrote the program.
+       */
+      if (tincan_port_has_link_at (port, from))
         break;
 
       /* A signal may make a person: no more of them than of answers. */
