@@ -78,7 +78,11 @@ emit (const char *event,
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  /* UTF-8 as it is: g_print() would convert it to the locale's charset,
+   * which is ASCII here, as nothing calls setlocale().
+   */
+  fputs (text, stdout);
+  fputc ('\n', stdout);
   fflush (stdout);
 }
 
