@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tincan-gui-test-utils.h"
+#include "tincan-people-internal.h"
 #include "tincan-test-utils.h"
 #include "tincan-window.h"
 
@@ -274,6 +275,129 @@ test_dialog_shows_accept_files_limit (void)
   run_app (NULL, dialog_shows_accept_files_limit);
 }
 
+static const char *
+row_subtitle (gpointer widget)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+}
+
+/* The IP Messenger switch: off for a --no-discovery run, saying why, as
+ * the discovery switch is.  Then, in a dialog on settings with no such
+ * override (the app's own still has it, so its hub stays off whatever is
+ * stored), the switch is the setting, at once, and the row says why IP
+ * Messenger is not running when the hub says so.
+ */
+static void
+dialog_sets_ipmsg (TincanApplication *app)
+{
+  TincanPeerDialog *dialog = open_peer_dialog (app);
+  g_autoptr(GSettings) gsettings = g_settings_new (BASE_ID);
+  g_autoptr(TincanSettings) settings = tincan_settings_new (gsettings);
+  TincanPeople *people = tincan_application_get_people (app);
+  GtkSwitch *ipmsg_switch = child (dialog, TINCAN_TYPE_PEER_DIALOG, "ipmsg_switch");
+  GtkWidget *row = child (dialog, TINCAN_TYPE_PEER_DIALOG, "ipmsg_row");
+  const char *busy = "UDP port 2425 is in use by another program, such as iptux or IP Messenger";
+
+  g_assert_false (gtk_switch_get_active (ipmsg_switch));
+  g_assert_false (gtk_widget_is_sensitive (row));
+  g_assert_cmpstr (row_subtitle (row), ==,
+                   "Off for this run: Tin Can was started with --no-discovery.");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
+
+  dialog = tincan_peer_dialog_new (settings, NULL, people);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (tincan_test_wait_for (is_mapped, dialog));
+  ipmsg_switch = child (dialog, TINCAN_TYPE_PEER_DIALOG, "ipmsg_switch");
+  row = child (dialog, TINCAN_TYPE_PEER_DIALOG, "ipmsg_row");
+  g_assert_true (gtk_widget_is_sensitive (row));
+  g_assert_false (gtk_switch_get_active (ipmsg_switch));
+  g_assert_cmpstr (row_subtitle (row), ==,
+                   "Chat with IP Messenger and iptux users on this network. Not encrypted.");
+
+  gtk_switch_set_active (ipmsg_switch, TRUE);
+  g_assert_true (g_settings_get_boolean (gsettings, "ipmsg"));
+  g_assert_true (tincan_settings_get_ipmsg (settings));
+  g_assert_false (tincan_settings_get_ipmsg (tincan_application_get_settings (app)));
+
+  /* The hub could not start it: the row says why, as an error. */
+  tincan_people_set_ipmsg_error (people, busy);
+  g_assert_cmpstr (row_subtitle (row), ==, busy);
+  g_assert_true (gtk_widget_has_css_class (row, "ipmsg-error"));
+
+  /* Turned off, there is nothing to explain. */
+  gtk_switch_set_active (ipmsg_switch, FALSE);
+  g_assert_false (g_settings_get_boolean (gsettings, "ipmsg"));
+  g_assert_cmpstr (row_subtitle (row), ==,
+                   "Chat with IP Messenger and iptux users on this network. Not encrypted.");
+  g_assert_false (gtk_widget_has_css_class (row, "ipmsg-error"));
+
+  tincan_people_set_ipmsg_error (people, NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_dialog_sets_ipmsg (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_sets_ipmsg);
+}
+
+/* The third mode: choosing it puts IP Messenger's port in the port field
+ * (unless one was typed), says what it is, and is saved as "ipmsg".
+ */
+static void
+dialog_saves_ipmsg_mode (TincanApplication *app)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autofree char *mode = NULL;
+  TincanPeerDialog *dialog = open_peer_dialog (app);
+  AdwComboRow *mode_row = child (dialog, TINCAN_TYPE_PEER_DIALOG, "mode_row");
+  GtkWidget *plain_row = child (dialog, TINCAN_TYPE_PEER_DIALOG, "plain_row");
+
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (mode_row)), ==, 3);
+  set_field (dialog, "address_row", "127.0.0.2");
+  adw_combo_row_set_selected (mode_row, 2);
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (mode_row)), ==,
+                   "IP Messenger");
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "peer_port_row")),
+                   ==, "2425");
+  g_assert_cmpstr (row_subtitle (mode_row), ==,
+                   "For IP Messenger and iptux users on this network. Not encrypted.");
+  g_assert_true (gtk_widget_get_visible (plain_row));
+  g_assert_cmpstr (row_subtitle (plain_row), ==,
+                   "IP Messenger sends text as it is: anyone on the way can read it or change it.");
+
+  /* Back to Tin Can: its port again, since none was typed. */
+  adw_combo_row_set_selected (mode_row, TINCAN_MODE_RELIABLE);
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "peer_port_row")),
+                   !=, "2425");
+  /* A port typed by the person stays. */
+  set_field (dialog, "peer_port_row", "2426");
+  adw_combo_row_set_selected (mode_row, TINCAN_MODE_IPMSG);
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "peer_port_row")),
+                   ==, "2426");
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "peer.save", NULL);
+  g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
+  mode = g_settings_get_string (settings, "mode");
+  g_assert_cmpstr (mode, ==, "ipmsg");
+  g_assert_cmpint (g_settings_get_enum (settings, "mode"), ==, TINCAN_MODE_IPMSG);
+  g_assert_cmpint (g_settings_get_int (settings, "peer-port"), ==, 2426);
+
+  /* Opened again, it is the one chosen. */
+  dialog = open_peer_dialog (app);
+  g_assert_cmpuint (adw_combo_row_get_selected (child (dialog, TINCAN_TYPE_PEER_DIALOG, "mode_row")),
+                    ==, TINCAN_MODE_IPMSG);
+}
+
+static void
+test_dialog_saves_ipmsg_mode (void)
+{
+  reset_settings ();
+  run_app (NULL, dialog_saves_ipmsg_mode);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -287,6 +411,8 @@ main (int   argc,
   g_test_add_func ("/peer-dialog/people-preferences", test_dialog_sets_people_preferences);
   g_test_add_func ("/peer-dialog/accept-files-limit", test_dialog_sets_accept_files_limit);
   g_test_add_func ("/peer-dialog/accept-files-limit-shown", test_dialog_shows_accept_files_limit);
+  g_test_add_func ("/peer-dialog/ipmsg-switch", test_dialog_sets_ipmsg);
+  g_test_add_func ("/peer-dialog/ipmsg-mode", test_dialog_saves_ipmsg_mode);
 
   return g_test_run ();
 }

@@ -271,6 +271,57 @@ test_keyboard_and_add_person (void)
   peer_close ();
 }
 
+/* Ctrl+N, in IP Messenger mode: its port is offered, and the person
+ * added is an IP Messenger user, marked so in the sidebar, and their
+ * conversation's header says it is not encrypted.  (The port typed is
+ * one nobody uses on loopback, so nothing answers; IP Messenger itself
+ * is off, as in every test.)
+ */
+static void
+add_ipmsg_person (TincanApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autofree char *port = g_strdup_printf ("%u", tincan_test_unused_port ());
+  TincanPeerDialog *dialog;
+  AdwComboRow *mode_row;
+  TincanPerson *added;
+  GtkWidget *attach;
+
+  g_assert_true (activate_shortcut (GTK_WIDGET (window), "<Control>n"));
+  g_assert_true (tincan_test_wait_for (has_toplevel_of_type, GSIZE_TO_POINTER (TINCAN_TYPE_PEER_DIALOG)));
+  dialog = find_toplevel (TINCAN_TYPE_PEER_DIALOG);
+  g_assert_true (tincan_test_wait_for (is_mapped, dialog));
+  mode_row = child (dialog, TINCAN_TYPE_PEER_DIALOG, "mode_row");
+  adw_combo_row_set_selected (mode_row, TINCAN_MODE_IPMSG);
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, TINCAN_TYPE_PEER_DIALOG, "peer_port_row")),
+                   ==, "2425");
+
+  set_field (dialog, "address_row", "127.0.0.2");
+  set_field (dialog, "peer_port_row", port);
+  g_signal_emit_by_name (child (dialog, TINCAN_TYPE_PEER_DIALOG, "address_row"), "entry-activated");
+  g_assert_true (tincan_test_wait_for (dialog_closed, NULL));
+
+  added = selected_person (window);
+  g_assert_nonnull (added);
+  g_assert_cmpint (tincan_person_get_mode (added), ==, TINCAN_MODE_IPMSG);
+  wait_row (window, added, "last_label", "IP Messenger · not encrypted");
+
+  g_assert_true (g_str_has_prefix (adw_window_title_get_subtitle (view_child (window, "window_title")),
+                                   "IP Messenger · "));
+  g_assert_cmpstr (gtk_label_get_text (view_child (window, "encryption_label")), ==, "Not encrypted");
+  attach = child (view_child (window, "compose_box"), TINCAN_TYPE_COMPOSE_BOX, "attach_button");
+  g_assert_false (gtk_widget_is_sensitive (attach));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (attach), ==,
+                   "IP Messenger users cannot be sent files by Tin Can");
+}
+
+static void
+test_add_ipmsg_person (void)
+{
+  reset_settings ();
+  run_app (NULL, add_ipmsg_person);
+}
+
 /* A narrow window folds the leaflet to the sidebar: a message there is
  * counted unread; selecting the person shows the conversation, with a
  * way back, and the count goes.
@@ -367,6 +418,7 @@ main (int   argc,
   g_test_add_func ("/sidebar/shows-person", test_sidebar_shows_person);
   g_test_add_func ("/sidebar/keyboard-and-add-person", test_keyboard_and_add_person);
   g_test_add_func ("/sidebar/first-person-added", test_first_person_added);
+  g_test_add_func ("/sidebar/add-ipmsg-person", test_add_ipmsg_person);
   g_test_add_func ("/sidebar/narrow-window-folds", test_narrow_window_folds);
 
   return g_test_run ();

@@ -233,7 +233,8 @@ tincan_application_show_peer_dialog (TincanApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   TincanPeerDialog *dialog;
 
-  dialog = tincan_peer_dialog_new (self->settings, tincan_people_get_first_chat (self->people));
+  dialog = tincan_peer_dialog_new (self->settings, tincan_people_get_first_chat (self->people),
+                                   self->people);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), window);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -21,6 +21,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "tincan-compose-box.h"
@@ -533,4 +534,28 @@ tincan_compose_box_clear (TincanComposeBox *self)
 
   tincan_compose_box_set_error (self, FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
+}
+
+/**
+ * tincan_compose_box_set_attach_tooltip:
+ * @self: a #TincanComposeBox
+ * @tooltip: (nullable): what the attach button says, or %NULL for its own
+ *   "Send Files"
+ *
+ * When the conversation cannot have files, the button says why.
+ */
+void
+tincan_compose_box_set_attach_tooltip (TincanComposeBox *self,
+                                       const char       *tooltip)
+{
+  g_return_if_fail (TINCAN_IS_COMPOSE_BOX (self));
+
+  gtk_widget_set_tooltip_text (self->attach_button, tooltip != NULL ? tooltip : _("Send Files"));
+  if (tooltip != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->attach_button),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->attach_button),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }

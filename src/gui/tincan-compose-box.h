@@ -21,5 +21,7 @@ gboolean   tincan_compose_box_get_error     (TincanComposeBox *self);
 void       tincan_compose_box_set_error     (TincanComposeBox *self,
                                              gboolean          error);
 void       tincan_compose_box_clear         (TincanComposeBox *self);
+void       tincan_compose_box_set_attach_tooltip (TincanComposeBox *self,
+                                                  const char       *tooltip);
 
 G_END_DECLS

@@ -126,6 +126,12 @@ tincan_conversation_view_update_encryption (TincanConversationView *self)
   gtk_image_set_from_icon_name (self->encryption_image,
                                 encrypted ? "channel-secure-symbolic" : "channel-insecure-symbolic");
   gtk_label_set_label (self->encryption_label, encrypted ? _("Encrypted") : _("Not encrypted"));
+  /* IP Messenger has no encryption to turn on: say why it is not. */
+  gtk_widget_set_tooltip_text (self->encryption_box,
+                               self->chat != NULL
+                               && tincan_chat_get_mode (self->chat) == TINCAN_MODE_IPMSG
+                               ? _("IP Messenger sends text as it is: anyone on the way can read it or change it.")
+                               : NULL);
   /* The key in use is the verified one, but the peer now answers with
    * another: no reassurance until that is settled.
    */
@@ -138,7 +144,9 @@ static void
 tincan_conversation_view_update (TincanConversationView *self)
 {
   g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
   const char *error;
+  TincanMode mode;
   gboolean plain;
   guint n_ignored;
 
@@ -146,10 +154,14 @@ tincan_conversation_view_update (TincanConversationView *self)
   gtk_widget_set_visible (self->search_button, self->chat != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.search", self->chat != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.clear-history", self->chat != NULL);
-  /* Plain text has no files. */
+  /* Only Tin Can mode has files. */
+  mode = self->chat != NULL ? tincan_chat_get_mode (self->chat) : TINCAN_MODE_RELIABLE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.attach",
-                                 has_peer (self)
-                                 && tincan_chat_get_mode (self->chat) != TINCAN_MODE_PLAIN);
+                                 has_peer (self) && mode == TINCAN_MODE_RELIABLE);
+  tincan_compose_box_set_attach_tooltip (self->compose_box,
+                                         has_peer (self) && mode == TINCAN_MODE_IPMSG
+                                         ? _("IP Messenger users cannot be sent files by Tin Can")
+                                         : NULL);
 
   if (!has_peer (self))
     {
@@ -162,15 +174,22 @@ tincan_conversation_view_update (TincanConversationView *self)
 
   /* The person above, what can be said of them below. */
   title = tincan_chat_dup_peer_title (self->chat);
-  plain = tincan_chat_get_mode (self->chat) == TINCAN_MODE_PLAIN;
+  plain = mode == TINCAN_MODE_PLAIN;
+  if (mode == TINCAN_MODE_IPMSG)
+    /* Translators: %s is the presence, as "Online" */
+    subtitle = g_strdup_printf (_("IP Messenger · %s"),
+                                presence_label (tincan_chat_get_presence (self->chat)));
   adw_window_title_set_title (self->window_title, title ? title : "");
   adw_window_title_set_subtitle (self->window_title,
-                                 plain ? _("Plain text")
-                                       : presence_label (tincan_chat_get_presence (self->chat)));
+                                 subtitle != NULL ? subtitle
+                                 : plain ? _("Plain text")
+                                 : presence_label (tincan_chat_get_presence (self->chat)));
 
-  /* A peer sending what is not Tin Can likely speaks plain text. */
+  /* A peer sending what is not Tin Can likely speaks plain text.  (An IP
+   * Messenger conversation is not Tin Can either, and never was.)
+   */
   n_ignored = tincan_chat_get_n_ignored (self->chat);
-  if (n_ignored > 0 && !plain)
+  if (n_ignored > 0 && mode == TINCAN_MODE_RELIABLE)
     {
       g_autofree char *ignored = NULL;
 
@@ -180,7 +199,8 @@ tincan_conversation_view_update (TincanConversationView *self)
                                  n_ignored);
       gtk_label_set_label (self->plain_label, ignored);
     }
-  gtk_revealer_set_reveal_child (self->plain_revealer, n_ignored > 0 && !plain);
+  gtk_revealer_set_reveal_child (self->plain_revealer,
+                                 n_ignored > 0 && mode == TINCAN_MODE_RELIABLE);
 
   /* The link's problem first: without a link, nothing is sent at all. */
   error = tincan_chat_get_error (self->chat);

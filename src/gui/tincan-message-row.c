@@ -190,6 +190,7 @@ tincan_message_row_update_state (TincanMessageRow *self)
   const char *state = "";
   const char *tooltip = NULL;
   g_autofree char *waiting = NULL;
+  g_autofree char *delivered = NULL;
   gboolean failed = FALSE;
   g_autoptr(GDateTime) time = NULL;
   g_autofree char *time_text = NULL;
@@ -224,7 +225,21 @@ tincan_message_row_update_state (TincanMessageRow *self)
       break;
 
     case TINCAN_MESSAGE_DELIVERED:
-      state = _("Delivered");
+      /* IP Messenger: a long text went as several messages, which the
+       * other side may show one by one.
+       */
+      if (tincan_message_get_n_parts (message) > 1)
+        {
+          guint n_parts = tincan_message_get_n_parts (message);
+
+          state = delivered = g_strdup_printf (ngettext ("Delivered · sent in %u part",
+                                                         "Delivered · sent in %u parts",
+                                                         n_parts),
+                                               n_parts);
+          tooltip = _("IP Messenger and iptux read at most about 8,000 bytes at a time");
+        }
+      else
+        state = _("Delivered");
       break;
 
     case TINCAN_MESSAGE_FAILED:
@@ -388,5 +403,7 @@ tincan_message_row_set_message (TincanMessageRow *self,
   g_signal_connect_object (message, "notify::state",
                            G_CALLBACK (on_message_state_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (message, "notify::waiting-for",
+                           G_CALLBACK (on_message_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (message, "notify::n-parts",
                            G_CALLBACK (on_message_state_cb), self, G_CONNECT_SWAPPED);
 }

@@ -16,6 +16,9 @@
  * Made with tincan_peer_dialog_new_add(), it is the same form for adding
  * a person by address: only address, port and mode, given to the people
  * hub, and the window then shows that person (win.open-person).
+ *
+ * The mode combo's rows are TincanMode's values in order (Tin Can, Plain
+ * text, IP Messenger): selected_mode() is the one place that reads it.
  */
 
 #define G_LOG_DOMAIN "tincan-peer-dialog"
@@ -36,6 +39,7 @@ struct _TincanPeerDialog
   TincanSettings      *settings;
   TincanChat          *chat;
   TincanPeople        *people;         /* adding a person */
+  TincanPeople        *hub;            /* the running one: whether IP Messenger runs */
 
   GtkButton           *save_button;
   AdwEntryRow         *address_row;
@@ -46,6 +50,8 @@ struct _TincanPeerDialog
   GtkWidget           *you_group;
   GtkWidget           *people_group;
   GtkSwitch           *discovery_switch;
+  AdwActionRow        *ipmsg_row;
+  GtkSwitch           *ipmsg_switch;
   GtkSpinButton       *waiting_spin;
   GtkSpinButton       *accept_files_spin;
   GtkWidget           *encryption_group;
@@ -83,6 +89,7 @@ enum {
   PROP_SETTINGS,
   PROP_CHAT,
   PROP_PEOPLE,
+  PROP_HUB,
   N_PROPS
 };
 
@@ -154,11 +161,20 @@ format_safety_number (const char *number)
   return g_string_free (text, FALSE);
 }
 
+static TincanMode
+selected_mode (TincanPeerDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (self->mode_row);
+
+  return selected <= TINCAN_MODE_IPMSG ? (TincanMode) selected : TINCAN_MODE_RELIABLE;
+}
+
 /* What the chosen mode means for privacy, and the keys that make it. */
 static void
 tincan_peer_dialog_update_keys (TincanPeerDialog *self)
 {
-  gboolean plain = adw_combo_row_get_selected (self->mode_row) == TINCAN_MODE_PLAIN;
+  TincanMode mode = selected_mode (self);
+  gboolean plain = mode != TINCAN_MODE_RELIABLE;
   g_autofree char *number = NULL;
   g_autofree char *text = NULL;
   gboolean changed = FALSE;
@@ -175,6 +191,10 @@ tincan_peer_dialog_update_keys (TincanPeerDialog *self)
     }
 
   gtk_widget_set_visible (self->plain_row, plain);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->plain_row),
+                               mode == TINCAN_MODE_IPMSG
+                               ? _("IP Messenger sends text as it is: anyone on the way can read it or change it.")
+                               : _("Plain text goes over the network as it is: anyone on the way can read it or change it."));
   gtk_widget_set_visible (self->own_key_row, !plain && own != NULL);
   gtk_widget_set_visible (self->safety_number_row, !plain && own != NULL);
   if (plain || own == NULL)
@@ -267,7 +287,7 @@ tincan_peer_dialog_update_test (TincanPeerDialog *self,
               && g_strcmp0 (host, tincan_settings_get_peer_address (self->settings)) == 0
               && peer_port == tincan_settings_get_peer_port (self->settings)
               && local_port == tincan_settings_get_local_port (self->settings)
-              && adw_combo_row_get_selected (self->mode_row) == tincan_settings_get_mode (self->settings);
+              && selected_mode (self) == tincan_settings_get_mode (self->settings);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "peer.test",
                                  has_link && unchanged
@@ -390,20 +410,56 @@ on_local_port_row_changed_cb (TincanPeerDialog *self)
   tincan_peer_dialog_update_addresses (self);
 }
 
-static gboolean tincan_peer_dialog_validate (TincanPeerDialog *self);
+/* IP Messenger users are on its port: choosing the mode puts it in the
+ * port field, unless the person typed a port of their own.
+ */
+static void
+tincan_peer_dialog_suggest_port (TincanPeerDialog *self)
+{
+  g_autofree char *text = NULL;
+  guint16 port = TINCAN_DEFAULT_PORT;
+
+  if (self->peer_port_edited)
+    return;
+
+  if (selected_mode (self) == TINCAN_MODE_IPMSG)
+    port = TINCAN_IPMSG_PORT;
+  else if (self->people == NULL && tincan_settings_get_mode (self->settings) != TINCAN_MODE_IPMSG)
+    port = tincan_settings_get_peer_port (self->settings);
+
+  text = g_strdup_printf ("%u", port);
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->peer_port_row), text);
+  self->loading = FALSE;
+}
 
 static void
 on_mode_row_selected_cb (TincanPeerDialog *self)
 {
-  if (!self->loading)
-    tincan_peer_dialog_validate (self);
+  const char *subtitle;
 
-  if (adw_combo_row_get_selected (self->mode_row) == TINCAN_MODE_PLAIN)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row),
-                                 _("Raw text, for netcat and simple scripts"));
-  else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row),
-                                 _("Reliable, and shows what was delivered"));
+  if (!self->loading)
+    {
+      tincan_peer_dialog_suggest_port (self);
+      tincan_peer_dialog_validate (self);
+    }
+
+  switch (selected_mode (self))
+    {
+    case TINCAN_MODE_PLAIN:
+      subtitle = _("Raw text, for netcat and simple scripts");
+      break;
+
+    case TINCAN_MODE_IPMSG:
+      subtitle = _("For IP Messenger and iptux users on this network. Not encrypted.");
+      break;
+
+    case TINCAN_MODE_RELIABLE:
+    default:
+      subtitle = _("Reliable, and shows what was delivered");
+      break;
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row), subtitle);
 
   tincan_peer_dialog_update_keys (self);
 }
@@ -414,6 +470,37 @@ on_discovery_switch_active_cb (TincanPeerDialog *self)
 {
   if (!self->loading)
     tincan_settings_set_discovery (self->settings, gtk_switch_get_active (self->discovery_switch));
+}
+
+static void
+on_ipmsg_switch_active_cb (TincanPeerDialog *self)
+{
+  if (!self->loading)
+    tincan_settings_set_ipmsg (self->settings, gtk_switch_get_active (self->ipmsg_switch));
+}
+
+/* Off for the run, or on but not running: the row says why. */
+static void
+tincan_peer_dialog_update_ipmsg (TincanPeerDialog *self)
+{
+  const char *error = self->hub != NULL ? tincan_people_get_ipmsg_error (self->hub) : NULL;
+  gboolean overridden = tincan_settings_get_no_discovery_override (self->settings);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ipmsg_row), !overridden);
+  if (overridden)
+    adw_action_row_set_subtitle (self->ipmsg_row,
+                                 _("Off for this run: Tin Can was started with --no-discovery."));
+  else if (error != NULL && tincan_settings_get_ipmsg (self->settings))
+    adw_action_row_set_subtitle (self->ipmsg_row, error);
+  else
+    adw_action_row_set_subtitle (self->ipmsg_row,
+                                 _("Chat with IP Messenger and iptux users on this network. "
+                                   "Not encrypted."));
+
+  if (error != NULL && !overridden && tincan_settings_get_ipmsg (self->settings))
+    gtk_widget_add_css_class (GTK_WIDGET (self->ipmsg_row), "ipmsg-error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->ipmsg_row), "ipmsg-error");
 }
 
 static void
@@ -466,8 +553,7 @@ save_activated_cb (GtkWidget  *widget,
                                      &local_port, NULL))
     g_return_if_reached ();
 
-  mode = adw_combo_row_get_selected (self->mode_row) == TINCAN_MODE_PLAIN
-         ? TINCAN_MODE_PLAIN : TINCAN_MODE_RELIABLE;
+  mode = selected_mode (self);
 
   /* A port another program holds would leave the chat where it is; say
    * so here, where it can be changed, and keep the dialog open.
@@ -597,6 +683,8 @@ tincan_peer_dialog_load (TincanPeerDialog *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                    _("Off for this run: Tin Can was started with --no-discovery."));
     }
+  gtk_switch_set_active (self->ipmsg_switch, tincan_settings_get_ipmsg (self->settings));
+  tincan_peer_dialog_update_ipmsg (self);
   gtk_spin_button_set_value (self->waiting_spin, tincan_settings_get_waiting_days (self->settings));
   gtk_spin_button_set_value (self->accept_files_spin,
                              tincan_settings_get_accept_files_mib (self->settings));
@@ -636,6 +724,13 @@ tincan_peer_dialog_constructed (GObject *object)
     g_signal_connect_object (self->chat, "notify",
                              G_CALLBACK (tincan_peer_dialog_update_keys), self,
                              G_CONNECT_SWAPPED);
+  if (self->hub != NULL)
+    g_signal_connect_object (self->hub, "notify::ipmsg-error",
+                             G_CALLBACK (tincan_peer_dialog_update_ipmsg), self,
+                             G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "notify::ipmsg",
+                           G_CALLBACK (tincan_peer_dialog_update_ipmsg), self,
+                           G_CONNECT_SWAPPED);
   tincan_peer_dialog_update_keys (self);
 
   /* Typing should go where it is needed: the address on first run. */
@@ -654,6 +749,7 @@ tincan_peer_dialog_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->chat);
   g_clear_object (&self->people);
+  g_clear_object (&self->hub);
 
   G_OBJECT_CLASS (tincan_peer_dialog_parent_class)->dispose (object);
 }
@@ -678,6 +774,10 @@ tincan_peer_dialog_get_property (GObject    *object,
 
     case PROP_PEOPLE:
       g_value_set_object (value, self->people);
+      break;
+
+    case PROP_HUB:
+      g_value_set_object (value, self->hub);
       break;
 
     default:
@@ -705,6 +805,10 @@ tincan_peer_dialog_set_property (GObject      *object,
 
     case PROP_PEOPLE:
       self->people = g_value_dup_object (value);
+      break;
+
+    case PROP_HUB:
+      self->hub = g_value_dup_object (value);
       break;
 
     default:
@@ -738,6 +842,14 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
                          TINCAN_TYPE_PEOPLE,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
+  /* The preferences' people hub, which says why IP Messenger is not
+   * running; not the one a person is added to (#TincanPeerDialog:people).
+   */
+  properties[PROP_HUB] =
+    g_param_spec_object ("hub", NULL, NULL,
+                         TINCAN_TYPE_PEOPLE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -751,6 +863,9 @@ tincan_peer_dialog_class_init (TincanPeerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, you_group);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, people_group);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, discovery_switch);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, ipmsg_row);
+  gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, ipmsg_switch);
+  gtk_widget_class_bind_template_callback (widget_class, on_ipmsg_switch_active_cb);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, waiting_spin);
   gtk_widget_class_bind_template_child (widget_class, TincanPeerDialog, accept_files_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_discovery_switch_active_cb);
@@ -799,19 +914,24 @@ tincan_peer_dialog_init (TincanPeerDialog *self)
  * tincan_peer_dialog_new:
  * @settings: the settings to edit
  * @chat: (nullable): the running chat, whose port is not "in use"
+ * @hub: (nullable): the running people hub, which says whether IP
+ *   Messenger could start
  *
  * Returns: (transfer full): a new #TincanPeerDialog
  */
 TincanPeerDialog *
 tincan_peer_dialog_new (TincanSettings *settings,
-                        TincanChat     *chat)
+                        TincanChat     *chat,
+                        TincanPeople   *hub)
 {
   g_return_val_if_fail (TINCAN_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (chat == NULL || TINCAN_IS_CHAT (chat), NULL);
+  g_return_val_if_fail (hub == NULL || TINCAN_IS_PEOPLE (hub), NULL);
 
   return g_object_new (TINCAN_TYPE_PEER_DIALOG,
                        "settings", settings,
                        "chat", chat,
+                       "hub", hub,
                        NULL);
 }
 

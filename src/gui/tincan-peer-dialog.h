@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TincanPeerDialog, tincan_peer_dialog, TINCAN, PEER_DIALOG, AdwWindow)
 
 TincanPeerDialog *tincan_peer_dialog_new     (TincanSettings *settings,
-                                              TincanChat     *chat);
+                                              TincanChat     *chat,
+                                              TincanPeople   *hub);
 TincanPeerDialog *tincan_peer_dialog_new_add (TincanPeople   *people);
 
 G_END_DECLS

@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A person in the sidebar: who, whether they are there, the start of
- * the last message and when, and how many are unread.  The row only
+ * the last message and when, and how many are unread.  An IP Messenger
+ * user is marked as such, and as not encrypted, in place of "Nearby" or
+ * of an empty last line, else on a third line under the last message:
+ * it is what they are, not news, so it stays in view.  The row only
  * shows its TincanPerson; the people hub keeps the person true, so the
  * row follows its notifications and nothing else.
  */
@@ -27,6 +30,7 @@ struct _TincanPersonRow
   GtkWidget    *presence_dot;
   GtkLabel     *time_label;
   GtkLabel     *last_label;
+  GtkLabel     *kind_label;
   GtkLabel     *unread_label;
 };
 
@@ -86,6 +90,7 @@ tincan_person_row_update (TincanPersonRow *self)
   TincanPresence presence;
   const char *name;
   const char *last;
+  const char *kind = NULL;
   guint unread;
 
   if (person == NULL)
@@ -110,9 +115,17 @@ tincan_person_row_update (TincanPersonRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, presence_text (presence),
                                   -1);
 
+  if (tincan_person_get_mode (person) == TINCAN_MODE_IPMSG)
+    kind = _("IP Messenger · not encrypted");
+
   /* Someone nearby has no conversation yet: where they are is the news. */
   last = tincan_person_get_last_text (person);
-  if (tincan_person_get_nearby (person) && tincan_person_get_chat (person) == NULL)
+  if (kind != NULL && (last == NULL || tincan_person_get_chat (person) == NULL))
+    {
+      gtk_label_set_label (self->last_label, kind);
+      kind = NULL;
+    }
+  else if (tincan_person_get_nearby (person) && tincan_person_get_chat (person) == NULL)
     gtk_label_set_label (self->last_label, _("Nearby"));
   else if (last != NULL && tincan_person_get_last_outgoing (person))
     {
@@ -123,6 +136,9 @@ tincan_person_row_update (TincanPersonRow *self)
     }
   else
     gtk_label_set_label (self->last_label, last ? last : "");
+
+  gtk_label_set_label (self->kind_label, kind ? kind : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->kind_label), kind != NULL);
 
   if (tincan_person_get_last_time (person) > 0)
     {
@@ -206,6 +222,7 @@ tincan_person_row_class_init (TincanPersonRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanPersonRow, presence_dot);
   gtk_widget_class_bind_template_child (widget_class, TincanPersonRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, TincanPersonRow, last_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanPersonRow, kind_label);
   gtk_widget_class_bind_template_child (widget_class, TincanPersonRow, unread_label);
 }
 
