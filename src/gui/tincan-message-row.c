@@ -253,7 +253,7 @@ tincan_message_row_update_state (TincanMessageRow *self)
       if (tincan_message_get_plain (message))
         {
           state = _("Unverified");
-          tooltip = _("Plain text: nothing vouches for who sent it");
+          tooltip = _("Not encrypted: nothing vouches for who sent it");
         }
       break;
     }
