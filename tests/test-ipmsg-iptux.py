@@ -33,12 +33,11 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tincantap import check, run_tests, skip  # noqa: E402
+from tincantap import check, run_in_network, run_tests, skip  # noqa: E402
 
 IPMSG_PORT = 2425
 PID = os.getpid()
@@ -689,23 +688,7 @@ def main():
             skip(test.__name__, "iptux-peer was not built: it needs a C++ compiler and "
                  "iptux-core (Debian's iptux, with glog, jsoncpp, sigc++ and gflags headers)")
         return run_tests([])
-    if shutil.which("ip") is None or os.geteuid() != 0:
-        for test in tests:
-            skip(test.__name__, "needs root and iproute2, to make network namespaces")
-        return run_tests([])
-
-    # meson's timeout sends SIGTERM: the namespaces go all the same.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    try:
-        why = make_network()
-        if why is not None:
-            for test in tests:
-                skip(test.__name__, f"network namespaces cannot be made here: {why}")
-            return run_tests([])
-        with tempfile.TemporaryDirectory() as folder:
-            return run_tests(tests, programs, folder)
-    finally:
-        remove_network()
+    return run_in_network(tests, make_network, remove_network, programs)
 
 
 if __name__ == "__main__":

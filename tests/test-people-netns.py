@@ -18,16 +18,13 @@
 
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tincantap import check, run_tests, skip  # noqa: E402
+from tincantap import check, run_in_network, skip  # noqa: E402
 
 PID = os.getpid()
 NS = {name: f"tcp{PID}{name}" for name in ("br", "a", "b", "c")}
@@ -334,23 +331,7 @@ def test_key_changed(program, folder):
 def main():
     program = sys.argv[1]
     tests = [test_people, test_key_changed, test_flood]
-    if shutil.which("ip") is None or os.geteuid() != 0:
-        for test in tests:
-            skip(test.__name__, "needs root and iproute2, to make network namespaces")
-        return run_tests([])
-
-    # meson's timeout sends SIGTERM: the namespaces go all the same.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    try:
-        why = make_network()
-        if why is not None:
-            for test in tests:
-                skip(test.__name__, f"network namespaces cannot be made here: {why}")
-            return run_tests([])
-        with tempfile.TemporaryDirectory() as folder:
-            return run_tests(tests, program, folder)
-    finally:
-        remove_network()
+    return run_in_network(tests, make_network, remove_network, program)
 
 
 if __name__ == "__main__":

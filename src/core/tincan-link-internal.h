@@ -189,6 +189,8 @@ gboolean tincan_link_filter_passes      (TincanLink            *self,
                                          gsize                  head_length,
                                          const guint8          *tail,
                                          gsize                  tail_length);
+TincanKeepResult tincan_link_keep    (TincanLink            *self,
+                                      TincanMessage         *message);
 
 void     tincan_link_send_bye           (TincanLink            *self,
                                          gboolean               repeat_ack);

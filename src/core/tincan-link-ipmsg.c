@@ -336,16 +336,6 @@ handle_recvmsg (TincanLink              *self,
     self->stats.stale++;
 }
 
-static TincanKeepResult
-keep (TincanLink    *self,
-      TincanMessage *message)
-{
-  if (self->keep_func == NULL)
-    return TINCAN_KEEP_NEW;
-
-  return self->keep_func (self, message, self->keep_data);
-}
-
 static void
 handle_sendmsg (TincanLink              *self,
                 const TincanIpmsgPacket *packet,
@@ -402,7 +392,7 @@ handle_sendmsg (TincanLink              *self,
   message = tincan_message_take_incoming (id, NULL, 0, g_string_free (g_steal_pointer (&lines), FALSE), TRUE);
   self->stats.plain_received++;
 
-  result = keep (self, message);
+  result = tincan_link_keep (self, message);
   if (result == TINCAN_KEEP_REFUSED)
     {
       self->stats.not_kept++;

@@ -339,9 +339,12 @@ tincan_link_failure_reason (TincanLink *self)
 
 /* Receiving */
 
-static TincanKeepResult
-keep (TincanLink    *self,
-      TincanMessage *message)
+/* The owner's keep function (the history), before a message is shown
+ * and acknowledged.
+ */
+TincanKeepResult
+tincan_link_keep (TincanLink    *self,
+                  TincanMessage *message)
 {
   if (self->keep_func == NULL)
     return TINCAN_KEEP_NEW;
@@ -370,7 +373,7 @@ deliver_ready (TincanLink *self)
                  ? self->record_func (self, record, self->record_data)
                  : TINCAN_KEEP_DUPLICATE;
       else
-        result = keep (self, message);
+        result = tincan_link_keep (self, message);
 
       if (result == TINCAN_KEEP_REFUSED)
         {
@@ -529,7 +532,7 @@ handle_plain (TincanLink   *self,
     return;
 
   /* Nothing will send it again: shown even if it could not be kept. */
-  if (keep (self, message) == TINCAN_KEEP_REFUSED)
+  if (tincan_link_keep (self, message) == TINCAN_KEEP_REFUSED)
     self->stats.not_kept++;
 
   tincan_link_emit_message_received (self, message);
