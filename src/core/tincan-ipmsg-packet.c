@@ -340,8 +340,13 @@ tincan_ipmsg_entry_parse (const TincanIpmsgPacket *packet,
       && command != TINCAN_IPMSG_BR_ABSENCE && command != TINCAN_IPMSG_BR_EXIT)
     return FALSE;
 
+  /* An empty GBytes has no data at all: no pointer to count from. */
   extra = g_bytes_get_data (packet->extra, &extra_length);
   extra2 = g_bytes_get_data (packet->extra2, &extra2_length);
+  if (extra == NULL)
+    extra = (const guint8 *) "";
+  if (extra2 == NULL)
+    extra2 = (const guint8 *) "";
 
   /* iptux: "group\0icon\0encoding"; IP Messenger: "group\0" then the
    * extension, whose lines start with '\n'.  A field that starts with
