@@ -24,7 +24,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tincantap import check, run_in_network, skip  # noqa: E402
+from tincantap import check, ip, make_bridge, remove_namespaces, run_in_network, skip  # noqa: E402
 
 PID = os.getpid()
 NS = {name: f"tcp{PID}{name}" for name in ("br", "a", "b", "c")}
@@ -33,42 +33,13 @@ MOVED = "10.24.0.13"
 LIMIT = 20  # seconds, for anything to happen
 
 
-def ip(*args):
-    return subprocess.run(["ip", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          timeout=10)
-
-
 def make_network():
-    """a, b and c on a bridge in namespace br.  Returns None, or why the
-    network cannot be made."""
-    for name in NS:
-        result = ip("netns", "add", NS[name])
-        if result.returncode != 0:
-            return f"ip netns add: {result.stderr.decode().strip()}"
-        subprocess.run(["ip", "netns", "exec", NS[name], "sysctl", "-q", "-w",
-                        "net.ipv6.conf.default.accept_dad=0"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
-    setup = [("-n", NS["br"], "link", "add", "br0", "type", "bridge"),
-             ("-n", NS["br"], "link", "set", "br0", "up")]
-    for name in ("a", "b", "c"):
-        dev = "v" + name
-        setup += [("link", "add", dev, "netns", NS[name], "type", "veth",
-                   "peer", "name", "p" + dev, "netns", NS["br"]),
-                  ("-n", NS["br"], "link", "set", "p" + dev, "master", "br0"),
-                  ("-n", NS["br"], "link", "set", "p" + dev, "up"),
-                  ("-n", NS[name], "addr", "add", ADDRESS[name] + "/24", "dev", dev),
-                  ("-n", NS[name], "link", "set", dev, "up"),
-                  ("-n", NS[name], "link", "set", "lo", "up")]
-    for command in setup:
-        result = ip(*command)
-        if result.returncode != 0:
-            return f"ip {' '.join(command)}: {result.stderr.decode().strip()}"
-    return None
+    """a, b and c on a bridge in namespace br."""
+    return make_bridge(NS, ADDRESS)
 
 
 def remove_network():
-    for name in NS:
-        ip("netns", "del", NS[name])
+    remove_namespaces(NS)
 
 
 class Hub:

@@ -73,6 +73,51 @@ def run_tests(tests, *args):
     return 1 if failed else 0
 
 
+def ip(*args):
+    """Runs `ip ARGS`, output captured, bounded in time."""
+    return subprocess.run(["ip", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=10)
+
+
+def make_bridge(namespaces, addresses):
+    """Makes @namespaces (name → namespace; "br" holds the bridge) and
+    gives every other one a veth "vNAME" on the bridge with
+    @addresses[NAME]/24 and its broadcast address (iptux sends to each
+    interface's, which `ip addr add` leaves unset unless asked, as DHCP
+    or NetworkManager would set it).  Returns None, or why the network
+    cannot be made."""
+    for name in namespaces:
+        result = ip("netns", "add", namespaces[name])
+        if result.returncode != 0:
+            return f"ip netns add: {result.stderr.decode().strip()}"
+        subprocess.run(["ip", "netns", "exec", namespaces[name], "sysctl", "-q", "-w",
+                        "net.ipv6.conf.default.accept_dad=0"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+    bridge = namespaces["br"]
+    setup = [("-n", bridge, "link", "add", "br0", "type", "bridge"),
+             ("-n", bridge, "link", "set", "br0", "up")]
+    for name in addresses:
+        dev = "v" + name
+        setup += [("link", "add", dev, "netns", namespaces[name], "type", "veth",
+                   "peer", "name", "p" + dev, "netns", bridge),
+                  ("-n", bridge, "link", "set", "p" + dev, "master", "br0"),
+                  ("-n", bridge, "link", "set", "p" + dev, "up"),
+                  ("-n", namespaces[name], "addr", "add", addresses[name] + "/24", "brd", "+",
+                   "dev", dev),
+                  ("-n", namespaces[name], "link", "set", dev, "up"),
+                  ("-n", namespaces[name], "link", "set", "lo", "up")]
+    for command in setup:
+        result = ip(*command)
+        if result.returncode != 0:
+            return f"ip {' '.join(command)}: {result.stderr.decode().strip()}"
+    return None
+
+
+def remove_namespaces(namespaces):
+    for name in namespaces:
+        ip("netns", "del", namespaces[name])
+
+
 def run_in_network(tests, make_network, remove_network, *args):
     """Runs @tests in network namespaces: @make_network() makes them (and
     returns why it could not, or None), @remove_network() removes them
