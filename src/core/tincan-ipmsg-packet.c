@@ -441,6 +441,66 @@ tincan_ipmsg_entry_format (const TincanIpmsgEntry *entry,
   append_value (extra2, entry->group);
 }
 
+/**
+ * tincan_ipmsg_entry_datagram:
+ * @packet_number: its packet number
+ * @command: BR_ENTRY, ANSENTRY, BR_ABSENCE or BR_EXIT (UTF8OPT and
+ *   CAPUTF8OPT are added)
+ * @entry: our names
+ * @limit: the most bytes it may take (an answer is never bigger than
+ *   what it answers), or 0 for any size
+ *
+ * Our entry, the fullest that fits in @limit: with the UN:HN:NN:GN
+ * extension, else the nickname and an empty group, else the nickname
+ * alone, else the bare header.
+ *
+ * Returns: (transfer full) (nullable): the datagram, or %NULL if not
+ *   even the bare header fits
+ */
+GBytes *
+tincan_ipmsg_entry_datagram (guint32                 packet_number,
+                             guint32                 command,
+                             const TincanIpmsgEntry *entry,
+                             gsize                   limit)
+{
+  g_autoptr(GByteArray) extra = g_byte_array_new ();
+  g_autoptr(GByteArray) extra2 = g_byte_array_new ();
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  command |= TINCAN_IPMSG_UTF8OPT | TINCAN_IPMSG_CAPUTF8OPT;
+  tincan_ipmsg_entry_format (entry, extra, extra2);
+
+  {
+    /* extra2 NULL: no group field at all. */
+    const struct
+    {
+      const guint8 *extra;
+      gsize         extra_length;
+      const guint8 *extra2;
+      gsize         extra2_length;
+    } shapes[] = {
+      { extra->data, extra->len, extra2->data, extra2->len },
+      { extra->data, extra->len, (const guint8 *) "", 0 },
+      { extra->data, extra->len, NULL, 0 },
+      { NULL, 0, NULL, 0 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+      {
+        g_autoptr(GBytes) datagram = NULL;
+
+        datagram = tincan_ipmsg_packet_format (packet_number, entry->user, entry->host, command,
+                                               shapes[i].extra, shapes[i].extra_length,
+                                               shapes[i].extra2, shapes[i].extra2_length);
+        if (datagram != NULL && (limit == 0 || g_bytes_get_size (datagram) <= limit))
+          return g_steal_pointer (&datagram);
+      }
+  }
+
+  return NULL;
+}
+
 guint32
 tincan_ipmsg_next_packet_number (void)
 {

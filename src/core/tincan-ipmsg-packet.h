@@ -123,6 +123,13 @@ void                   tincan_ipmsg_entry_clear     (TincanIpmsgEntry        *en
 void                   tincan_ipmsg_entry_format    (const TincanIpmsgEntry  *entry,
                                                      GByteArray              *extra,
                                                      GByteArray              *extra2);
+/* Our entry as a datagram of at most @limit bytes (0: any): the
+ * fullest shape that fits, or NULL.
+ */
+GBytes                *tincan_ipmsg_entry_datagram  (guint32                  packet_number,
+                                                     guint32                  command,
+                                                     const TincanIpmsgEntry  *entry,
+                                                     gsize                    limit);
 
 /* The next packet number this process sends, to anyone: they only
  * grow, even across restarts (iptux drops a number at or below the

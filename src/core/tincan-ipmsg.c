@@ -19,7 +19,8 @@
  *    second an address and ten a second in all (TincanAnswerLimit, as
  *    discovery), and never bigger than the BR_ENTRY, so a spoofed entry
  *    cannot make the hub an amplifier: the answer loses the UN:HN:NN:GN
- *    extension, then the group, or is not sent;
+ *    extension, then the group, then the nickname, or is not sent
+ *    (tincan_ipmsg_entry_datagram());
  *  - a SENDMSG from an address no link is at is TincanIpmsg::stranger-
  *    message; a handler that makes a link there has the datagram routed
  *    to it.
@@ -34,7 +35,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "tincan-answer-limit.h"
 #include "tincan-ipmsg-private.h"
@@ -173,45 +173,29 @@ send_datagram (TincanIpmsg        *self,
     g_debug ("Could not send to the network: %s", error->message);
 }
 
-/* An entry (BR_ENTRY, ANSENTRY, BR_ABSENCE, BR_EXIT) with our names:
- * nickname, group "" and the UN:HN:NN:GN extension when @extension,
- * else the nickname alone and the group when @group.
+/* An entry (BR_ENTRY, ANSENTRY, BR_ABSENCE, BR_EXIT) with our names,
+ * at most @limit bytes (0: any size): tincan_ipmsg_entry_datagram().
  */
 static GBytes *
 format_entry (TincanIpmsg *self,
               guint32      command,
-              gboolean     extension,
-              gboolean     group)
+              gsize        limit)
 {
-  g_autoptr(GByteArray) extra = g_byte_array_new ();
-  g_autoptr(GByteArray) extra2 = g_byte_array_new ();
+  TincanIpmsgEntry entry = {
+    .user = self->user,
+    .host = self->host,
+    .nickname = self->nickname,
+    .group = (char *) "",
+  };
 
-  if (extension)
-    {
-      TincanIpmsgEntry entry = {
-        .user = self->user,
-        .host = self->host,
-        .nickname = self->nickname,
-        .group = (char *) "",
-      };
-
-      tincan_ipmsg_entry_format (&entry, extra, extra2);
-    }
-  else
-    g_byte_array_append (extra, (const guint8 *) self->nickname, strlen (self->nickname));
-
-  return tincan_ipmsg_packet_format (tincan_ipmsg_next_packet_number (), self->user, self->host,
-                                     command | TINCAN_IPMSG_CAPUTF8OPT | TINCAN_IPMSG_UTF8OPT,
-                                     extra->data, extra->len,
-                                     extension || group ? extra2->data : NULL,
-                                     extension || group ? extra2->len : 0);
+  return tincan_ipmsg_entry_datagram (tincan_ipmsg_next_packet_number (), command, &entry, limit);
 }
 
 static void
 broadcast (TincanIpmsg *self,
            guint32      command)
 {
-  g_autoptr(GBytes) datagram = format_entry (self, command, TRUE, TRUE);
+  g_autoptr(GBytes) datagram = format_entry (self, command, 0);
 
   if (self->targets != NULL)
     {
@@ -278,31 +262,23 @@ answer_entry (TincanIpmsg        *self,
               GInetSocketAddress *from,
               gsize               length)
 {
-  static const struct { gboolean extension, group; } shapes[] = {
-    { TRUE, TRUE }, { FALSE, TRUE }, { FALSE, FALSE },
-  };
+  g_autoptr(GBytes) answer = format_entry (self, TINCAN_IPMSG_ANSENTRY, length);
 
-  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+  if (answer == NULL)
     {
-      g_autoptr(GBytes) answer = format_entry (self, TINCAN_IPMSG_ANSENTRY,
-                                               shapes[i].extension, shapes[i].group);
-
-      if (g_bytes_get_size (answer) > length)
-        continue;
-
-      if (!tincan_answer_limit_allow (self->answer_limit, g_inet_socket_address_get_address (from),
-                                      g_get_monotonic_time ()))
-        {
-          self->stats.answers_limited++;
-          return;
-        }
-
-      self->stats.entries_answered++;
-      send_datagram (self, from, answer);
+      self->stats.answers_too_big++;
       return;
     }
 
-  self->stats.answers_too_big++;
+  if (!tincan_answer_limit_allow (self->answer_limit, g_inet_socket_address_get_address (from),
+                                  g_get_monotonic_time ()))
+    {
+      self->stats.answers_limited++;
+      return;
+    }
+
+  self->stats.entries_answered++;
+  send_datagram (self, from, answer);
 }
 
 /* The users */

@@ -140,39 +140,20 @@ send_packet (TincanLink   *self,
 }
 
 /* BR_ENTRY or ANSENTRY with our names; an answer at most @limit bytes
- * (0: any size), leaving out the extension, then the nickname, if it
- * would be bigger.
+ * (0: any size): tincan_ipmsg_entry_datagram().
  */
 static void
 send_entry (TincanLink *self,
             guint32     command,
             gsize       limit)
 {
-  g_autoptr(GByteArray) extra = g_byte_array_new ();
-  g_autoptr(GByteArray) extra2 = g_byte_array_new ();
   g_autoptr(GBytes) datagram = NULL;
   TincanIpmsgEntry entry = {
     (char *) user_name (), (char *) host_name (), (char *) nickname (self), (char *) "",
   };
-  guint32 number = tincan_ipmsg_next_packet_number ();
 
-  command |= TINCAN_IPMSG_UTF8OPT | TINCAN_IPMSG_CAPUTF8OPT;
-  tincan_ipmsg_entry_format (&entry, extra, extra2);
-
-  datagram = tincan_ipmsg_packet_format (number, entry.user, entry.host, command,
-                                         extra->data, extra->len, extra2->data, extra2->len);
-  if (limit > 0 && datagram != NULL && g_bytes_get_size (datagram) > limit)
-    {
-      g_clear_pointer (&datagram, g_bytes_unref);
-      datagram = tincan_ipmsg_packet_format (number, entry.user, entry.host, command,
-                                             extra->data, extra->len, NULL, 0);
-    }
-  if (limit > 0 && datagram != NULL && g_bytes_get_size (datagram) > limit)
-    {
-      g_clear_pointer (&datagram, g_bytes_unref);
-      datagram = tincan_ipmsg_packet_format (number, entry.user, entry.host, command, NULL, 0, NULL, 0);
-    }
-  if (datagram == NULL || (limit > 0 && g_bytes_get_size (datagram) > limit))
+  datagram = tincan_ipmsg_entry_datagram (tincan_ipmsg_next_packet_number (), command, &entry, limit);
+  if (datagram == NULL)
     return;
 
   tincan_link_send_datagram (self, g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), NULL, 0);
