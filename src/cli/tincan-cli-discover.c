@@ -319,7 +319,7 @@ print_ipmsg_user (const TincanIpmsgUser *user,
       json_builder_set_member_name (builder, "mode");
       json_builder_add_string_value (builder, "ipmsg");
       json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, tincan_ipmsg_user_get_name (user));
+      json_builder_add_string_value (builder, user->name);
       json_builder_set_member_name (builder, "address");
       json_builder_add_string_value (builder, address);
       json_builder_set_member_name (builder, "port");
@@ -334,7 +334,7 @@ print_ipmsg_user (const TincanIpmsgUser *user,
       print_line (builder);
     }
   else
-    printf ("%s\tipmsg %s@%s\t%s\t%u\t%s\n", tincan_ipmsg_user_get_name (user),
+    printf ("%s\tipmsg %s@%s\t%s\t%u\t%s\n", user->name,
             user->user, user->host, address, port, user->version);
 
   fflush (stdout);

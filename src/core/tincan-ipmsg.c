@@ -83,32 +83,19 @@ static guint signals[N_SIGNALS];
  * made when first asked for.
  */
 
-typedef struct
-{
-  TincanIpmsgUser  user;
-  char            *name;
-} User;
-
 G_DEFINE_BOXED_TYPE (TincanIpmsgUser, tincan_ipmsg_user,
                      tincan_ipmsg_user_copy, tincan_ipmsg_user_free)
-
-static TincanIpmsgUser *
-user_new (void)
-{
-  User *user = g_new0 (User, 1);
-
-  return &user->user;
-}
 
 TincanIpmsgUser *
 tincan_ipmsg_user_copy (const TincanIpmsgUser *user)
 {
-  TincanIpmsgUser *copy = user_new ();
+  TincanIpmsgUser *copy = g_new0 (TincanIpmsgUser, 1);
 
   copy->address = g_object_ref (user->address);
   copy->user = g_strdup (user->user);
   copy->host = g_strdup (user->host);
   copy->nickname = g_strdup (user->nickname);
+  copy->name = g_strdup (user->name);
   copy->group = g_strdup (user->group);
   copy->version = g_strdup (user->version);
   copy->absent = user->absent;
@@ -124,7 +111,7 @@ user_clear_names (TincanIpmsgUser *user)
   g_clear_pointer (&user->nickname, g_free);
   g_clear_pointer (&user->group, g_free);
   g_clear_pointer (&user->version, g_free);
-  g_clear_pointer (&((User *) user)->name, g_free);
+  g_clear_pointer (&user->name, g_free);
 }
 
 void
@@ -135,27 +122,7 @@ tincan_ipmsg_user_free (TincanIpmsgUser *user)
 
   g_clear_object (&user->address);
   user_clear_names (user);
-  g_free ((User *) user);
-}
-
-/**
- * tincan_ipmsg_user_get_name:
- * @user: a user the hub made, or a copy of one
- *
- * Returns: (transfer none): their nickname, else user@host
- */
-const char *
-tincan_ipmsg_user_get_name (const TincanIpmsgUser *user)
-{
-  User *self = (User *) user;
-
-  if (user->nickname != NULL && *user->nickname != '\0')
-    return user->nickname;
-
-  if (self->name == NULL)
-    self->name = g_strdup_printf ("%s@%s", user->user, user->host);
-
-  return self->name;
+  g_free (user);
 }
 
 /* Sending */
@@ -346,7 +313,7 @@ update_user (TincanIpmsg             *self,
           return;
         }
 
-      user = user_new ();
+      user = g_new0 (TincanIpmsgUser, 1);
       user->address = g_object_ref (from);
       g_ptr_array_insert (self->users, 0, user);
     }
@@ -354,6 +321,8 @@ update_user (TincanIpmsg             *self,
   user->user = g_steal_pointer (&entry.user);
   user->host = g_steal_pointer (&entry.host);
   user->nickname = g_steal_pointer (&entry.nickname);
+  user->name = *user->nickname != '\0' ? g_strdup (user->nickname)
+               : g_strdup_printf ("%s@%s", user->user, user->host);
   user->group = g_steal_pointer (&entry.group);
   user->version = g_strdup (packet->version);
   user->absent = absent;

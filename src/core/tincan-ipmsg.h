@@ -25,6 +25,7 @@ typedef struct
   char               *user;
   char               *host;
   char               *nickname;   /* "" if they gave none */
+  char               *name;       /* to show: the nickname, else user@host */
   char               *group;
   char               *version;    /* opaque: "1_iptux 0.8.3" */
   gboolean            absent;
@@ -34,8 +35,6 @@ typedef struct
 GType            tincan_ipmsg_user_get_type  (void);
 TincanIpmsgUser *tincan_ipmsg_user_copy      (const TincanIpmsgUser *user);
 void             tincan_ipmsg_user_free      (TincanIpmsgUser       *user);
-/* The name to show: the nickname, else user@host. */
-const char      *tincan_ipmsg_user_get_name  (const TincanIpmsgUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TincanIpmsgUser, tincan_ipmsg_user_free)
 
 typedef struct

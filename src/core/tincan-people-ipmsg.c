@@ -57,7 +57,7 @@ static void
 on_user_found_cb (TincanPeople          *self,
                   const TincanIpmsgUser *user)
 {
-  const char *name = tincan_ipmsg_user_get_name (user);
+  const char *name = user->name;
   g_autofree char *address = NULL;
   g_autoptr(TincanPerson) person = NULL;
   TincanPerson *known = find_user (self, user->address);
@@ -94,7 +94,7 @@ on_user_changed_cb (TincanPeople          *self,
   /* A conversation's name is its link's, which hears the same entry. */
   if (person != NULL && tincan_person_get_nearby (person))
     {
-      g_object_set (person, "name", tincan_ipmsg_user_get_name (user), NULL);
+      g_object_set (person, "name", user->name, NULL);
       tincan_people_place (self, person);
     }
   else if (person == NULL)
@@ -143,7 +143,7 @@ on_stranger_message_cb (TincanPeople       *self,
       if (g_inet_socket_address_get_port (user->address) == g_inet_socket_address_get_port (address)
           && g_inet_address_equal (g_inet_socket_address_get_address (user->address),
                                    g_inet_socket_address_get_address (address)))
-        name = tincan_ipmsg_user_get_name (user);
+        name = user->name;
     }
 
   /* Anyone on the subnet can claim any address there: however fast
